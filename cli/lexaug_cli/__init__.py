@@ -1,0 +1,1 @@
+"""The `lexaug` command-line application: thin click commands over the `lexaug` library."""

@@ -1,0 +1,34 @@
+"""Every default value lexaug uses, in one place. The CLI reads these; it does not restate them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Words: a letter followed by letters and combining marks (never split at a mark: Devanagari, NFD Yoruba).
+WORD_PATTERN = r"\p{L}[\p{L}\p{M}]*"
+
+SEED = 0
+SRC_LANG = "eng"
+CASE_FOLD = True
+
+# substitute
+MIN_REPLACEMENTS = 0  # Wang et al. 2022 used 3; 0 keeps every record
+WEIGHTING = "uniform"  # or "count"
+
+# codeswitch (CoSDA-ML style)
+CODESWITCH_RATE = 0.3
+CODESWITCH_SENTENCE_RATE = 1.0
+
+WORKERS = 1
+CHUNK_RECORDS = 2000  # records per work unit handed to a worker process
+
+
+def lexaug_home() -> Path:
+    """Cache root: $LEXAUG_HOME, default ~/.cache/lexaug."""
+    return Path(os.environ.get("LEXAUG_HOME") or Path.home() / ".cache" / "lexaug")
+
+
+def unimorph_home() -> Path:
+    """UniMorph cache root shared with the `unimorph` package: $UNIMORPH, default ~/.unimorph."""
+    return Path(os.environ.get("UNIMORPH") or Path.home() / ".unimorph")

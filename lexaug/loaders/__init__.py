@@ -1,0 +1,1 @@
+"""Resource loaders: one module per format (lexicon, unimorph, sigmorphon). Import from the modules."""
