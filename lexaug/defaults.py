@@ -23,6 +23,11 @@ CODESWITCH_SENTENCE_RATE = 1.0
 WORKERS = 1
 CHUNK_RECORDS = 2000  # records per work unit handed to a worker process
 
+# corpus formats (lexaug.io)
+JSONL_FIELD = "text"  # the JSONL field holding the text; dots reach nested keys ("doc.text")
+PROVENANCE_KEY = "lexaug"  # key under which JSONL/MASSIVE writers splice a record's provenance
+MAX_REPORTED_ERRORS = 10  # messages a lenient read keeps (all skipped records are still counted)
+
 
 def lexaug_home() -> Path:
     """Cache root: $LEXAUG_HOME, default ~/.cache/lexaug."""
