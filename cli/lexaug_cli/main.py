@@ -11,7 +11,9 @@ from lexaug import __version__
 from lexaug.errors import LexaugError
 
 # (command name, module under lexaug_cli, attribute): one row per command or group.
-COMMANDS: list[tuple[str, str, str]] = []
+COMMANDS: list[tuple[str, str, str]] = [
+    ("resources", "resources", "resources"),
+]
 
 
 class LexaugGroup(click.Group):
