@@ -1,1 +1,127 @@
-"""lexaug.io."""
+"""Corpus readers and writers: text, jsonl, conll, conllu, massive; `.gz`/`.zst`; `-` for stdin/stdout.
+
+API (engines and the CLI build on these names):
+
+- `get_format(name, **options) -> Format`; `format_for_path(path, **options) -> Format` (from the extension).
+- `open_input(path, errors="strict") -> TextIO`, `open_output(path) -> TextIO`.
+- `Format.chunks(fh, max_records) -> Iterator[Chunk]` (whole records as raw text, picklable),
+  `Format.parse(chunk, path=, strict=, report=) -> Iterator[Record]` (ids = global 0-based record index),
+  `Format.render(record, provenance=None) -> str` (exactly the record's bytes).
+- `read_records(path, fmt=None, *, strict=True, report=None, **options) -> Iterator[Record]`,
+  `write_records(records, path, fmt=None, *, provenance=None, **options) -> int`;
+  `open_reader` / `open_writer` are the same, named as in the project notes.
+- `ReadReport`: `read`, `skipped[reason]`, `errors` (first messages with file and line), `merge`, `as_dict`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, TextIO
+
+from lexaug.defaults import CHUNK_RECORDS
+from lexaug.errors import ConfigError
+from lexaug.io.base import Chunk, Format, ReadReport
+from lexaug.io.conll import ConllFormat
+from lexaug.io.conllu import ConlluFormat
+from lexaug.io.jsonl import JsonlFormat
+from lexaug.io.massive import MassiveFormat
+from lexaug.io.streams import compression_of, open_input, open_output
+from lexaug.io.text import TextFormat
+from lexaug.types import Record
+
+FORMATS: dict[str, type[Format]] = {
+    cls.name: cls for cls in (TextFormat, JsonlFormat, ConllFormat, ConlluFormat, MassiveFormat)
+}
+
+
+def get_format(name: str | Format, **options: Any) -> Format:
+    """The format called `name` (text, jsonl, conll, conllu, massive) built with its options; a Format passes
+    through unchanged. Raises ConfigError for an unknown name or option."""
+    if isinstance(name, Format):
+        if options:
+            raise ConfigError("options can only be given with a format name, not a Format object")
+        return name
+    cls = FORMATS.get(name)
+    if cls is None:
+        raise ConfigError(f"unknown format {name!r}; choose one of {', '.join(FORMATS)}")
+    try:
+        return cls(**options)
+    except TypeError as err:
+        raise ConfigError(f"format {name!r}: {err}") from None
+
+
+def format_for_path(path: str | Path, **options: Any) -> Format:
+    """Guess the format from the extension, ignoring `.gz`/`.zst`: `.txt` text, `.jsonl` jsonl, `.conll`/`.tsv`
+    conll, `.conllu` conllu. MASSIVE files are `.jsonl`: ask for `massive` by name. MasakhaNER's `.txt` files are
+    CoNLL: ask for `conll` by name. Raises ConfigError when the extension says nothing."""
+    name = str(path)
+    if compression_of(name):
+        name = name.rsplit(".", 1)[0]
+    suffix = Path(name).suffix.lower()
+    for fmt_name, cls in FORMATS.items():
+        if suffix in cls.extensions:
+            return get_format(fmt_name, **options)
+    raise ConfigError(f"cannot tell the format of {str(path)!r} from its extension; pass --format "
+                      f"({', '.join(FORMATS)})")
+
+
+def _resolve(path: str | Path, fmt: str | Format | None, options: dict[str, Any]) -> Format:
+    if fmt is None:
+        return format_for_path(path, **options)
+    return get_format(fmt, **options)
+
+
+def read_records(path: str | Path, fmt: str | Format | None = None, *, strict: bool = True,
+                 report: ReadReport | None = None, max_records: int = CHUNK_RECORDS,
+                 **options: Any) -> Iterator[Record]:
+    """Stream the records of a file (or `-`). Lenient (`strict=False`): malformed records are skipped and
+    counted in `report`; undecodable bytes are then counted under `encoding` instead of raising."""
+    form = _resolve(path, fmt, options)
+    with open_input(path, errors="strict" if strict else "surrogateescape") as fh:
+        name = "<stdin>" if str(path) == "-" else str(path)
+        for chunk in form.chunks(fh, max_records):
+            yield from form.parse(chunk, path=name, strict=strict, report=report)
+
+
+class Writer:
+    """Writes records to a file (or `-`) in one format; use as a context manager."""
+
+    def __init__(self, path: str | Path, fmt: str | Format | None = None, **options: Any):
+        self.format = _resolve(path, fmt, options)
+        self.fh: TextIO = open_output(path)
+        self.written = 0
+
+    def write(self, record: Record, provenance: dict[str, Any] | None = None) -> None:
+        """Render one record (with its provenance where the format has room for it) and write it."""
+        self.fh.write(self.format.render(record, provenance))
+        self.written += 1
+
+    def close(self) -> None:
+        self.fh.close()
+
+    def __enter__(self) -> "Writer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def write_records(records: Iterable[Record], path: str | Path, fmt: str | Format | None = None, *,
+                  provenance: dict[str, Any] | Callable[[Record], dict[str, Any] | None] | None = None,
+                  **options: Any) -> int:
+    """Write records; `provenance` is one dict for all or a function of the record. Returns records written.
+    The records must come from a reader of the same format (their payload rebuilds them)."""
+    with Writer(path, fmt, **options) as writer:
+        for record in records:
+            writer.write(record, provenance(record) if callable(provenance) else provenance)
+        return writer.written
+
+
+open_reader = read_records
+open_writer = Writer
+
+__all__ = [
+    "Chunk", "Format", "ReadReport", "FORMATS", "get_format", "format_for_path", "open_input", "open_output",
+    "read_records", "write_records", "open_reader", "open_writer", "Writer", "TextFormat", "JsonlFormat",
+    "ConllFormat", "ConlluFormat", "MassiveFormat",
+]

@@ -1,0 +1,122 @@
+"""Locating values inside one raw JSON object line, so writers can splice new values into the original text
+and keep every other byte (key order, spacing, escapes, number formatting) as it was."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from lexaug.errors import FormatError
+
+_DECODER = json.JSONDecoder()
+_WS = " \t\n\r"
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Spans (start, end) in the line of each requested key path's value (None when absent), and the index of
+    the top-level object's closing brace; `empty` is True for `{}`."""
+
+    spans: tuple[tuple[int, int] | None, ...]
+    close: int
+    empty: bool
+    last_end: int  # end of the last top-level value: where a new key goes
+
+
+def _skip_ws(s: str, i: int) -> int:
+    while i < len(s) and s[i] in _WS:
+        i += 1
+    return i
+
+
+def _walk(s: str, i: int, paths: list[tuple[str, ...]], found: dict[int, tuple[int, int]], depth: int,
+          path: str | None, line: int) -> tuple[int, bool, int]:
+    """Scan the object starting at s[i] == '{'; record spans of paths (matched from `depth` on); return the
+    index of its closing brace and whether it was empty. Later duplicate keys win, as in json.loads."""
+    i = _skip_ws(s, i + 1)
+    if i < len(s) and s[i] == "}":
+        return i, True, i
+    while True:
+        if i >= len(s) or s[i] != '"':
+            raise FormatError(path, line, f"invalid JSON at column {i + 1}: expected a key in double quotes",
+                              reason="json")
+        key, i = json.decoder.scanstring(s, i + 1)  # type: ignore[attr-defined]
+        i = _skip_ws(s, i)
+        if i >= len(s) or s[i] != ":":
+            raise FormatError(path, line, f"invalid JSON at column {i + 1}: expected ':'", reason="json")
+        start = _skip_ws(s, i + 1)
+        nested = [p for p in paths if len(p) > depth + 1 and p[depth] == key]
+        if nested and start < len(s) and s[start] == "{":
+            end, _, _ = _walk(s, start, paths, found, depth + 1, path, line)
+            end += 1
+        else:
+            _, end = _DECODER.raw_decode(s, start)
+        for n, p in enumerate(paths):
+            if len(p) == depth + 1 and p[depth] == key:
+                found[n] = (start, end)
+        i = _skip_ws(s, end)
+        if i < len(s) and s[i] == ",":
+            i = _skip_ws(s, i + 1)
+            continue
+        if i < len(s) and s[i] == "}":
+            return i, False, end
+        raise FormatError(path, line, f"invalid JSON at column {i + 1}: expected ',' or '}}'", reason="json")
+
+
+def locate(s: str, paths: list[tuple[str, ...]], path: str | None = None, line: int = 0) -> Located:
+    """Validate `s` (one JSON object, optional surrounding whitespace) and find the value spans of `paths`.
+
+    Raises FormatError(reason="json") for anything json.loads would reject, or for a value that is not an object.
+    """
+    i = _skip_ws(s, 0)
+    if i >= len(s) or s[i] != "{":
+        raise FormatError(path, line, "expected a JSON object ({...}) on this line", reason="json")
+    found: dict[int, tuple[int, int]] = {}
+    try:
+        close, empty, last_end = _walk(s, i, paths, found, 0, path, line)
+    except json.JSONDecodeError as err:
+        raise FormatError(path, line, f"invalid JSON at column {err.pos + 1}: {err.msg}", reason="json") from None
+    except (ValueError, IndexError) as err:
+        raise FormatError(path, line, f"invalid JSON: {err}", reason="json") from None
+    if _skip_ws(s, close + 1) != len(s):
+        raise FormatError(path, line, f"extra text after the JSON object at column {close + 2}", reason="json")
+    return Located(tuple(found.get(n) for n in range(len(paths))), close, empty, last_end)
+
+
+def string_at(s: str, span: tuple[int, int] | None, field: str, path: str | None, line: int) -> str:
+    """The decoded string value at `span`; FormatError when the field is missing or not a string."""
+    if span is None:
+        raise FormatError(path, line, f"no field {field!r}; pass the right field name (e.g. --field)",
+                          reason="missing_field")
+    if s[span[0]] != '"':
+        kind = type(json.loads(s[span[0]:span[1]])).__name__
+        raise FormatError(path, line, f"field {field!r} is a {kind}, expected a string", reason="not_string")
+    value, _ = json.decoder.scanstring(s, span[0] + 1)  # type: ignore[attr-defined]
+    return value
+
+
+def encode_like(value: str, original_raw: str) -> str:
+    """JSON string for `value`, escaping non-ASCII only when the original value did (`\\u00e9` style)."""
+    return json.dumps(value, ensure_ascii="\\u" in original_raw)
+
+
+def splice(line: str, edits: list[tuple[int, int, str]]) -> str:
+    """Replace each (start, end) span of `line` by its text; spans must not overlap."""
+    out, pos = [], 0
+    for start, end, text in sorted(edits):
+        out.append(line[pos:start])
+        out.append(text)
+        pos = end
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def provenance_edit(located: Located, key: str, key_span: tuple[int, int] | None,
+                    provenance: dict) -> tuple[int, int, str]:
+    """The edit that sets `key` to `provenance`: replace its value when the key exists, else insert it before
+    the closing brace."""
+    value = json.dumps(provenance, ensure_ascii=False, sort_keys=False)
+    if key_span is not None:
+        return (key_span[0], key_span[1], value)
+    sep = "" if located.empty else ", "
+    return (located.last_end, located.last_end, f"{sep}{json.dumps(key)}: {value}")

@@ -1,0 +1,192 @@
+"""Opening corpus files: plain, gzip or zstd, or `-` for stdin/stdout; UTF-8 with line endings kept as written.
+
+Input compression is recognised by its magic bytes (so a misnamed or piped compressed file still reads); output
+compression follows the extension (`.gz`, `.zst`). Lines end at `\\n` only (`\\r\\n` stays part of the line, a
+lone `\\r` is ordinary text), which is what a byte-for-byte round trip needs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+from pathlib import Path
+from typing import IO, BinaryIO, Iterator, TextIO
+
+from lexaug.errors import FormatError
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_BLOCK = 1 << 20  # bytes decoded at once; decoding whole blocks is ~10x faster than per line
+
+
+def compression_of(path: str | Path) -> str | None:
+    """`"gz"`, `"zst"` or None from a file name's last suffix."""
+    name = str(path).lower()
+    if name.endswith(".gz"):
+        return "gz"
+    if name.endswith(".zst") or name.endswith(".zstd"):
+        return "zst"
+    return None
+
+
+class LineReader(io.TextIOBase):
+    """A read-only text stream over UTF-8 bytes that reports undecodable bytes with file and line.
+
+    `errors="strict"` raises `FormatError(path, line, ..., reason="encoding")` at the first bad byte;
+    `errors="surrogateescape"` passes bad bytes through as lone surrogates (U+DC80..U+DCFF) so that a lenient
+    reader can skip and count the record that holds them (see `has_undecodable`).
+    """
+
+    def __init__(self, raw: BinaryIO, name: str, errors: str = "strict", close_raw: bool = True):
+        super().__init__()
+        self._raw = raw
+        self.name = name
+        self._errors = errors
+        self._close_raw = close_raw
+        self._lines: list[str] = []
+        self._pos = 0
+        self._rest = b""
+        self._eof = False
+        self._lines_decoded = 0  # lines in blocks already decoded, for locating a bad byte
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill(self) -> bool:
+        while not self._eof:
+            data = self._raw.read(_BLOCK)
+            if not data:
+                self._eof = True
+                block, self._rest = self._rest, b""
+            else:
+                data = self._rest + data
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    self._rest = data
+                    continue
+                block, self._rest = data[:cut], data[cut:]
+            if not block:
+                return False
+            try:
+                text = block.decode("utf-8", self._errors)
+            except UnicodeDecodeError as err:
+                line = self._lines_decoded + block.count(b"\n", 0, err.start) + 1
+                col = err.start - (block.rfind(b"\n", 0, err.start) + 1) + 1
+                bad = block[err.start : err.end].hex(" ")
+                raise FormatError(
+                    self.name, line,
+                    f"byte(s) {bad} at column {col} are not valid UTF-8; re-encode the file as UTF-8 "
+                    "(e.g. `iconv -f latin1 -t utf-8`) or read it leniently to skip that record",
+                    reason="encoding",
+                ) from None
+            parts = text.split("\n")
+            lines = [p + "\n" for p in parts[:-1]]
+            if parts[-1]:
+                lines.append(parts[-1])
+            self._lines_decoded += len(parts) - 1
+            self._lines, self._pos = lines, 0
+            return True
+        return False
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        if self._pos >= len(self._lines) and not self._fill():
+            return ""
+        line = self._lines[self._pos]
+        self._pos += 1
+        return line
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def read(self, size: int | None = -1) -> str:
+        return "".join(iter(self.readline, ""))
+
+    def close(self) -> None:
+        if not self.closed and self._close_raw:
+            self._raw.close()
+        super().close()
+
+
+def has_undecodable(text: str) -> bool:
+    """True when `text` holds bytes that were not UTF-8 (lone surrogates from `errors="surrogateescape"`)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _decompressed(raw: BinaryIO) -> BinaryIO:
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    head = buffered.peek(4)[:4]
+    if head.startswith(_GZIP_MAGIC):
+        return gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[return-value]
+    if head.startswith(_ZSTD_MAGIC):
+        import zstandard
+
+        return zstandard.ZstdDecompressor().stream_reader(buffered, read_across_frames=True)  # type: ignore
+    return buffered
+
+
+def open_input(path: str | Path, errors: str = "strict") -> TextIO:
+    """Open a corpus for reading as UTF-8 text with line endings untouched.
+
+    Args:
+        path: a file (plain, `.gz` or `.zst`; recognised by magic bytes) or `-` for stdin.
+        errors: `"strict"` (an undecodable byte is a FormatError naming file and line) or `"surrogateescape"`
+            (lenient readers skip and count such records).
+    Returns:
+        A text stream; iterate it for lines ending in `\\n` (or `\\r\\n`), the last one possibly without.
+    """
+    if str(path) == "-":
+        raw: BinaryIO = sys.stdin.buffer
+        return LineReader(_decompressed(raw), "<stdin>", errors, close_raw=False)  # type: ignore[return-value]
+    try:
+        fh = open(path, "rb")
+    except OSError as err:
+        raise FormatError(path, None, f"cannot open: {err.strerror}; check the path", reason="io") from None
+    return LineReader(_decompressed(fh), str(path), errors)  # type: ignore[return-value]
+
+
+class _StdoutWriter(io.TextIOWrapper):
+    """UTF-8 writer over stdout that flushes but never closes the process's stdout."""
+
+    def close(self) -> None:
+        if not self.closed:
+            self.flush()
+            self.detach()
+
+
+def open_output(path: str | Path, level: int | None = None) -> TextIO:
+    """Open a corpus for writing as UTF-8 text; nothing is translated (`newline=""`), so `\\r\\n` survives.
+
+    Args:
+        path: a file (`.gz` and `.zst` are compressed) or `-` for stdout.
+        level: compression level (gzip 1-9, default 6; zstd 1-22, default 3).
+    Returns:
+        A text stream; close it (or use `with`) to finish the compressed frame.
+    """
+    if str(path) == "-":
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # e.g. an in-memory stdout in tests: it takes str directly
+            sys.stdout.flush()
+            return sys.stdout
+        sys.stdout.flush()
+        return _StdoutWriter(buffer, encoding="utf-8", newline="", write_through=True)
+    kind = compression_of(path)
+    if kind == "gz":
+        return gzip.open(path, "wt", compresslevel=level or 6, encoding="utf-8", newline="")  # type: ignore
+    if kind == "zst":
+        import zstandard
+
+        raw: IO[bytes] = open(path, "wb")
+        writer = zstandard.ZstdCompressor(level=level or 3).stream_writer(raw, closefd=True)
+        return io.TextIOWrapper(writer, encoding="utf-8", newline="")  # type: ignore[arg-type]
+    return open(path, "w", encoding="utf-8", newline="")

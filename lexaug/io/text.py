@@ -1,0 +1,39 @@
+"""Plain text: one record per line.
+
+The slot is the line without its terminator; the payload is the terminator (`\\n`, `\\r\\n`, or `""` on a last
+line without one), so the file round-trips byte for byte. Empty lines are records with an empty slot. Text has no
+place for provenance; `render` ignores it (JSONL output carries it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lexaug.io.base import Format
+from lexaug.types import Record
+
+
+def split_terminator(line: str) -> tuple[str, str]:
+    """(content, terminator) of one line: terminator is `\\r\\n`, `\\n` or `""`."""
+    if line.endswith("\n"):
+        if line.endswith("\r\n"):
+            return line[:-2], "\r\n"
+        return line[:-1], "\n"
+    return line, ""
+
+
+class TextFormat(Format):
+    """One record per line (`.txt`)."""
+
+    name = "text"
+    extensions = (".txt",)
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def _record(self, raw: str, rid: str, line: int, path: str | None, hints: dict[str, Any]) -> Record:
+        content, end = split_terminator(raw)
+        return Record(rid, [content], payload=end)
+
+    def render(self, record: Record, provenance: dict[str, Any] | None = None) -> str:
+        return record.slots[0] + record.payload
