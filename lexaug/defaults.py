@@ -20,6 +20,12 @@ WEIGHTING = "uniform"  # or "count"
 CODESWITCH_RATE = 0.3
 CODESWITCH_SENTENCE_RATE = 1.0
 
+# lexicon loading (lexaug.loaders.lexicon)
+LEXICON_STRICT = True  # a malformed row raises FormatError; False skips it and counts it by reason
+LEXICON_STRIP_ANNOTATIONS = False  # `adrese (verb)` -> `adrese` only when asked
+LEXICON_MAX_TARGET_WORDS: int | None = None  # None keeps every target; 3 drops definition-like glosses
+LEXICON_EXTRA_COLUMNS = "error"  # or "ignore": use the first two of 3+ tab-separated columns
+
 WORKERS = 1
 CHUNK_RECORDS = 2000  # records per work unit handed to a worker process
 
