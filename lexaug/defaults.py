@@ -19,6 +19,18 @@ WEIGHTING = "uniform"  # or "count"
 # codeswitch (CoSDA-ML style)
 CODESWITCH_RATE = 0.3
 CODESWITCH_SENTENCE_RATE = 1.0
+CODESWITCH_CHOOSE = "token"  # with several target lexicons: pick the language per "token" or per "sentence"
+
+# generators (lexaug.generators)
+MAX_WEIGHT_SLOTS = 1000  # count weights summing above this are quantised to 1/1000 (largest remainder)
+SURFACE_CACHE_SIZE = 500_000  # memoised surface forms per lexicon; cleared when full so memory stays bounded
+MORPH_FALLBACK = "lexicon"  # morph.v1: no target form -> plain lexicon translation ("keep": leave the word)
+# Per-language word options (lexaug.generators.words.WordSpec); languages not listed use WORD_PATTERN.
+WORD_OPTIONS: dict[str, dict[str, object]] = {
+    "fra": {"apostrophes": "elision", "hyphens": True},
+    "ita": {"apostrophes": "elision"},
+    "cat": {"apostrophes": "elision", "hyphens": True},
+}
 
 # lexicon loading (lexaug.loaders.lexicon)
 LEXICON_STRICT = True  # a malformed row raises FormatError; False skips it and counts it by reason
@@ -35,11 +47,16 @@ PROVENANCE_KEY = "lexaug"  # key under which JSONL/MASSIVE writers splice a reco
 MAX_REPORTED_ERRORS = 10  # messages a lenient read keeps (all skipped records are still counted)
 
 
+# resources (lexaug.catalog, lexaug.download)
+DOWNLOAD_TIMEOUT_S = 60.0  # seconds without data before a download is abandoned
+CATALOG_BASE_URL_ENV = "LEXAUG_CATALOG_BASE_URL"  # env var: mirror replacing the scheme and host of catalog URLs
+
 def lexaug_home() -> Path:
     """Cache root: $LEXAUG_HOME, default ~/.cache/lexaug."""
     return Path(os.environ.get("LEXAUG_HOME") or Path.home() / ".cache" / "lexaug")
 
 
 def unimorph_home() -> Path:
-    """UniMorph cache root shared with the `unimorph` package: $UNIMORPH, default ~/.unimorph."""
+    """UniMorph cache root shared with the `unimorph` package: $UNIMORPH, default ~/.unimorph (as in unimorph 0.0.4,
+    which keeps each language as a git clone in `<root>/<iso>/`, table `<iso>` or `<iso>.1`, `<iso>.2`...)."""
     return Path(os.environ.get("UNIMORPH") or Path.home() / ".unimorph")
