@@ -41,6 +41,14 @@ LEXICON_EXTRA_COLUMNS = "error"  # or "ignore": use the first two of 3+ tab-sepa
 WORKERS = 1
 CHUNK_RECORDS = 2000  # records per work unit handed to a worker process
 
+# synthesize (lexaug.synthesis, lexaug.engines)
+SYNTH_MODE = "substitute"  # or "codeswitch"
+SUBSTITUTE_RATE = 1.0  # substitute replaces every word it can (Wang et al. 2022)
+IN_FLIGHT_PER_WORKER = 2  # chunks read ahead per worker process: bounds memory whatever the corpus size
+MANIFEST_SUFFIX = ".manifest.json"  # manifest written beside the output: <output>.manifest.json
+STDOUT_MANIFEST = "lexaug-synthesize.manifest.json"  # manifest path when the output is stdout (-)
+PROGRESS_AFTER_S = 1.0  # the stderr progress bar appears only for runs longer than this (and on a tty)
+
 # corpus formats (lexaug.io)
 JSONL_FIELD = "text"  # the JSONL field holding the text; dots reach nested keys ("doc.text")
 PROVENANCE_KEY = "lexaug"  # key under which JSONL/MASSIVE writers splice a record's provenance

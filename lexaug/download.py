@@ -15,11 +15,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from lexaug.defaults import CATALOG_BASE_URL_ENV, DOWNLOAD_TIMEOUT_S
 from lexaug.errors import ChecksumError, ResourceError
 
 CHUNK = 1 << 16
-TIMEOUT_S = 60.0
-BASE_URL_ENV = "LEXAUG_CATALOG_BASE_URL"
 
 
 def sha256_file(path: str | Path) -> str:
@@ -37,14 +36,14 @@ def rewrite_url(url: str, base_url: str | None = None) -> str:
     `https://github.com/unimorph/amh.git` with base `file:///srv/mirror` gives `file:///srv/mirror/unimorph/amh.git`;
     without a base the URL is returned unchanged.
     """
-    base = base_url if base_url is not None else os.environ.get(BASE_URL_ENV)
+    base = base_url if base_url is not None else os.environ.get(CATALOG_BASE_URL_ENV)
     if not base:
         return url
     return base.rstrip("/") + urllib.parse.urlsplit(url).path
 
 
 def download(url: str, dest: Path, *, sha256: str | None, size: int | None = None, progress: bool = False,
-             label: str | None = None, timeout: float = TIMEOUT_S) -> Path:
+             label: str | None = None, timeout: float = DOWNLOAD_TIMEOUT_S) -> Path:
     """Download `url` to `dest` through a temporary file beside it, check size and sha256, then rename atomically.
 
     Args:
