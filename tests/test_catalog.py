@@ -109,6 +109,16 @@ def test_good_download_lands_in_cache_layout(tmp_path, home, server):
     assert [(c.status, c.path) for c in cat.verify(catalog)] == [("ok", expected)]
 
 
+def test_language_codes_in_any_form(tmp_path, home, server):
+    pytest.importorskip("lexaug.langs")
+    catalog = lug_catalog(tmp_path)
+    server.routes[LUG_PATH] = (200, LUG, None, None)
+    expected = home / "lexicons" / "eng_lug" / "en_lg.tsv"
+    assert cat.fetch("lg", "lexicon", catalog=catalog, base_url=server.base) == [expected]
+    assert cat.resolve_lexicon("en", "lg", catalog=catalog) == expected
+    assert cat.cached("LG", catalog=catalog) == [expected]
+
+
 def test_base_url_from_environment(tmp_path, home, server, monkeypatch):
     catalog = lug_catalog(tmp_path)
     server.routes[LUG_PATH] = (200, LUG, None, None)
