@@ -57,7 +57,8 @@ def parse_annot(annot: str, path: str | None = None, line: int = 0) -> tuple[lis
 
 
 def build_annot(slots: list[str], openings: list[str]) -> tuple[str, str]:
-    """(annot_utt, utt) from slots and bracket openings; raises ValueError when a slot would break brackets."""
+    """(annot_utt, utt) from slots and bracket openings; raises FormatError(reason="render") when a slot holds
+    a bracket, which would break the structure."""
     annot, utt = [slots[0]], [slots[0]]
     for n, opening in enumerate(openings):
         value, after = slots[2 * n + 1], slots[2 * n + 2]
@@ -65,7 +66,7 @@ def build_annot(slots: list[str], openings: list[str]) -> tuple[str, str]:
         utt += [value, after]
     for text in slots:
         if "[" in text or "]" in text:
-            raise ValueError(f"a MASSIVE slot may not contain '[' or ']': {text!r}")
+            raise FormatError(None, None, f"a MASSIVE slot may not contain '[' or ']': {text!r}", reason="render")
     return "".join(annot), "".join(utt)
 
 
