@@ -13,6 +13,8 @@ from lexaug.errors import LexaugError
 # (command name, module under lexaug_cli, attribute): one row per command or group.
 COMMANDS: list[tuple[str, str, str]] = [
     ("resources", "resources", "resources"),
+    ("lexicon", "lexicon", "lexicon"),
+    ("synthesize", "synthesize", "synthesize"),
 ]
 
 

@@ -1,0 +1,90 @@
+"""`lexaug synthesize`: word substitution, code-switching and morphology-aware substitution over a corpus."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from lexaug import defaults
+
+FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive")
+
+
+@click.command("synthesize")
+@click.option("--lang", "langs", multiple=True, required=True,
+              help="Target language (ISO 639-1/3 or BCP-47). Repeat for multi-target --mode codeswitch. With "
+                   "--lexicon it is only a label (unknown codes get a warning); alone it selects cached resources.")
+@click.option("--src-lang", default=defaults.SRC_LANG, show_default=True, help="Source language of the corpus.")
+@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
+              help="Bilingual lexicon file(s), source<TAB>target. Several files for one --lang are merged; "
+                   "with several --lang, give one per language in the same order. Default: the catalog cache.")
+@click.option("--unimorph", type=click.Path(file_okay=False),
+              help="Folder in the unimorph layout DIR/<iso>/<iso> holding the source and target tables (--morph). "
+                   "Default: the unimorph cache ($UNIMORPH).")
+@click.option("--mode", type=click.Choice(["substitute", "codeswitch"]), default=defaults.SYNTH_MODE,
+              show_default=True, help="substitute: every lexicon word (Wang et al. 2022); codeswitch: CoSDA-ML style.")
+@click.option("--rate", type=float, default=None,
+              help=f"Token replacement rate (default: substitute {defaults.SUBSTITUTE_RATE}, "
+                   f"codeswitch {defaults.CODESWITCH_RATE}).")
+@click.option("--sentence-rate", type=float, default=None,
+              help=f"codeswitch: share of records that are switched (default {defaults.CODESWITCH_SENTENCE_RATE}).")
+@click.option("--min-replacements", type=int, default=defaults.MIN_REPLACEMENTS, show_default=True,
+              help="Drop records with fewer replaced words (Wang et al. 2022 used 3); counted as filtered.")
+@click.option("--morph", is_flag=True, help="Morphology-aware: analyse with the source UniMorph table, inflect "
+                                            "the translated lemma with the target table.")
+@click.option("--weighting", type=click.Choice(["uniform", "count"]), default=defaults.WEIGHTING,
+              show_default=True, help="Choice among several translations of a word.")
+@click.option("--format", "fmt_name", type=click.Choice(FORMAT_NAMES), default=None,
+              help="Corpus format (default: from the input's extension).")
+@click.option("--text-field", default=None, help=f"jsonl: the field holding the text (default "
+                                                 f"{defaults.JSONL_FIELD!r}; dots reach nested keys).")
+@click.option("--keep-slot-values", is_flag=True, help="massive: leave the values inside [slot : value] as they are.")
+@click.option("--input", "input_path", required=True, help="Input corpus (.gz/.zst read transparently), or - for stdin.")
+@click.option("--output", "output_path", required=True, help="Output corpus (.gz/.zst compressed), or - for stdout.")
+@click.option("--manifest", "manifest_path", default=None,
+              help=f"Where to write the run manifest (default: <output>{defaults.MANIFEST_SUFFIX}; for stdout "
+                   f"./{defaults.STDOUT_MANIFEST}).")
+@click.option("--workers", type=int, default=defaults.WORKERS, show_default=True,
+              help="Worker processes (1 runs in-process). Output is identical for any value.")
+@click.option("--chunk-records", type=int, default=defaults.CHUNK_RECORDS, show_default=True,
+              help="Records per work unit handed to a worker.")
+@click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="Random seed.")
+@click.option("--strict/--lenient", default=True, show_default=True,
+              help="strict: a malformed record stops the run with file and line; lenient: skip and count it.")
+@click.option("--no-provenance", is_flag=True, help="Do not add the provenance object to JSONL/MASSIVE records.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a tty).")
+def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...], unimorph: str | None, mode: str,
+               rate: float | None, sentence_rate: float | None, min_replacements: int, morph: bool, weighting: str,
+               fmt_name: str | None, text_field: str | None, keep_slot_values: bool, input_path: str,
+               output_path: str, manifest_path: str | None, workers: int, chunk_records: int, seed: int,
+               strict: bool, no_provenance: bool, progress: bool | None) -> None:
+    """Make synthetic target-language (or code-switched) text from a corpus and a bilingual lexicon.
+
+    \b
+    Example (offline, bundled samples):
+      lexaug synthesize --lang spa --lexicon resources/samples/en_es.tsv \\
+        --unimorph resources/samples/unimorph --morph \\
+        --input resources/samples/english.txt --output english.spa.txt
+
+    Writes the output corpus and a manifest (parameters, resource sha256, counts) beside it, and one summary
+    line on stderr.
+    """
+    from lexaug.synthesis import SynthesisOptions, run_synthesis
+
+    format_options: dict[str, object] = {}
+    if text_field is not None:
+        format_options["field"] = text_field
+    if keep_slot_values:
+        format_options["keep_slot_values"] = True
+    options = SynthesisOptions(
+        langs=langs, mode=mode, src_lang=src_lang, lexicons=lexicons, unimorph=unimorph, rate=rate,
+        sentence_rate=sentence_rate, min_replacements=min_replacements, morph=morph, weighting=weighting, seed=seed,
+    )
+    show = sys.stderr.isatty() if progress is None else progress
+    summary = run_synthesis(
+        options, input_path, output_path, fmt=fmt_name, format_options=format_options, workers=workers,
+        chunk_records=chunk_records, strict=strict, provenance=not no_provenance, manifest_path=manifest_path,
+        progress=show, warn=lambda msg: click.echo(f"Warning: {msg}", err=True),
+    )
+    click.echo(summary, err=True)

@@ -1,0 +1,354 @@
+"""`lexaug synthesize` as a library: options -> resources -> generator -> a job the engines run -> manifest.
+
+`SynthesisOptions` holds what a user chose; `build(options)` resolves the resources (explicit files, or the
+catalog cache when only `--lang` is given), loads them once and makes the generator; `SynthesisJob` parses,
+generates and renders one chunk of raw input (so worker processes exchange strings only); `run_synthesis`
+wires input, engine and output and returns the manifest it wrote beside the output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from lexaug import __version__, defaults
+from lexaug.engines.local import ChunkResult, Totals, run_local
+from lexaug.errors import ConfigError, LexaugError
+
+MODES = ("substitute", "codeswitch")
+
+
+@dataclass
+class SynthesisOptions:
+    """Everything a `synthesize` run depends on. `rate`/`sentence_rate` None mean the mode's default."""
+
+    langs: tuple[str, ...]
+    mode: str = defaults.SYNTH_MODE
+    src_lang: str = defaults.SRC_LANG
+    lexicons: tuple[str, ...] = ()
+    unimorph: str | None = None
+    rate: float | None = None
+    sentence_rate: float | None = None
+    min_replacements: int = defaults.MIN_REPLACEMENTS
+    morph: bool = False
+    weighting: str = defaults.WEIGHTING
+    seed: int = defaults.SEED
+
+    def effective_rate(self) -> float:
+        if self.rate is not None:
+            return self.rate
+        return defaults.SUBSTITUTE_RATE if self.mode == "substitute" else defaults.CODESWITCH_RATE
+
+    def effective_sentence_rate(self) -> float:
+        if self.sentence_rate is not None:
+            return self.sentence_rate
+        return defaults.CODESWITCH_SENTENCE_RATE
+
+
+@dataclass
+class Resource:
+    """One resource file a run used, for the manifest."""
+
+    kind: str  # "lexicon" | "unimorph"
+    lang: str
+    path: str
+    sha256: str
+    content_sha256: str | None = None
+
+
+@dataclass
+class Built:
+    """A ready generator and what it was built from."""
+
+    generator: Any
+    resources: list[Resource] = field(default_factory=list)
+    targets: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    lexicon_sha256: str = ""
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _label(code: str, explicit: bool, warnings: list[str]) -> str:
+    """Canonical ISO 639-3 for a known code; with explicit resources an unknown code is kept as a label."""
+    from lexaug.langs import normalize
+
+    try:
+        return normalize(code).iso3
+    except LexaugError:
+        if not explicit:
+            raise
+        warnings.append(f"unknown language code {code!r}: used as a label only")
+        return code
+
+
+def _pair_lexicons(options: SynthesisOptions, targets: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """(target, lexicon files) per target: all files for a single target, or one file per target in order."""
+    if not options.lexicons:
+        from lexaug.catalog import resolve_lexicon
+
+        return [(t, [str(resolve_lexicon(options.src_lang, t))]) for t in targets]
+    if len(targets) == 1:
+        return [(targets[0], list(options.lexicons))]
+    if len(options.lexicons) != len(targets):
+        raise ConfigError(f"{len(targets)} --lang values but {len(options.lexicons)} --lexicon files: give one "
+                          "lexicon per language, in the same order")
+    return [(t, [p]) for t, p in zip(targets, options.lexicons)]
+
+
+def _tables(options: SynthesisOptions, src: str, tgt: str) -> tuple[Any, Any, list[Resource]]:
+    """Source and target UniMorph tables for `--morph`, from `--unimorph DIR` or the unimorph cache."""
+    from lexaug.loaders.unimorph import MorphTable
+
+    found = []
+    for lang in (src, tgt):
+        if options.unimorph:
+            folder = Path(options.unimorph) / lang
+            paths = [folder / lang] if (folder / lang).is_file() else sorted(folder.glob(f"{lang}.[0-9]*"))
+            if not paths:
+                raise ConfigError(f"--unimorph {options.unimorph}: no table {folder / lang}; the folder must use "
+                                  f"the unimorph layout DIR/<iso>/<iso> for both {src} and {tgt}")
+        else:
+            from lexaug.catalog import resolve_unimorph
+
+            paths = resolve_unimorph(lang)
+        found.append((lang, [str(p) for p in paths]))
+    tables, resources = [], []
+    for lang, paths in found:
+        table = MorphTable.read(paths if len(paths) > 1 else paths[0])
+        tables.append(table)
+        resources += [Resource("unimorph", lang, p, file_sha256(p), getattr(table, "sha256", None)) for p in paths]
+    return tables[0], tables[1], resources
+
+
+def build(options: SynthesisOptions) -> Built:
+    """Resolve and load the resources of `options` and make the generator.
+
+    Raises:
+        ConfigError: contradictory options (several targets with substitute, lexicon count mismatch).
+        ResourceError: a resource is neither given nor cached (the message names `lexaug resources fetch`).
+    """
+    from lexaug.generators import make_generator
+    from lexaug.loaders.lexicon import Lexicon
+
+    if options.mode not in MODES:
+        raise ConfigError(f"--mode must be one of {', '.join(MODES)}, got {options.mode!r}")
+    if not options.langs:
+        raise ConfigError("give at least one --lang")
+    explicit = bool(options.lexicons)
+    warnings: list[str] = []
+    src = _label(options.src_lang, explicit, warnings)
+    targets = tuple(_label(code, explicit, warnings) for code in options.langs)
+    if options.mode == "substitute" and len(targets) > 1:
+        raise ConfigError("--mode substitute takes one --lang; use --mode codeswitch for several targets")
+    if options.morph and len(targets) > 1:
+        raise ConfigError("--morph takes one --lang")
+    for name, value in (("--rate", options.effective_rate()), ("--sentence-rate", options.effective_sentence_rate())):
+        if not 0.0 <= value <= 1.0:
+            raise ConfigError(f"{name} must be between 0 and 1, got {value}")
+    if options.min_replacements < 0:
+        raise ConfigError(f"--min-replacements must be >= 0, got {options.min_replacements}")
+
+    resources: list[Resource] = []
+    lexicons = {}
+    for tgt, paths in _pair_lexicons(options, targets):
+        for p in paths:
+            if not Path(p).is_file():
+                raise LexaugError(f"{p}: lexicon file not found; check the --lexicon path")
+        lex = Lexicon.read(paths if len(paths) > 1 else paths[0], src_lang=None if explicit else src,
+                           tgt_lang=None if explicit else tgt, weighting=options.weighting)
+        lexicons[tgt] = lex
+        resources += [Resource("lexicon", tgt, p, file_sha256(p), lex.sha256) for p in paths]
+
+    params: dict[str, Any]
+    if options.mode == "substitute":
+        params = {"lexicon": lexicons[targets[0]], "weighting": options.weighting,
+                  "min_replacements": options.min_replacements, "src_lang": src}
+        name = "substitute"
+        if options.morph:
+            src_table, tgt_table, morph_res = _tables(options, src, targets[0])
+            resources += morph_res
+            params.update(source_table=src_table, target_table=tgt_table)
+            name = "morph"
+    else:
+        params = {"lexicons": [lexicons[t] for t in targets], "rate": options.effective_rate(),
+                  "sentence_rate": options.effective_sentence_rate(), "weighting": options.weighting,
+                  "min_replacements": options.min_replacements, "src_lang": src}
+        name = "codeswitch"
+    generator = make_generator(name, **params)
+    lex_sha = lexicons[targets[0]].sha256 if len(targets) == 1 else hashlib.sha256(
+        "".join(lexicons[t].sha256 for t in targets).encode()).hexdigest()
+    return Built(generator, resources, targets, warnings, lex_sha)
+
+
+@dataclass
+class SynthesisJob:
+    """One chunk of raw input -> parsed records -> generated records -> rendered text, with counts.
+
+    Runs in worker processes: it holds the loaded generator (shared by fork or pickled once per worker) and
+    returns only strings and integers.
+    """
+
+    fmt: Any
+    generator: Any
+    seed: int
+    path: str
+    strict: bool = True
+    provenance: dict[str, Any] | None = None
+
+    def process(self, chunk: Any) -> ChunkResult:
+        from lexaug.io import ReadReport
+
+        report = ReadReport()
+        parts: list[str] = []
+        render, base = self.fmt.render, self.provenance
+        records = self.fmt.parse(chunk, path=self.path, strict=self.strict, report=report)
+        generator = self.generator
+        generator.stats = stats = Counter()  # this chunk's counts only; the engine adds chunks up
+        for record in generator.run(records, self.seed):
+            parts.append(render(record, None if base is None else {**base, "source_id": record.id}))
+        counts = {"records_in": report.read + report.total_skipped, "records_read": report.read,
+                  "records_out": len(parts)}
+        for reason, n in report.skipped.items():
+            counts[f"skipped:{reason}"] = n
+        return ChunkResult("".join(parts), counts, stats=stats, errors=list(report.errors))
+
+
+def provenance_base(options: SynthesisOptions, built: Built) -> dict[str, Any]:
+    """The provenance every output record carries (the engine adds `source_id`)."""
+    prov: dict[str, Any] = {
+        "lang": built.targets[0] if len(built.targets) == 1 else list(built.targets),
+        "mode": "morph" if options.morph else options.mode,
+        "generator": built.generator.name,
+        "rate": options.effective_rate(),
+    }
+    if options.mode == "codeswitch":
+        prov["sentence_rate"] = options.effective_sentence_rate()
+    prov.update(lexicon_sha256=built.lexicon_sha256, seed=options.seed)
+    return prov
+
+
+def default_manifest_path(output: str) -> str:
+    """`<output>.manifest.json`, or `defaults.STDOUT_MANIFEST` in the working directory for stdout."""
+    return defaults.STDOUT_MANIFEST if output == "-" else output + defaults.MANIFEST_SUFFIX
+
+
+def _partial_path(output: str) -> Path:
+    # Same folder and same suffixes (.gz/.zst decide compression), hidden, renamed into place on success.
+    out = Path(output)
+    return out.with_name(f".partial-{os.getpid()}-{out.name}")
+
+
+def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, *, fmt: str | None = None,
+                  format_options: dict[str, Any] | None = None, workers: int = defaults.WORKERS,
+                  chunk_records: int = defaults.CHUNK_RECORDS, strict: bool = True, provenance: bool = True,
+                  manifest_path: str | None = None, progress: bool = False,
+                  warn: Callable[[str], Any] | None = None) -> str:
+    """Run `synthesize` end to end with the local engine; returns the one-line summary.
+
+    The output is written to a hidden partial file and renamed into place when the run succeeds, so a
+    failed run leaves no half-written corpus. The manifest (see `manifest`) is written beside the output.
+    """
+    from lexaug.engines.progress import Progress
+    from lexaug.io import format_for_path, get_format, open_input, open_output
+
+    start = time.perf_counter()
+    if input_path != "-" and output_path != "-" and Path(input_path).resolve() == Path(output_path).resolve():
+        raise ConfigError(f"--output {output_path} is the input file; write to another path")
+    if input_path != "-" and not Path(input_path).is_file():
+        raise LexaugError(f"{input_path}: input file not found; check the --input path")
+    form = get_format(fmt, **(format_options or {})) if fmt else format_for_path(input_path, **(format_options or {}))
+    built = build(options)
+    for message in built.warnings:
+        (warn or (lambda m: None))(message)
+    name = "<stdin>" if input_path == "-" else input_path
+    job = SynthesisJob(form, built.generator, options.seed, name, strict,
+                       provenance_base(options, built) if provenance else None)
+    size = Path(input_path).stat().st_size if input_path != "-" else None
+    bar = Progress(size, enabled=progress)
+    target = output_path if output_path == "-" else str(_partial_path(output_path))
+    try:
+        with open_input(input_path, errors="strict" if strict else "surrogateescape") as fin, \
+                open_output(target) as fout:
+            totals = run_local(job, form.chunks(fin, chunk_records), fout.write, workers=workers,
+                               progress=bar.update)
+        if target != output_path:
+            os.replace(target, output_path)
+    finally:
+        bar.close()
+        if target != output_path and os.path.exists(target):
+            os.remove(target)
+    elapsed = time.perf_counter() - start
+    manifest_file = manifest_path or default_manifest_path(output_path)
+    data = manifest(options, built, totals, input_path=input_path, output_path=output_path, fmt=form,
+                    format_options=format_options or {}, workers=workers, chunk_records=chunk_records,
+                    strict=strict, provenance=provenance, elapsed=elapsed, chars=bar.chars)
+    with open(manifest_file, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+    return summary_line(data, output_path, manifest_file)
+
+
+def manifest(options: SynthesisOptions, built: Built, totals: Totals, *, input_path: str, output_path: str,
+             fmt: Any, format_options: dict[str, Any], workers: int, chunk_records: int, strict: bool,
+             provenance: bool, elapsed: float, chars: int) -> dict[str, Any]:
+    """The run's manifest: generator signature and parameters, resources with sha256, lexaug version, seed,
+    engine settings and counts (records in = out + filtered + skipped; tokens, replaced, coverage)."""
+    gen = built.generator
+    counts = dict(totals.counts)
+    skipped = {k.split(":", 1)[1]: v for k, v in sorted(counts.items()) if k.startswith("skipped:")}
+    stats = totals.stats
+    tokens, replaced = stats.get("tokens", 0), stats.get("replaced", 0)
+    return {
+        "lexaug_version": __version__,
+        "command": "synthesize",
+        "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "generator": gen.signature(),
+        "options": {**asdict(options), "langs": list(options.langs), "lexicons": list(options.lexicons),
+                    "targets": list(built.targets), "rate": options.effective_rate(),
+                    "sentence_rate": options.effective_sentence_rate()},
+        "seed": options.seed,
+        "resources": [asdict(r) for r in built.resources],
+        "input": {"path": input_path, "format": fmt.name, "format_options": format_options, "strict": strict},
+        "output": {"path": output_path, "provenance": provenance},
+        "engine": {"name": "local", "workers": workers, "chunk_records": chunk_records},
+        "counts": {
+            "records_in": counts.get("records_in", 0),
+            "records_out": counts.get("records_out", 0),
+            "records_filtered": stats.get("records_filtered", 0),
+            "records_skipped": sum(skipped.values()),
+            "skipped": skipped,
+            "tokens": tokens,
+            "replaced": replaced,
+            "coverage": round(replaced / tokens, 6) if tokens else 0.0,
+        },
+        "generator_stats": dict(sorted(stats.items())),
+        "skipped_examples": totals.errors,
+        "warnings": built.warnings,
+        "elapsed_s": round(elapsed, 3),
+        "input_chars": chars,
+    }
+
+
+def summary_line(data: dict[str, Any], output_path: str, manifest_file: str) -> str:
+    """One line for stderr: counts, coverage, speed, where the output and the manifest went."""
+    c = data["counts"]
+    secs = data["elapsed_s"]
+    speed = data["input_chars"] / 1e6 / secs if secs > 0 else 0.0
+    return (f"synthesize: {c['records_in']:,} records in, {c['records_out']:,} out, {c['records_filtered']:,} "
+            f"filtered, {c['records_skipped']:,} skipped; {c['replaced']:,}/{c['tokens']:,} words replaced "
+            f"({100 * c['coverage']:.1f}%); {secs:.1f} s, {speed:.1f} MB/s -> "
+            f"{'stdout' if output_path == '-' else output_path} (manifest {manifest_file})")
