@@ -59,6 +59,10 @@ MAX_REPORTED_ERRORS = 10  # messages a lenient read keeps (all skipped records a
 DOWNLOAD_TIMEOUT_S = 60.0  # seconds without data before a download is abandoned
 CATALOG_BASE_URL_ENV = "LEXAUG_CATALOG_BASE_URL"  # env var: mirror replacing the scheme and host of catalog URLs
 
+# UniMorph tables (lexaug.loaders.unimorph)
+UNIMORPH_STRICT = True  # a malformed row is an error; --lenient skips and counts it
+
+
 def lexaug_home() -> Path:
     """Cache root: $LEXAUG_HOME, default ~/.cache/lexaug."""
     return Path(os.environ.get("LEXAUG_HOME") or Path.home() / ".cache" / "lexaug")

@@ -14,7 +14,9 @@ from lexaug.errors import LexaugError
 COMMANDS: list[tuple[str, str, str]] = [
     ("resources", "resources", "resources"),
     ("lexicon", "lexicon", "lexicon"),
+    ("unimorph", "unimorph", "unimorph"),
     ("synthesize", "synthesize", "synthesize"),
+    ("evaluate", "evaluate", "evaluate"),
 ]
 
 
