@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 from lexaug.io.base import Format
 
 _PREFIX, _BODY, _SUFFIX = 0, 1, 2
+_BOM = "\ufeff"
 
 
 def interleave(parts: list[str], slots: list[str]) -> str:
@@ -39,19 +40,19 @@ def block_lines(raw: str) -> list[str]:
 class BlockFormat(Format):
     """A format whose records are blank-line separated blocks of lines."""
 
-    def is_prefix_line(self, content: str) -> bool:
-        """True for a non-blank line that belongs before a sentence, not to it (CoNLL `-DOCSTART-`)."""
-        return False
+    # A non-blank line starting with this belongs before a sentence, not to it (CoNLL `-DOCSTART-`).
+    prefix_marker: str | None = None
 
     def split_records(self, lines: Iterable[str]) -> Iterator[tuple[str, int]]:
         buf: list[str] = []
         state = _PREFIX
+        marker = self.prefix_marker
         for line in lines:
-            if not line.strip():
+            if line.isspace():
                 buf.append(line)
                 if state == _BODY:
                     state = _SUFFIX
-            elif self.is_prefix_line(line):
+            elif marker is not None and (line.startswith(marker) or line.lstrip(_BOM).startswith(marker)):
                 if state != _PREFIX:
                     yield "".join(buf), len(buf)
                     buf = []

@@ -43,8 +43,7 @@ class ConllFormat(BlockFormat):
         self.sep = _SEP_ALIASES[sep] if sep is not None else None
         self.columns = int(columns) if columns is not None else None
 
-    def is_prefix_line(self, content: str) -> bool:
-        return content.lstrip(_BOM).startswith(DOCSTART)
+    prefix_marker = DOCSTART
 
     def sniff(self, first_record: str) -> tuple[tuple[str, Any], ...]:
         for line in block_lines(first_record):
@@ -65,7 +64,7 @@ class ConllFormat(BlockFormat):
             if content.startswith(_BOM):
                 acc += _BOM
                 content = content[1:]
-            if not content.strip() or content.startswith(DOCSTART):
+            if not content or content.isspace() or content.startswith(DOCSTART):
                 acc += content + end
                 continue
             if sep is None:

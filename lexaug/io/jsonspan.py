@@ -4,11 +4,13 @@ and keep every other byte (key order, spacing, escapes, number formatting) as it
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from lexaug.errors import FormatError
 
 _DECODER = json.JSONDecoder()
+_scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 _WS = " \t\n\r"
 
 
@@ -23,42 +25,49 @@ class Located:
     last_end: int  # end of the last top-level value: where a new key goes
 
 
+_WS_RE = re.compile(r"[ \t\n\r]*")
+
+
 def _skip_ws(s: str, i: int) -> int:
-    while i < len(s) and s[i] in _WS:
-        i += 1
-    return i
+    return _WS_RE.match(s, i).end()  # type: ignore[union-attr]
 
 
 def _walk(s: str, i: int, paths: list[tuple[str, ...]], found: dict[int, tuple[int, int]], depth: int,
           path: str | None, line: int) -> tuple[int, bool, int]:
     """Scan the object starting at s[i] == '{'; record spans of paths (matched from `depth` on); return the
     index of its closing brace and whether it was empty. Later duplicate keys win, as in json.loads."""
-    i = _skip_ws(s, i + 1)
-    if i < len(s) and s[i] == "}":
+    skip = _WS_RE.match
+    heads = {p[depth] for p in paths if len(p) > depth + 1}
+    leaves: dict[str, list[int]] = {}
+    for n, p in enumerate(paths):
+        if len(p) == depth + 1:
+            leaves.setdefault(p[depth], []).append(n)
+    size = len(s)
+    i = skip(s, i + 1).end()  # type: ignore[union-attr]
+    if i < size and s[i] == "}":
         return i, True, i
     while True:
-        if i >= len(s) or s[i] != '"':
+        if i >= size or s[i] != '"':
             raise FormatError(path, line, f"invalid JSON at column {i + 1}: expected a key in double quotes",
                               reason="json")
-        key, i = json.decoder.scanstring(s, i + 1)  # type: ignore[attr-defined]
-        i = _skip_ws(s, i)
-        if i >= len(s) or s[i] != ":":
+        key, i = _scanstring(s, i + 1)
+        i = skip(s, i).end()  # type: ignore[union-attr]
+        if i >= size or s[i] != ":":
             raise FormatError(path, line, f"invalid JSON at column {i + 1}: expected ':'", reason="json")
-        start = _skip_ws(s, i + 1)
-        nested = [p for p in paths if len(p) > depth + 1 and p[depth] == key]
-        if nested and start < len(s) and s[start] == "{":
+        start = skip(s, i + 1).end()  # type: ignore[union-attr]
+        if key in heads and start < size and s[start] == "{":
             end, _, _ = _walk(s, start, paths, found, depth + 1, path, line)
             end += 1
         else:
             _, end = _DECODER.raw_decode(s, start)
-        for n, p in enumerate(paths):
-            if len(p) == depth + 1 and p[depth] == key:
+        if key in leaves:
+            for n in leaves[key]:
                 found[n] = (start, end)
-        i = _skip_ws(s, end)
-        if i < len(s) and s[i] == ",":
-            i = _skip_ws(s, i + 1)
+        i = skip(s, end).end()  # type: ignore[union-attr]
+        if i < size and s[i] == ",":
+            i = skip(s, i + 1).end()  # type: ignore[union-attr]
             continue
-        if i < len(s) and s[i] == "}":
+        if i < size and s[i] == "}":
             return i, False, end
         raise FormatError(path, line, f"invalid JSON at column {i + 1}: expected ',' or '}}'", reason="json")
 

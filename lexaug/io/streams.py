@@ -106,6 +106,7 @@ class LineReader(io.TextIOBase):
         return line
 
     def read(self, size: int | None = -1) -> str:
+        """The rest of the stream (whole lines; `size` is not honoured, lines are never cut)."""
         return "".join(iter(self.readline, ""))
 
     def close(self) -> None:
@@ -164,6 +165,28 @@ class _StdoutWriter(io.TextIOWrapper):
             self.detach()
 
 
+class _Unclosed(io.TextIOBase):
+    """Writes to a text stream that takes str directly; close() flushes it but leaves it open."""
+
+    def __init__(self, target: TextIO):
+        super().__init__()
+        self._target = target
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:  # type: ignore[override]
+        return self._target.write(text)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def close(self) -> None:
+        if not self.closed:
+            self._target.flush()
+        super().close()
+
+
 def open_output(path: str | Path, level: int | None = None) -> TextIO:
     """Open a corpus for writing as UTF-8 text; nothing is translated (`newline=""`), so `\\r\\n` survives.
 
@@ -175,9 +198,8 @@ def open_output(path: str | Path, level: int | None = None) -> TextIO:
     """
     if str(path) == "-":
         buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is None:  # e.g. an in-memory stdout in tests: it takes str directly
-            sys.stdout.flush()
-            return sys.stdout
+        if buffer is None:  # e.g. an in-memory stdout: it takes str directly
+            return _Unclosed(sys.stdout)  # type: ignore[return-value]
         sys.stdout.flush()
         return _StdoutWriter(buffer, encoding="utf-8", newline="", write_through=True)
     kind = compression_of(path)

@@ -107,3 +107,26 @@ def test_registry_and_extension_guessing():
         format_for_path("data.bin")
     with pytest.raises(ConfigError, match="format 'text'"):
         get_format("text", field="x")
+
+
+def test_stdout_without_buffer_is_left_open(monkeypatch):
+    target = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", target)
+    with open_output("-") as fh:
+        fh.write("a\r\n")
+    assert not target.closed and target.getvalue() == "a\r\n"
+
+
+def test_cli_runner_stdout(tmp_path):
+    import click
+    from click.testing import CliRunner
+
+    path = tmp_path / "in.txt"
+    path.write_bytes(b"x\r\ny")
+
+    @click.command()
+    def copy() -> None:
+        write_records(read_records(path), "-", "text")
+
+    result = CliRunner().invoke(copy, [])
+    assert result.exit_code == 0 and result.stdout_bytes == b"x\r\ny"
