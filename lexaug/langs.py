@@ -19,7 +19,7 @@ from lexaug.errors import LexaugError
 _TABLE = "langs.tsv"
 # A tag is subtags of letters/digits joined by '-' or '_' (BCP-47 uses '-', POSIX locales and NLLB use '_').
 _SUBTAG_SPLIT = re.compile(r"[-_]")
-_LANG_SUBTAG = re.compile(r"[a-z]{2,3}")
+_LANG_SUBTAG = re.compile(r"[a-z]{2,8}")  # BCP-47: 2-3 letters, 4-8 reserved/registered
 _FILENAME_PARTS = re.compile(r"[-_.]")
 _EXTENSIONS = frozenset({"tsv", "txt", "csv", "dic", "dict", "lex", "gz", "zst", "bz2", "xz"})
 

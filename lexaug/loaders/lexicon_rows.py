@@ -3,7 +3,7 @@
 Accepted layout: one `source<SEP>target` pair per line, no header, no comments, no quoting. SEP is a TAB
 (GATITOS, Wang et al. 2022, PanLex-derived extracts, MUSE files written with tabs) or a single space (MUSE
 dictionaries); it is sniffed per file (TAB when the file holds any TAB, else space) unless given. With a space
-separator both sides are single words (runs of spaces count as one separator). Rows with more than 2 columns
+separator both sides are single words (runs of spaces or TABs count as one separator). Rows with more than 2 columns
 (PanLex extracts that carry scores or ids) are errors unless `extra_columns="ignore"`, which uses the first
 two columns and counts the rows. `\\r` at line ends is dropped, a UTF-8 byte-order mark opening the file is
 not part of the first headword, whitespace-only lines are blank (counted, not rows), text becomes NFC.
@@ -150,7 +150,7 @@ def _parse_slow(path: Path, lines: list[str | None], sep: str, strict: bool, ext
             counts.blank_lines += 1
             continue
         counts.lines += 1
-        parts = line.split("\t") if sep == "\t" else [p for p in line.split(" ") if p]
+        parts = line.split("\t") if sep == "\t" else [p for p in line.replace("\t", " ").split(" ") if p]
         if len(parts) != 2:
             if len(parts) > 2 and ignore_extra:
                 counts.extra_columns_ignored += 1

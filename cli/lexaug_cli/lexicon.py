@@ -1,0 +1,82 @@
+"""`lexaug lexicon stats PATH...`: read bilingual lexicon files and report what was read and skipped."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from lexaug import defaults
+
+
+@click.group("lexicon")
+def lexicon() -> None:
+    """Bilingual lexicons (GATITOS, MUSE, PanLex extracts): inspect how they load."""
+
+
+@lexicon.command("stats")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--sep", type=click.Choice(["tab", "space"]), default=None,
+              help="Column separator (default: sniffed per file, TAB if the file has any).")
+@click.option("--strict/--lenient", default=defaults.LEXICON_STRICT,
+              help="Stop at the first malformed row (default) or skip such rows and count them.")
+@click.option("--strip-annotations", is_flag=True, default=defaults.LEXICON_STRIP_ANNOTATIONS,
+              help="Remove parenthetical annotations: 'adrese (verb)' -> 'adrese', 'abzorb(e)' -> 'abzorb'.")
+@click.option("--max-target-words", type=click.IntRange(min=1), default=defaults.LEXICON_MAX_TARGET_WORDS,
+              metavar="N", help="Drop definition-like targets of more than N words.")
+@click.option("--reverse", is_flag=True, help="Read target -> source.")
+@click.option("--extra-columns", type=click.Choice(["error", "ignore"]), default=defaults.LEXICON_EXTRA_COLUMNS,
+              help="Rows with 3+ tab-separated columns: an error, or use the first two.")
+@click.option("--src-lang", default=None, help="Source language code (default: from the file names).")
+@click.option("--tgt-lang", default=None, help="Target language code (default: from the file names).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full stats as JSON.")
+def stats(paths: tuple[str, ...], sep: str | None, strict: bool, strip_annotations: bool,
+          max_target_words: int | None, reverse: bool, extra_columns: str, src_lang: str | None,
+          tgt_lang: str | None, as_json: bool) -> None:
+    """Load PATH... as one merged lexicon and print its counts (per file, then in total)."""
+    from lexaug.loaders.lexicon import Lexicon
+
+    lex = Lexicon.read(list(paths), src_lang=src_lang, tgt_lang=tgt_lang, sep=sep, strict=strict,
+                       strip_annotations=strip_annotations, max_target_words=max_target_words,
+                       reverse=reverse, extra_columns=extra_columns)
+    st = lex.stats()
+    if as_json:
+        click.echo(json.dumps(st, ensure_ascii=False, indent=2))
+        return
+    click.echo(_table(st["files"]))
+    click.echo("")
+    for label, value in _summary(st):
+        click.echo(f"{label:<26}{value}")
+
+
+def _skipped(skipped: dict[str, int]) -> str:
+    return ", ".join(f"{reason}={n}" for reason, n in skipped.items()) or "-"
+
+
+def _table(files: list[dict]) -> str:
+    header = ("file", "sep", "lines", "blank", "rows", "skipped", "sha256")
+    rows = [(f["path"], f["sep"], str(f["lines"]), str(f["blank_lines"]), str(f["rows_read"]),
+             _skipped(f["skipped"]), f["sha256"][:12]) for f in files]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in [header, *rows])
+
+
+def _summary(st: dict) -> list[tuple[str, str]]:
+    tph = st["translations_per_headword"]
+    return [
+        ("languages", f"{st['src_lang'] or '?'} -> {st['tgt_lang'] or '?'}"),
+        ("files", str(len(st["files"]))),
+        ("rows read", str(st["rows_read"])),
+        ("blank lines", str(st["blank_lines"])),
+        ("rows skipped", _skipped(st["skipped"])),
+        ("headwords", str(st["headwords"])),
+        ("pairs", str(st["pairs"])),
+        ("duplicate rows", str(st["duplicate_rows"])),
+        ("translations/headword", f"mean {tph['mean']:.3f}, max {tph['max']}"),
+        ("multiword sources", f"{st['multiword_headwords']} ({st['multiword_source_share']:.1%})"),
+        ("multiword targets", f"{st['multiword_targets']} ({st['multiword_target_share']:.1%})"),
+        ("max source words", str(st["max_source_words"])),
+        ("annotations stripped", str(st["annotations_stripped"])),
+        ("definition-like dropped", str(st["definition_like_dropped"])),
+        ("sha256", st["sha256"]),
+    ]
