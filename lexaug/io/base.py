@@ -111,10 +111,15 @@ class Format:
 
     def parse(self, chunk: Chunk | str, *, path: str | None = None, strict: bool = True,
               report: ReadReport | None = None) -> Iterator[Record]:
-        """Records of one chunk. Strict: a malformed record raises FormatError (file, line, fix). Lenient:
-        it is skipped and counted in `report.skipped[reason]` (a report is created when none is given)."""
+        """Records of one chunk. Strict: a malformed record raises FormatError (file, line, fix). Lenient
+        (`strict=False`, which needs a `report`): it is skipped and counted in `report.skipped[reason]`."""
         chunk = as_chunk(chunk)
-        report = report if report is not None else ReadReport()
+        if report is None:
+            if not strict:
+                from lexaug.errors import ConfigError
+
+                raise ConfigError("a lenient read needs a ReadReport to count what it skips (report=...)")
+            report = ReadReport()
         index = chunk.first_index
         for raw, line, nlines in self._raw_records(chunk):
             try:

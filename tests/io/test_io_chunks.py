@@ -77,3 +77,10 @@ def test_chunks_and_formats_pickle():
 
 def test_parse_accepts_plain_text():
     assert [r.slots for r in get_format("text").parse("x\ny")] == [["x"], ["y"]]
+
+
+def test_lenient_parse_without_report_is_refused():
+    from lexaug.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="needs a ReadReport"):
+        list(get_format("text").parse("x\n", strict=False))
