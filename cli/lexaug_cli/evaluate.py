@@ -1,0 +1,59 @@
+"""`lexaug evaluate`: measure whether synthetic data helps (downstream checks)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from lexaug import defaults
+
+
+@click.group("evaluate")
+def evaluate() -> None:
+    """Downstream checks of synthetic data."""
+
+
+@evaluate.command("classify")
+@click.option("--train", "train_path", required=True, type=click.Path(dir_okay=False),
+              help="Labelled source-language training data (CSV with a header row, or JSONL).")
+@click.option("--test", "test_path", required=True, type=click.Path(dir_okay=False),
+              help="Labelled target-language test data (CSV or JSONL).")
+@click.option("--lang", required=True, help="Target language (a label when --lexicon is given).")
+@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
+              help="Bilingual lexicon source<TAB>target (default: the catalog cache for --lang).")
+@click.option("--src-lang", default=defaults.SRC_LANG, show_default=True, help="Language of the training data.")
+@click.option("--mode", type=click.Choice(["substitute", "codeswitch"]), default=defaults.SYNTH_MODE,
+              show_default=True, help="How the training data is synthesized.")
+@click.option("--rate", type=float, default=None, help="Token replacement rate (default: the mode's).")
+@click.option("--text-column", default="text", show_default=True, help="Column (or JSON key) holding the text.")
+@click.option("--label-column", default="label", show_default=True, help="Column (or JSON key) holding the label.")
+@click.option("--seeds", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Repeat each condition with seeds 0..N-1 (new translations and fastText initialisation).")
+@click.option("--strict/--lenient", default=True, show_default=True,
+              help="lenient: skip rows with an empty text or label and count them in the result.")
+@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the result JSON.")
+def classify(train_path: str, test_path: str, lang: str, lexicons: tuple[str, ...], src_lang: str, mode: str,
+             rate: float | None, text_column: str, label_column: str, seeds: int, strict: bool,
+             output_path: str) -> None:
+    """Train fastText classifiers on the source data, its synthesized version and both; score on the test set.
+
+    The JSON holds one entry per condition (source, synthetic, both) with accuracy and macro_f1 (mean, std,
+    per seed), plus the settings. A table is printed too.
+    """
+    from lexaug.downstream.classify import compare, format_table
+    from lexaug.downstream.labelled import read_labelled
+    from lexaug.synthesis import SynthesisOptions, build
+
+    train = read_labelled(train_path, text_column, label_column, strict=strict)
+    test = read_labelled(test_path, text_column, label_column, strict=strict)
+    built = build(SynthesisOptions(langs=(lang,), mode=mode, src_lang=src_lang, lexicons=lexicons, rate=rate))
+    for message in built.warnings:
+        click.echo(f"warning: {message}", err=True)
+    report = compare(train, test, built.generator, seeds=seeds)
+    report["settings"].update(lang=built.targets[0], lexicon_sha256=built.lexicon_sha256)
+    with open(output_path, "w", encoding="utf-8") as fh:
+        json.dump(report, fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+    click.echo(format_table(report))

@@ -1,0 +1,1 @@
+"""Downstream checks: does synthetic data help a model on real target-language data?"""
