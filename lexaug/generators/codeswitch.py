@@ -1,0 +1,148 @@
+"""`codeswitch.v1`: code-switching after CoSDA-ML (Qin, Ni, Zhang & Che 2020, "CoSDA-ML: Multi-Lingual
+Code-Switching Data Augmentation for Zero-Shot Cross-Lingual NLP").
+
+A record is selected with probability `sentence_rate`; in a selected record each word is chosen with
+probability `rate`, a target language is picked (uniformly among the lexicons, per token or once per
+sentence), and a chosen word is replaced by one of its translations in that language (multiword headwords
+starting at the chosen word are matched longest-first, as in `substitute`). A chosen word without a
+translation in the picked language stays as it is, as in CoSDA-ML, so the realised rate
+(`replaced / selected_tokens`, in `summary()`) is below the nominal rate where coverage is incomplete.
+`meta` gets `tokens`, `replaced`, `selected` and `langs` (replaced words per language).
+"""
+
+from __future__ import annotations
+
+from itertools import compress, repeat
+from operator import gt
+from typing import Any
+
+from lexaug import defaults
+from lexaug.errors import ConfigError
+from lexaug.generators.base import Generator, register, resource_info
+from lexaug.generators.lookup import SurfaceTable
+from lexaug.generators.rng import RecordRng
+from lexaug.generators.slots import rewrite_slots
+from lexaug.generators.words import WordSpec
+from lexaug.types import Record
+
+_SPAN = 2 ** 32
+
+
+def _threshold(rate: float, what: str) -> int:
+    if not 0.0 <= rate <= 1.0:
+        raise ConfigError(f"{what} must be between 0 and 1, got {rate}")
+    return round(rate * _SPAN)  # a draw u (0 <= u < 2**32) is a success when u < threshold
+
+
+@register("codeswitch.v1")
+class CodeSwitch(Generator):
+    """Code-switch words into one or several target languages (see module docstring).
+
+    Args:
+        lexicons: one lexicon or a list (one per target language).
+        rate: probability that a word of a selected record is switched (CoSDA-ML's token ratio).
+        sentence_rate: probability that a record is selected at all.
+        choose: "token" (language picked per word) or "sentence" (one language per record).
+        langs: labels of the lexicons' languages; default their `tgt_lang`, else "lex0", "lex1", ...
+        weighting, case_fold, words, src_lang: as for `substitute.v1`.
+    """
+
+    def __init__(self, lexicons: Any, *, rate: float = defaults.CODESWITCH_RATE,
+                 sentence_rate: float = defaults.CODESWITCH_SENTENCE_RATE, choose: str = defaults.CODESWITCH_CHOOSE,
+                 langs: list[str] | None = None, weighting: str | None = None,
+                 case_fold: bool = defaults.CASE_FOLD, words: WordSpec | None = None,
+                 src_lang: str | None = None) -> None:
+        super().__init__()
+        self.lexicons = list(lexicons) if isinstance(lexicons, (list, tuple)) else [lexicons]
+        if not self.lexicons:
+            raise ConfigError("codeswitch needs at least one lexicon")
+        if choose not in ("token", "sentence"):
+            raise ConfigError(f"choose must be 'token' or 'sentence', got {choose!r}")
+        self.rate, self.sentence_rate, self.choose = rate, sentence_rate, choose
+        self._token_thr = _threshold(rate, "rate")
+        self._sentence_thr = _threshold(sentence_rate, "sentence_rate")
+        self.langs = list(langs) if langs else [getattr(lx, "tgt_lang", None) or f"lex{i}"
+                                                   for i, lx in enumerate(self.lexicons)]
+        if len(self.langs) != len(self.lexicons):
+            raise ConfigError(f"{len(self.langs)} language labels for {len(self.lexicons)} lexicons")
+        self.weighting = weighting or getattr(self.lexicons[0], "weighting", None) or defaults.WEIGHTING
+        self.case_fold = case_fold
+        self.words = words or WordSpec.for_language(src_lang or getattr(self.lexicons[0], "src_lang", None))
+        self.tables = [SurfaceTable(lx, weighting=self.weighting, case_fold=case_fold) for lx in self.lexicons]
+        self._split, self._split_ascii = self.words.splitters()
+
+    def params(self) -> dict[str, Any]:
+        return {"rate": self.rate, "sentence_rate": self.sentence_rate, "choose": self.choose,
+                "langs": self.langs, "weighting": self.weighting, "case_fold": self.case_fold,
+                "words": self.words.__dict__.copy()}
+
+    def resources(self) -> dict[str, Any]:
+        return {f"lexicon:{lang}": resource_info(lx) for lang, lx in zip(self.langs, self.lexicons)}
+
+    def _rewrite(self, text: str, rng: RecordRng, sentence_lang: int, acc: list[Any]) -> str:
+        fast = self._split_ascii
+        parts = fast.split(text) if fast is not None and text.isascii() else self._split.split(text)
+        words = parts[1::2]
+        n = len(words)
+        if not n:
+            return text
+        acc[0] += n
+        u = rng.u32(3 * n)  # per word: chosen?, language, translation
+        tables, n_langs = self.tables, len(self.tables)
+        end = 0  # first word not covered by a multiword replacement
+        for i in compress(range(n), map(gt, repeat(self._token_thr, n), u[:n])):
+            if i < end:
+                continue
+            lang = sentence_lang if sentence_lang >= 0 else u[n + i] % n_langs
+            table = tables[lang]
+            ent = table.entry(words[i])
+            span = 1
+            longest = table.mw_surface.get(words[i]) if table.mw_surface else None
+            if longest is not None:
+                found = table.match_span(parts, i, longest)
+                if found is not None:
+                    span, ent = found
+            if len(ent) == 1:
+                acc[2] += 1
+                continue
+            parts[2 * i + 1] = ent[u[2 * n + i] % len(ent)]
+            for k in range(i + 1, i + span):
+                parts[2 * k] = parts[2 * k + 1] = ""
+            end = i + span
+            acc[1] += span
+            acc[3][lang] += span
+        return "".join(parts)
+
+    def generate(self, record: Record, rng: RecordRng) -> list[Record]:
+        head = rng.u32(2)
+        selected = head[0] < self._sentence_thr
+        sentence_lang = head[1] % len(self.tables) if self.choose == "sentence" else -1
+        acc: list[Any] = [0, 0, 0, [0] * len(self.tables)]  # tokens, replaced, untranslated, per language
+        if selected:
+            slots = rewrite_slots(record, lambda text: self._rewrite(text, rng, sentence_lang, acc))
+        else:
+            slots = list(record.slots)
+            acc[0] = sum(len(self._split.findall(s)) for i, s in enumerate(slots) if i not in record.frozen)
+        tokens, replaced, untranslated, per_lang = acc
+        stats = self.stats
+        stats["tokens"] += tokens
+        stats["replaced"] += replaced
+        if selected:
+            stats["records_selected"] += 1
+            stats["selected_tokens"] += tokens
+            stats["untranslated"] += untranslated
+        langs = {}
+        for lang, count in zip(self.langs, per_lang):
+            if count:
+                stats[f"replaced:{lang}"] += count
+                langs[lang] = count
+        meta = {**record.meta, "tokens": tokens, "replaced": replaced, "selected": selected, "langs": langs}
+        return [Record(record.id, slots, record.frozen, record.payload, meta)]
+
+    def summary(self) -> dict[str, Any]:
+        out = super().summary()
+        out["nominal_rate"] = self.rate
+        out["nominal_sentence_rate"] = self.sentence_rate
+        if self.stats.get("selected_tokens"):
+            out["realised_rate"] = round(self.stats["replaced"] / self.stats["selected_tokens"], 6)
+        return out
