@@ -185,6 +185,10 @@ class MorphTable:
         """The parsed feature bundle (canonical string, feature set, POS) of a feature string."""
         return parse_features(features)
 
+    def rows(self) -> Iterator[tuple[str, str, str]]:
+        """`(lemma, form, features)` tuples in file order (cheaper than iterating `MorphEntry`s)."""
+        return zip(self._lemmas, self._forms, self._feats)
+
     def __len__(self) -> int:
         return len(self._lemmas)
 
