@@ -132,5 +132,5 @@ class SurfaceTable:
             cls = span_case(words) if self.case_fold else LOWER
             span = "".join(parts[2 * i + 1: 2 * (i + n)])
             out = tuple(span if t is None else restore_case(t, cls) for t in choices)
-            return n, out
+            return n, out if len(out) > 1 else out * 2  # found entries have length >= 2, as in `entries`
         return None

@@ -8,7 +8,7 @@ reason in `stats` (`morph:table`, `morph:inflector`, `morph:fallback`, `morph:no
 `morph:lemma_untranslated`, `untranslated`).
 
 Feature mapping. Source and target bundles are compared as `comparable_features` sets, so UniMorph 3
-(`V;3;SG;PRS`) and UniMorph 4 (`V;PRS;NOM(3,SG)`) notation meet. Source features that the target lemma's
+(`V;3;SG;PRS`) and UniMorph 4 (`V;PRS;NOM(3,SG)`) notation meet, and known spelling variants are aliased (`PRES` = `PRS`). Source features that the target lemma's
 paradigm never uses (English `V.PTCP` against a Swahili verb) cannot be mapped: they are dropped and counted
 as `unmapped:<feature>`. Among the paradigm rows whose features include all mappable source features, the
 row with the fewest extra features wins (ties: table order).
@@ -32,6 +32,13 @@ from lexaug.generators.slots import rewrite_slots
 from lexaug.generators.words import WordSpec, case_class, lookup_key, restore_case
 from lexaug.loaders.features import FeatureError, comparable_features
 from lexaug.types import Record
+
+# Spellings of one value that differ between UniMorph tables (Swahili `PRES`, the schema's `PRS`).
+FEATURE_ALIASES = {"PRES": "PRS"}
+
+
+def _features(text: str) -> frozenset[str]:
+    return frozenset(FEATURE_ALIASES.get(f, f) for f in comparable_features(text))
 
 
 @register("morph.v1")
@@ -84,8 +91,8 @@ class MorphSubstitute(Generator):
         if table is not None:
             paradigm = table.paradigm(lemma)
             if paradigm:
-                src = comparable_features(features)
-                rows = [(comparable_features(e.features), k, e.form) for k, e in enumerate(paradigm)]
+                src = _features(features)
+                rows = [(_features(e.features), k, e.form) for k, e in enumerate(paradigm)]
                 used = frozenset().union(*(r[0] for r in rows))
                 mappable = src & used
                 unmapped = tuple(sorted(src - used))
