@@ -1,0 +1,128 @@
+"""Feed sources: where training text comes from, and the `PATH[:WEIGHT]` syntax of the CLI.
+
+A source yields the corpus records of one file (any `lexaug.io` format: text lines, JSONL with a text field,
+CoNLL, ...) with their global 0-based index, and turns a record into the texts fed to the tokenizer:
+
+* `CorpusSource`: real monolingual text or already synthesized files; one record gives one text.
+* `SynthSource`: on-the-fly synthesis; a generator (e.g. `substitute.v1`) rewrites each record of a source
+  corpus with the per-record random stream of `lexaug.generators.rng_for`. Pass 0 of epoch 0 uses the seed
+  as given, so it yields exactly what `lexaug synthesize --seed N` writes; later epochs/passes draw fresh
+  translations from the seed `"N/e<epoch>p<pass>"` (more variety for repeated data).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from lexaug.errors import ConfigError
+from lexaug.types import Record
+
+SPACE_JOINED = ("conll", "conllu")  # formats whose slots are single tokens: joined with one space
+
+
+def parse_weighted(spec: str) -> tuple[str, float]:
+    """`PATH[:WEIGHT]` -> (path, weight); weight 1.0 when absent. A path may itself contain `:` (the part
+    after the last `:` is a weight only when it parses as a number)."""
+    path, sep, tail = spec.rpartition(":")
+    if sep and path:
+        try:
+            weight = float(tail)
+        except ValueError:
+            return spec, 1.0
+        if not weight > 0:
+            raise ConfigError(f"{spec!r}: the weight after ':' must be a positive number, got {tail!r}")
+        return path, weight
+    return spec, 1.0
+
+
+def text_of(record: Record, fmt_name: str) -> str:
+    """The training text of a record: its slots joined (with spaces for token-per-slot formats)."""
+    return (" " if fmt_name in SPACE_JOINED else "").join(record.slots)
+
+
+@dataclass
+class CorpusSource:
+    """A corpus file read as-is (real text, or a file `lexaug synthesize` wrote).
+
+    Args:
+        path: file path (`.gz`/`.zst` read transparently).
+        weight: relative sampling weight (probability of drawing this source, per record).
+        name: label in reports and state (default: the file name).
+        fmt: a `lexaug.io` format name (default: from the extension; `.txt` text, `.jsonl` JSONL).
+        format_options: options of the format, e.g. `{"field": "text"}` for JSONL.
+        strict: a malformed record raises FormatError (file, line); lenient skips it.
+    """
+
+    path: str
+    weight: float = 1.0
+    name: str = ""
+    fmt: str | None = None
+    format_options: dict[str, Any] = field(default_factory=dict)
+    strict: bool = True
+    kind = "corpus"
+
+    def __post_init__(self) -> None:
+        from lexaug.io import format_for_path, get_format
+
+        if not self.weight > 0:
+            raise ConfigError(f"source {self.path}: weight must be positive, got {self.weight}")
+        if not Path(self.path).is_file():
+            raise ConfigError(f"{self.path}: source file not found; check the path")
+        self.name = self.name or Path(self.path).name
+        form = get_format(self.fmt, **self.format_options) if self.fmt else \
+            format_for_path(self.path, **self.format_options)
+        self.fmt_name = form.name
+
+    def records(self, shard: int, num_shards: int) -> Iterator[tuple[int, Record]]:
+        """(global index, record) for the records of this file with `index % num_shards == shard`."""
+        from lexaug.io import read_records
+
+        for record in read_records(self.path, self.fmt_name, strict=self.strict, **self.format_options):
+            index = int(record.id)
+            if index % num_shards == shard:
+                yield index, record
+
+    def texts(self, record: Record, epoch: int, pass_: int) -> list[tuple[str, int]]:
+        """(text, words replaced by synthesis) for each text one record contributes: one, 0 replaced."""
+        return [(text_of(record, self.fmt_name), 0)]
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "path": self.path, "weight": self.weight,
+                "format": self.fmt_name}
+
+
+@dataclass
+class SynthSource(CorpusSource):
+    """On-the-fly synthesis: `generator` rewrites each record of the corpus at `path` (see module docstring).
+
+    Args (besides CorpusSource's):
+        generator: a `lexaug.generators.Generator` (build one with `lexaug.synthesis.build`).
+        seed: the synthesis seed (same meaning as `lexaug synthesize --seed`).
+    """
+
+    generator: Any = None
+    seed: int = 0
+    kind = "synth"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.generator is None:
+            raise ConfigError(f"synthesized source {self.path}: a generator is required")
+        if self.name == Path(self.path).name:
+            self.name = f"{self.name}+{self.generator.name}"
+
+    def synth_seed(self, epoch: int, pass_: int) -> int | str:
+        return self.seed if epoch == 0 and pass_ == 0 else f"{self.seed}/e{epoch}p{pass_}"
+
+    def texts(self, record: Record, epoch: int, pass_: int) -> list[tuple[str, int]]:
+        """(text, words replaced) for each generator output of one record (empty when it is filtered)."""
+        from lexaug.generators import rng_for
+
+        gen = self.generator
+        outs = gen.generate(record, rng_for(self.synth_seed(epoch, pass_), record.id, gen.name))
+        return [(text_of(out, self.fmt_name), out.meta.get("replaced", 0)) for out in outs]
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(), "generator": self.generator.signature(), "seed": self.seed}
