@@ -63,6 +63,14 @@ CATALOG_BASE_URL_ENV = "LEXAUG_CATALOG_BASE_URL"  # env var: mirror replacing th
 UNIMORPH_STRICT = True  # a malformed row is an error; --lenient skips and counts it
 
 
+# pretraining feed (lexaug.feed)
+FEED_MODE = "packed"  # or "line": one padded/truncated block per text
+FEED_STOPPING = "exhausted"  # an epoch covers each record once; "cycle": endless, weights hold throughout
+FEED_SHUFFLE_BUFFER = 10_000  # records per source in the shuffle buffer (bounds memory)
+FEED_TOKENIZE_BATCH = 256  # texts per tokenizer call
+FEED_BLOCKS_PER_SHARD = 10_000  # blocks per .npy shard file written by `lexaug feed`
+
+
 def lexaug_home() -> Path:
     """Cache root: $LEXAUG_HOME, default ~/.cache/lexaug."""
     return Path(os.environ.get("LEXAUG_HOME") or Path.home() / ".cache" / "lexaug")
