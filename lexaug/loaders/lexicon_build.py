@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,9 @@ class Builder:
                 srcs = [s for s, k in zip(srcs, keep) if k]
                 tgts = [t for t, k in zip(tgts, keep) if k]
         # Same rule as lexicon_text.normalize_key; fields are already whitespace-clean and NFC.
-        keys = [k if k.isascii() else unicodedata.normalize("NFC", k) for k in map(str.casefold, srcs)]
+        keys = list(map(str.casefold, srcs))
+        if not all(map(str.isascii, keys)):
+            keys = [k if k.isascii() else unicodedata.normalize("NFC", k) for k in keys]
         raw = self._raw
         duplicates = 0
         for key, tgt in zip(keys, tgts):
@@ -86,11 +89,10 @@ class Builder:
 
     def finish(self, weighting: str) -> tuple[dict[str, tuple[Translation, ...]], dict[str, Any]]:
         """The frozen index and the stats dictionary."""
-        make = Translation
-        index = {key: tuple(map(make, targets, targets.values())) for key, targets in self._raw.items()}
+        index = _freeze(self._raw)
         pairs = sum(map(len, self._raw.values()))
-        multi_src = sum(" " in k for k in index)
-        multi_tgt = sum(" " in t for targets in self._raw.values() for t in targets)
+        multi_src = sum(map(str.__contains__, index, repeat(" ")))
+        multi_tgt = sum(map(str.__contains__, chain.from_iterable(self._raw.values()), repeat(" ")))
         skipped: Counter = Counter()
         for f in self.files:
             skipped.update(f.skipped)
@@ -104,7 +106,7 @@ class Builder:
             "pairs": pairs,
             "translations_per_headword": {
                 "mean": round(pairs / len(index), 4) if index else 0.0,
-                "max": max((len(v) for v in index.values()), default=0),
+                "max": max(map(len, self._raw.values()), default=0),
             },
             "multiword_headwords": multi_src,
             "multiword_targets": multi_tgt,
@@ -120,6 +122,20 @@ class Builder:
             "max_target_words": self.max_target_words,
         }
         return index, stats
+
+
+def _freeze(raw: dict[str, dict[str, int]]) -> dict[str, tuple[Translation, ...]]:
+    """Index of Translation tuples. Building the frozen dataclasses through C-level `map` calls (object.__new__
+    and the slot descriptors, which is what the generated __init__ does) instead of one __init__ call per pair
+    makes this step about a third faster; it dominated the load time of 4,000-row GATITOS files."""
+    values = raw.values()
+    targets = list(chain.from_iterable(values))
+    counts = list(chain.from_iterable(map(dict.values, values)))
+    objs = list(map(object.__new__, repeat(Translation, len(targets))))
+    deque(map(Translation.target.__set__, objs, targets), maxlen=0)  # type: ignore[attr-defined]
+    deque(map(Translation.count.__set__, objs, counts), maxlen=0)  # type: ignore[attr-defined]
+    flat = iter(objs)
+    return dict(zip(raw, [tuple(islice(flat, n)) for n in map(len, values)]))
 
 
 def _file_stats(f: FileCounts) -> dict[str, Any]:

@@ -22,6 +22,7 @@ File-level errors (raised in lenient mode too, since no row of such a file can b
 from __future__ import annotations
 
 import unicodedata
+from itertools import repeat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,8 @@ def decode_lines(path: Path, data: bytes, strict: bool, counts: FileCounts) -> l
             lines.pop()
     except (UnicodeDecodeError, ValueError):
         lines = [_decode_line(path, number, line, strict, counts) for number, line in enumerate(raw, start=1)]
+    if b"\r" not in data:
+        return lines
     return [line[:-1] if line is not None and line.endswith("\r") else line for line in lines]
 
 
@@ -127,9 +130,12 @@ def parse_rows(path: Path, lines: list[str | None], sep: str, strict: bool, extr
     """
     if sep == "\t" and None not in lines:
         # Fast path for the common clean file: bulk splits and checks in C, no per-row Python branching.
-        split = [line.split("\t") for line in lines]  # type: ignore[union-attr]
-        if set(map(len, split)) == {2} and not _needs_cleaning("\n".join(lines)):  # type: ignore[arg-type]
-            srcs, tgts = [p[0] for p in split], [p[1] for p in split]
+        text = "\n".join(lines)  # type: ignore[arg-type]
+        # Exactly one TAB per line: as many TABs as lines, and every line holds one.
+        if text.count("\t") == len(lines) and all(map(str.__contains__, lines, repeat("\t"))) \
+                and not _needs_cleaning(text):
+            cells = text.replace("\n", "\t").split("\t")
+            srcs, tgts = cells[0::2], cells[1::2]
             if "" not in srcs and "" not in tgts:
                 counts.lines += len(lines)
                 return srcs, tgts
