@@ -93,7 +93,8 @@ def test_every_language_in_shared_data_is_known(shared_data):
     unimorph = [p.name for p in (shared_data / "unimorph").iterdir() if p.is_dir()]
     sigmorphon = {p.name.split(".")[0].split("_")[0] for p in (shared_data / "sigmorphon2022").iterdir()}
     sigmorphon -= {"baseline", "poma"}  # results table; Pomak has no ISO 639-3 code
-    conll = {p.name.split("-")[0] for p in (shared_data / "conll2017").iterdir()} - {"README.md", "expected_nonneural.tsv"}
+    conll = {p.name.split("-")[0] for p in (shared_data / "conll2017").iterdir()}
+    conll -= {"README.md", "expected_nonneural.tsv"}
     masakhane = [p.name for p in (shared_data / "ner" / "masakhaner").iterdir() if p.is_dir()]
     ud = [p.name[3:].split("-")[0] for p in (shared_data / "ud").iterdir()]
     for code in [*unimorph, *sigmorphon, *conll, *masakhane, *ud]:
