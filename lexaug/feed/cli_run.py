@@ -1,0 +1,111 @@
+"""`lexaug feed` as a library call: options -> sources (synthesis built with `lexaug.synthesis.build`) ->
+`Feed` -> shards and `report.json` (see `lexaug.feed.writer` for the folder layout)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from lexaug import __version__, defaults
+from lexaug.errors import ConfigError
+
+
+@dataclass
+class FeedOptions:
+    """What a `lexaug feed` run depends on (the CLI's options, one field each)."""
+
+    tokenizer: str
+    block_size: int
+    sources: tuple[str, ...] = ()
+    synth: tuple[str, ...] = ()
+    langs: tuple[str, ...] = ()
+    lexicons: tuple[str, ...] = ()
+    synth_mode: str = defaults.SYNTH_MODE
+    rate: float | None = None
+    src_lang: str = defaults.SRC_LANG
+    text_field: str | None = None
+    line_by_line: bool = False
+    stopping: str = defaults.FEED_STOPPING
+    shuffle_buffer: int = defaults.FEED_SHUFFLE_BUFFER
+    seed: int = defaults.SEED
+    epochs: int | None = None
+    max_blocks: int | None = None
+    rank: int = 0
+    world_size: int = 1
+    blocks_per_shard: int = defaults.FEED_BLOCKS_PER_SHARD
+
+
+def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | None]:
+    """The feed sources of `options`, and the synthesis signature (None without --synthesize)."""
+    from lexaug.feed.sources import CorpusSource, SynthSource, parse_weighted
+
+    if not options.sources and not options.synth:
+        raise ConfigError("give at least one --source or --synthesize")
+    fmt_opts = {"field": options.text_field} if options.text_field else {}
+    sources: list[Any] = []
+    for spec in options.sources:
+        path, weight = parse_weighted(spec)
+        opts = fmt_opts if path.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst")) else {}
+        sources.append(CorpusSource(path, weight, format_options=opts))
+    signature = None
+    if options.synth:
+        from lexaug.synthesis import SynthesisOptions, build
+
+        if not options.langs:
+            raise ConfigError("--synthesize needs --lang (and --lexicon, or a cached lexicon)")
+        built = build(SynthesisOptions(langs=options.langs, mode=options.synth_mode, src_lang=options.src_lang,
+                                       lexicons=options.lexicons, rate=options.rate, seed=options.seed))
+        signature = {**built.generator.signature(), "targets": list(built.targets),
+                     "lexicon_sha256": built.lexicon_sha256}
+        for spec in options.synth:
+            path, weight = parse_weighted(spec)
+            opts = fmt_opts if path.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst")) else {}
+            sources.append(SynthSource(path, weight, format_options=opts, generator=built.generator,
+                                       seed=options.seed))
+    return sources, signature
+
+
+def run_feed(options: FeedOptions, output_dir: str) -> str:
+    """Run the feed for one rank and write its shards and report under `output_dir`; returns a summary line."""
+    from lexaug.feed.feed import Feed
+    from lexaug.feed.tokenize_pack import Packer
+    from lexaug.feed.writer import ShardWriter
+
+    if options.max_blocks is not None and options.max_blocks < 1:
+        raise ConfigError(f"--max-blocks must be >= 1, got {options.max_blocks}")
+    if options.stopping == "cycle" and options.max_blocks is None:
+        raise ConfigError("--stopping cycle never ends by itself: give --max-blocks")
+    if options.stopping == "cycle" and options.epochs is not None:
+        raise ConfigError("--epochs counts exhausted epochs; with --stopping cycle use --max-blocks")
+    start = time.perf_counter()
+    sources, signature = build_sources(options)
+    feed = Feed(sources, options.tokenizer, options.block_size, mode="line" if options.line_by_line else "packed",
+                seed=options.seed, rank=options.rank, world_size=options.world_size,
+                shuffle_buffer=options.shuffle_buffer, stopping=options.stopping,
+                epochs=None if options.stopping == "cycle" else (options.epochs or 1))
+    writer = ShardWriter(output_dir, options.block_size, options.blocks_per_shard)
+    for block in itertools.islice(feed, options.max_blocks):
+        writer.add(block)
+    report = feed.report()
+    elapsed = time.perf_counter() - start
+    tok = feed.tokenizer
+    packer = Packer(tok, options.block_size, feed.mode)
+    report.update(lexaug_version=__version__, command="feed", options=asdict(options), synthesis=signature,
+                  elapsed_s=round(elapsed, 3))
+    writer.close({"mode": feed.mode, "tokenizer": str(options.tokenizer),
+                  "special_tokens": {"start": packer.start, "end": packer.end,
+                                     "pad": getattr(tok, "pad_token_id", None),
+                                     "unk": getattr(tok, "unk_token_id", None)},
+                  "seed": options.seed, "rank": options.rank, "world_size": options.world_size,
+                  "report": "report.json"})
+    Path(output_dir, "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                                               encoding="utf-8")
+    total = report["total"]
+    return (f"feed: {report['blocks']:,} blocks of {options.block_size} tokens from {total['records']:,} texts "
+            f"({total['tokens']:,} tokens, fertility {total['fertility']:.3f}, unknown {100 * total['unk_rate']:.2f}%)"
+            f"; {elapsed:.1f} s -> {output_dir}")
+
