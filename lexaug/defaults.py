@@ -62,6 +62,13 @@ CATALOG_BASE_URL_ENV = "LEXAUG_CATALOG_BASE_URL"  # env var: mirror replacing th
 # UniMorph tables (lexaug.loaders.unimorph)
 UNIMORPH_STRICT = True  # a malformed row is an error; --lenient skips and counts it
 
+# SIGMORPHON inflection (lexaug.inflection, lexaug.loaders.sigmorphon)
+INFLECT_MODEL = "rules"  # or "neural"
+INFLECT_COMPAT: str | None = None  # rules: "2020" reproduces the 2020-2022 ports' prefix/suffix detector
+INFLECT_CONVENTION = "2022"  # scoring: "2022" positional + partitions, "2017" keyed by (lemma, features)
+INFLECT_NORMALIZE: str | None = "NFC"  # forms compared after this normal form; None: raw strings
+INFLECT_LAYOUT = "lemma-form-features"  # prediction files, as 2017-2022 gold files; 2023: lemma-features-form
+
 
 # pretraining feed (lexaug.feed)
 FEED_MODE = "packed"  # or "line": one padded/truncated block per text

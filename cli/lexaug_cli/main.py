@@ -17,6 +17,7 @@ COMMANDS: list[tuple[str, str, str]] = [
     ("unimorph", "unimorph", "unimorph"),
     ("synthesize", "synthesize", "synthesize"),
     ("evaluate", "evaluate", "evaluate"),
+    ("inflect", "inflect", "inflect"),
     ("feed", "feed", "feed"),
 ]
 

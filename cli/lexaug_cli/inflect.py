@@ -1,0 +1,136 @@
+"""`lexaug inflect`: train, run and score SIGMORPHON inflection models (rule baseline, neural model)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import Any
+
+import click
+
+from lexaug import defaults
+from lexaug.errors import ConfigError
+
+_LAYOUTS = ("auto", "lemma-form-features", "lemma-features-form")
+
+# Further `inflect` sub-commands living in their own modules: (name, module under lexaug_cli, attribute).
+SUBCOMMANDS: list[tuple[str, str, str]] = []
+
+
+@click.group("inflect")
+def inflect() -> None:
+    """SIGMORPHON inflection: train a model, predict a test file, score predictions."""
+
+
+def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
+    """`-o key=value` pairs; values are read as JSON when they parse (numbers, true/false), else strings."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"option {pair!r} is not KEY=VALUE (e.g. -o max_steps=3000)")
+        try:
+            out[key.replace("-", "_")] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key.replace("-", "_")] = value
+    return out
+
+
+@inflect.command("train")
+@click.option("--train", "train_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Training file (lemma, form, features rows; any shared-task year).")
+@click.option("--dev", "dev_path", type=click.Path(exists=True, dir_okay=False),
+              help="Dev file for model selection (neural); the rule baseline does not use it.")
+@click.option("--model", "model_name", type=click.Choice(["rules", "neural"]), default=defaults.INFLECT_MODEL,
+              show_default=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Model directory.")
+@click.option("--compat", type=click.Choice(["2017", "2020"]), default=defaults.INFLECT_COMPAT,
+              help="rules: 2020 reproduces the 2020-2022 baseline ports' prefix/suffix detector.")
+@click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="neural: random seed.")
+@click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE",
+              help="Model option, repeatable (neural: max_steps=3000, hallucinate=0, ...).")
+def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: str, compat: str | None,
+              seed: int, options: tuple[str, ...]) -> None:
+    """Train a model on a shared-task training file and save it to --out."""
+    from lexaug.inflection.base import inflector_class
+    from lexaug.loaders.sigmorphon import read_sigmorphon
+
+    train = read_sigmorphon(train_path).triples()
+    dev = read_sigmorphon(dev_path).triples() if dev_path else None
+    opts = _parse_options(options)
+    if model_name == "rules":
+        opts["compat"] = compat
+    else:
+        if compat:
+            raise ConfigError("--compat applies to the rules model only")
+        opts.setdefault("seed", seed)
+        opts.setdefault("progress", lambda line: click.echo(line, err=True))
+    model = inflector_class(model_name).train(train, dev, **opts)
+    model.save(out_dir)
+    click.echo(f"trained {model_name} on {len(train)} pairs -> {out_dir}", err=True)
+
+
+@inflect.command("predict")
+@click.option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Covered test file (lemma, features) or any file with lemma and features columns.")
+@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--layout", type=click.Choice(_LAYOUTS), default="auto", show_default=True,
+              help="Columns of the output; auto: the input's 3-column layout, else " + defaults.INFLECT_LAYOUT)
+def predict_cmd(model_dir: str, input_path: str, output_path: str, layout: str) -> None:
+    """Predict a form for every line of --input, written in input order in the gold files' layout."""
+    from lexaug.inflection.base import load_inflector
+    from lexaug.loaders.sigmorphon import read_sigmorphon, write_predictions
+
+    data = read_sigmorphon(input_path)
+    if layout == "auto":
+        layout = data.layout if not data.covered else defaults.INFLECT_LAYOUT
+    model = load_inflector(model_dir)
+    pairs = data.pairs()
+    n = write_predictions(output_path, pairs, model.predict_many(pairs), layout=layout)
+    click.echo(f"wrote {n} predictions -> {output_path}", err=True)
+
+
+@inflect.command("evaluate")
+@click.option("--gold", "gold_paths", required=True, multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Gold file; repeat for several languages (paired in order with --pred).")
+@click.option("--pred", "pred_paths", required=True, multiple=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--train", "train_paths", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Training file(s) for the seen/unseen partitions (2022), one per --gold.")
+@click.option("--convention", type=click.Choice(["2022", "2017"]), default=defaults.INFLECT_CONVENTION,
+              show_default=True, help="2022: positional + partitions; 2017: keyed by (lemma, features).")
+@click.option("--normalize", type=click.Choice(["NFC", "NFD", "none"], case_sensitive=False),
+              default=defaults.INFLECT_NORMALIZE or "none", show_default=True,
+              help="Unicode normal form applied before comparing (none: raw, as the published 2022 table).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def evaluate_cmd(gold_paths: tuple[str, ...], pred_paths: tuple[str, ...], train_paths: tuple[str, ...],
+                 convention: str, normalize: str, as_json: bool) -> None:
+    """Exact-match accuracy and mean Levenshtein distance, per language with macro/micro averages."""
+    from lexaug.inflection.evaluate import evaluate, summary_table
+    from lexaug.loaders.sigmorphon import parse_name, read_sigmorphon
+
+    if len(gold_paths) != len(pred_paths):
+        raise ConfigError(f"{len(gold_paths)} --gold files but {len(pred_paths)} --pred files; pair them")
+    if train_paths and len(train_paths) != len(gold_paths):
+        raise ConfigError(f"{len(train_paths)} --train files for {len(gold_paths)} --gold files; give one each")
+    norm = None if normalize.lower() == "none" else normalize.upper()
+    results = {}
+    for k, (gold_path, pred_path) in enumerate(zip(gold_paths, pred_paths)):
+        train = read_sigmorphon(train_paths[k]).triples() if train_paths else None
+        name = str(parse_name(gold_path)["lang"])
+        if name in results:
+            name = f"{name}#{k + 1}"
+        results[name] = evaluate(read_sigmorphon(gold_path), read_sigmorphon(pred_path), convention=convention,
+                                 train=train, normalize=norm)
+    if as_json:
+        click.echo(json.dumps({lang: r.as_dict() for lang, r in results.items()}, indent=2))
+    else:
+        click.echo(summary_table(results), nl=False)
+
+
+def _register() -> None:
+    for name, module, attr in SUBCOMMANDS:
+        inflect.add_command(getattr(importlib.import_module(f"lexaug_cli.{module}"), attr), name)
+
+
+_register()
