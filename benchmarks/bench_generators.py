@@ -3,7 +3,7 @@
 
     python benchmarks/bench_generators.py [--text PATH] [--lexicon PATH] [--repeat 3] [--lines N]
 
-Each figure is the best of `--repeat` runs (CPU time of this process, so other load on the machine distorts
+Each figure is the best of `--repeat` interleaved runs (CPU time of this process, so other load on the machine distorts
 it less); MB is the UTF-8 size of the input lines. The baselines are measured in the same run:
   baseline        `pattern.sub(lambda m: first.get(m.group().lower(), m.group()), line)` (first translation)
   baseline+choice the same with `rng.choice(translations)` (random choice, as the generators do)
@@ -33,12 +33,15 @@ from lexaug.types import Record  # noqa: E402
 DATA = Path(os.environ.get("LEXAUG_SHARED_DATA") or ROOT.parent / "shared" / "data")
 
 
-def best_of(fn, repeat: int) -> float:
-    best = float("inf")
+def best_of_interleaved(fns: dict, repeat: int) -> dict[str, float]:
+    """Best CPU time per function over `repeat` rounds; rounds interleave the functions so that load
+    changes on a shared machine hit all of them alike."""
+    best = {label: float("inf") for label in fns}
     for _ in range(repeat):
-        t0 = time.process_time()
-        fn()
-        best = min(best, time.process_time() - t0)
+        for label, fn in fns.items():
+            t0 = time.process_time()
+            fn()
+            best[label] = min(best[label], time.process_time() - t0)
     return best
 
 
@@ -46,7 +49,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--text", default=str(DATA / "text" / "kjv_verses.txt"))
     ap.add_argument("--lexicon", default=str(DATA / "bench" / "lex_en_xx.tsv"))
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--lines", type=int, default=0, help="use only the first N lines (0: all)")
     args = ap.parse_args()
 
@@ -77,12 +80,12 @@ def main() -> None:
 
     sub = make_generator("substitute.v1", lexicon=lex)
     cs = make_generator("codeswitch.v1", lexicons=[lex], rate=0.3)
-    timings = {
-        "baseline (regex.sub + dict)": best_of(baseline, args.repeat),
-        "baseline+choice": best_of(baseline_choice, args.repeat),
-        "substitute.v1 rate 1.0": best_of(lambda: sub.run_batch(records, seed=0), args.repeat),
-        "codeswitch.v1 rate 0.3": best_of(lambda: cs.run_batch(records, seed=0), args.repeat),
-    }
+    timings = best_of_interleaved({
+        "baseline (regex.sub + dict)": baseline,
+        "baseline+choice": baseline_choice,
+        "substitute.v1 rate 1.0": lambda: sub.run_batch(records, seed=0),
+        "codeswitch.v1 rate 0.3": lambda: cs.run_batch(records, seed=0),
+    }, args.repeat)
     base = timings["baseline (regex.sub + dict)"]
     print(f"input: {len(lines):,} lines, {mb:.2f} MB; lexicon: {len(lex):,} headwords")
     print(f"{'':30s} {'MB/s':>8s} {'x baseline':>11s}")

@@ -89,8 +89,26 @@ class CodeSwitch(Generator):
         acc[0] += n
         u = rng.u32(3 * n)  # per word: chosen?, language, translation
         tables, n_langs = self.tables, len(self.tables)
+        chosen = compress(range(n), map(gt, repeat(self._token_thr, n), u[:n]))
+        if n_langs == 1 or sentence_lang >= 0:
+            lang = max(sentence_lang, 0)
+            table = tables[lang]
+            if not table.mw_first:  # fast path: one lookup pass, a short loop over the chosen words only
+                ents = table.entries(words)
+                replaced = untranslated = 0
+                for i in chosen:
+                    ent = ents[i]
+                    if len(ent) == 1:
+                        untranslated += 1
+                    else:
+                        parts[2 * i + 1] = ent[u[2 * n + i] % len(ent)]
+                        replaced += 1
+                acc[1] += replaced
+                acc[2] += untranslated
+                acc[3][lang] += replaced
+                return "".join(parts)
         end = 0  # first word not covered by a multiword replacement
-        for i in compress(range(n), map(gt, repeat(self._token_thr, n), u[:n])):
+        for i in chosen:
             if i < end:
                 continue
             lang = sentence_lang if sentence_lang >= 0 else u[n + i] % n_langs
