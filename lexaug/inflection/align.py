@@ -91,11 +91,11 @@ def _exact_moves(source: str, target: str) -> list[int] | None:
     for i in range(n - 1, -1, -1):
         row, nxt, si = i * width, (i + 1) * width, source[i]
         cost[row + m] = _INDEL * (n - i)
+        right = cost[row + m]  # cost[row + j + 1] while j runs down
         for j in range(m - 1, -1, -1):
-            best = cost[nxt + j + 1] + (0 if si == target[j] else _SUB)
-            ins = cost[row + j + 1] + _INDEL
-            dele = cost[nxt + j] + _INDEL
-            cost[row + j] = min(best, ins, dele)
+            best = cost[nxt + j + 1] if si == target[j] else cost[nxt + j + 1] + _SUB
+            other = (right if right < cost[nxt + j] else cost[nxt + j]) + _INDEL
+            right = cost[row + j] = best if best < other else other
     moves: list[int] = []
     i = j = 0
     while i < n and j < m:

@@ -208,9 +208,12 @@ def write_predictions(path: str | Path, pairs: Iterable[tuple[str, str]], forms:
     """
     if layout not in LAYOUTS:
         raise ConfigError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
+    pairs, forms = list(pairs), list(forms)
+    if len(pairs) != len(forms):
+        raise ConfigError(f"{len(pairs)} inputs but {len(forms)} forms; give one form per input line")
     n = 0
     with open(path, "w", encoding="utf-8", newline="\n") as out:
-        for (lemma, features), form in zip(pairs, forms, strict=True):
+        for (lemma, features), form in zip(pairs, forms):
             cols = (lemma, form, features) if layout == LEMMA_FORM_FEATURES else (lemma, features, form)
             out.write("\t".join(cols) + "\n")
             n += 1
