@@ -87,3 +87,10 @@ def unimorph_home() -> Path:
     """UniMorph cache root shared with the `unimorph` package: $UNIMORPH, default ~/.unimorph (as in unimorph 0.0.4,
     which keeps each language as a git clone in `<root>/<iso>/`, table `<iso>` or `<iso>.1`, `<iso>.2`...)."""
     return Path(os.environ.get("UNIMORPH") or Path.home() / ".unimorph")
+
+# neural inflection (lexaug.inflection.neural) and hallucination (hallucinate.v1)
+HALLUCINATE_MIN_STEM = 3  # Anastasopoulos & Neubig 2019
+NEURAL_HALLUCINATE = 4000  # hallucinated pairs added to the training data (0: none)
+NEURAL_REAL_REPEAT = 2  # copies of the real training pairs beside the hallucinated ones
+NEURAL_BEAM = 5
+NEURAL_THREADS = 1  # torch threads; 1 is fastest on small shared CPUs (OpenMP spin contention)

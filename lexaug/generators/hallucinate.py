@@ -111,7 +111,7 @@ class Hallucinate(Generator):
             new_lemma, new_form = list(lemma), list(form)
             for (li, fi), ch in zip(slots, (rng.choice(self.alphabet) for _ in slots)):
                 new_lemma[li] = new_form[fi] = ch
-            out = ("".join(new_lemma), "".join(new_form), features)
+            out = (_nfc("".join(new_lemma)), _nfc("".join(new_form)), features)  # a mark may now compose
             if out not in self.real:
                 self.stats["hallucinated"] += 1
                 return [Record(id=f"{record.id}:h", slots=list(out), meta={"source": record.id})]

@@ -1,0 +1,134 @@
+"""Training loop of the neural inflector: seeded, length-bucketed batches, label-smoothed cross-entropy,
+AdamW with warm-up and linear decay, model selection on dev exact-match accuracy (greedy decoding).
+
+Reproducible: the same data, hyper-parameters, seed and thread count give the same weights, as long as the
+run stops on `max_steps` (a `max_minutes` cap stops wherever the clock says, which depends on the machine).
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import torch
+import torch.nn.functional as F
+
+from lexaug.inflection.neural_model import NeuralHParams, build_model, greedy_decode, pad_batch
+from lexaug.inflection.vocab import BOS_ID, PAD_ID, CharVocab, nfc
+
+
+@dataclass
+class TrainLog:
+    """What a training run did: steps, seconds, dev accuracy per evaluation, the selected checkpoint."""
+
+    steps: int = 0
+    seconds: float = 0.0
+    best_dev: float | None = None
+    best_step: int | None = None
+    curve: list[tuple[int, float]] = field(default_factory=list)
+    averaged: bool = False
+
+
+def _batches(examples: Sequence[tuple[list[int], list[int]]], batch_size: int, rng: random.Random):
+    """One epoch of batches: shuffle, sort pools of 50 batches by length (little padding), shuffle batches."""
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    pool = batch_size * 50
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start:start + pool], key=lambda i: (len(examples[i][0]), len(examples[i][1])))
+        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def dev_accuracy(model, vocab: CharVocab, dev: Sequence[tuple[str, str, str]], max_len: int) -> float:
+    """Exact-match accuracy (%, NFC) of greedy predictions on (lemma, form, features) triples."""
+    if not dev:
+        return 0.0
+    hyps = greedy_decode(model, [vocab.encode_source(l, f) for l, _, f in dev], max_len)
+    right = sum(vocab.decode(ids, lemma) == nfc(form) for (ids, _), (lemma, form, _) in zip(hyps, dev))
+    return 100.0 * right / len(dev)
+
+
+def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, str, str]], vocab: CharVocab,
+                hp: NeuralHParams, seed: int, threads: int | None = None,
+                progress: Callable[[str], None] | None = None):
+    """Train a model on (lemma, form, features) triples and select it on `dev`.
+
+    Args:
+        train: training triples (real data, possibly repeated, plus hallucinated pairs).
+        dev: triples for model selection; empty: keep the last weights.
+        vocab, hp, seed: vocabulary, hyper-parameters, random seed.
+        threads: `torch.set_num_threads` value (None: leave torch's setting).
+        progress: called with one line per dev evaluation.
+    Returns:
+        (model in eval mode, TrainLog).
+    """
+    if threads:
+        torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    model = build_model(len(vocab), hp)
+    examples = [(vocab.encode_source(l, f), vocab.encode_target(form)[: hp.max_len]) for l, form, f in train]
+    opt = torch.optim.AdamW(model.parameters(), lr=hp.lr, betas=(0.9, 0.98), weight_decay=0.01)
+
+    def lr_at(step: int) -> float:  # linear warm-up, then linear decay to 10% at max_steps
+        if step < hp.warmup:
+            return (step + 1) / hp.warmup
+        return max(0.1, 1.0 - 0.9 * (step - hp.warmup) / max(1, hp.max_steps - hp.warmup))
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
+    log = TrainLog()
+    kept: list[tuple[float, int, dict]] = []  # (dev accuracy, step, weights) of the best checkpoints
+    start = time.perf_counter()
+    step = 0
+    while step < hp.max_steps:
+        for batch in _batches(examples, hp.batch_size, rng):
+            model.train()
+            src, src_mask = pad_batch([examples[i][0] for i in batch])
+            tgt, _ = pad_batch([examples[i][1] for i in batch])
+            dec_in = torch.cat([torch.full((len(batch), 1), BOS_ID, dtype=torch.long), tgt[:, :-1]], dim=1)
+            logits = model(input_ids=src, attention_mask=src_mask, decoder_input_ids=dec_in,
+                           decoder_attention_mask=(dec_in != PAD_ID).long()).logits
+            loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), tgt.reshape(-1), ignore_index=PAD_ID,
+                                   label_smoothing=hp.label_smoothing)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            out_of_time = hp.max_minutes > 0 and time.perf_counter() - start > hp.max_minutes * 60
+            if dev and (step % hp.eval_every == 0 or step >= hp.max_steps or out_of_time):
+                acc = dev_accuracy(model, vocab, dev, hp.max_len)
+                log.curve.append((step, acc))
+                kept.append((acc, step, copy.deepcopy(model.state_dict())))
+                kept = sorted(kept, key=lambda k: (-k[0], -k[1]))[: max(1, hp.average_last)]
+                if progress:
+                    progress(f"step {step} loss {loss.item():.3f} dev {acc:.2f} "
+                             f"({time.perf_counter() - start:.0f}s)")
+            if step >= hp.max_steps or out_of_time:
+                break
+        if out_of_time:
+            break
+    log.steps = step
+    if kept:
+        best_acc, best_step, best_state = kept[0]
+        model.load_state_dict(best_state)
+        log.best_dev, log.best_step = best_acc, best_step
+        if len(kept) > 1:  # checkpoint averaging, kept only where it does not lose dev accuracy
+            avg = {k: sum(s[k].float() for _, _, s in kept) / len(kept) if v.is_floating_point() else v
+                   for k, v in best_state.items()}
+            model.load_state_dict(avg)
+            acc = dev_accuracy(model, vocab, dev, hp.max_len)
+            if acc >= best_acc:
+                log.best_dev, log.averaged = acc, True
+            else:
+                model.load_state_dict(best_state)
+    log.seconds = time.perf_counter() - start
+    model.eval()
+    return model, log
