@@ -14,7 +14,9 @@ from lexaug.errors import ConfigError
 _LAYOUTS = ("auto", "lemma-form-features", "lemma-features-form")
 
 # Further `inflect` sub-commands living in their own modules: (name, module under lexaug_cli, attribute).
-SUBCOMMANDS: list[tuple[str, str, str]] = []
+SUBCOMMANDS: list[tuple[str, str, str]] = [
+    ("hallucinate", "hallucinate", "hallucinate_cmd"),
+]
 
 
 @click.group("inflect")
@@ -55,14 +57,14 @@ def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: s
     from lexaug.inflection.base import inflector_class
     from lexaug.loaders.sigmorphon import read_sigmorphon
 
+    if compat and model_name != "rules":
+        raise ConfigError("--compat applies to the rules model only")
+    opts = _parse_options(options)
     train = read_sigmorphon(train_path).triples()
     dev = read_sigmorphon(dev_path).triples() if dev_path else None
-    opts = _parse_options(options)
     if model_name == "rules":
         opts["compat"] = compat
     else:
-        if compat:
-            raise ConfigError("--compat applies to the rules model only")
         opts.setdefault("seed", seed)
         opts.setdefault("progress", lambda line: click.echo(line, err=True))
     model = inflector_class(model_name).train(train, dev, **opts)
@@ -82,10 +84,10 @@ def predict_cmd(model_dir: str, input_path: str, output_path: str, layout: str) 
     from lexaug.inflection.base import load_inflector
     from lexaug.loaders.sigmorphon import read_sigmorphon, write_predictions
 
+    model = load_inflector(model_dir)
     data = read_sigmorphon(input_path)
     if layout == "auto":
         layout = data.layout if not data.covered else defaults.INFLECT_LAYOUT
-    model = load_inflector(model_dir)
     pairs = data.pairs()
     n = write_predictions(output_path, pairs, model.predict_many(pairs), layout=layout)
     click.echo(f"wrote {n} predictions -> {output_path}", err=True)
