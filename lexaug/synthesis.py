@@ -38,6 +38,7 @@ class SynthesisOptions:
     min_replacements: int = defaults.MIN_REPLACEMENTS
     morph: bool = False
     weighting: str = defaults.WEIGHTING
+    choose: str = defaults.CODESWITCH_CHOOSE
     seed: int = defaults.SEED
 
     def effective_rate(self) -> float:
@@ -173,21 +174,21 @@ def build(options: SynthesisOptions) -> Built:
         lexicons[tgt] = lex
         resources += [Resource("lexicon", tgt, p, file_sha256(p), lex.sha256) for p in paths]
 
-    params: dict[str, Any]
-    if options.mode == "substitute":
-        params = {"lexicon": lexicons[targets[0]], "weighting": options.weighting,
-                  "min_replacements": options.min_replacements, "src_lang": src}
-        name = "substitute"
-        if options.morph:
-            src_table, tgt_table, morph_res = _tables(options, src, targets[0])
-            resources += morph_res
-            params.update(source_table=src_table, target_table=tgt_table)
-            name = "morph"
-    else:
-        params = {"lexicons": [lexicons[t] for t in targets], "rate": options.effective_rate(),
-                  "sentence_rate": options.effective_sentence_rate(), "weighting": options.weighting,
-                  "min_replacements": options.min_replacements, "src_lang": src}
+    if options.min_replacements and (options.mode != "substitute" or options.morph):
+        raise ConfigError("--min-replacements applies to --mode substitute without --morph")
+    params: dict[str, Any] = {"weighting": options.weighting, "src_lang": src}
+    if options.mode == "codeswitch":
         name = "codeswitch"
+        params.update(lexicons=[lexicons[t] for t in targets], langs=list(targets), rate=options.effective_rate(),
+                      sentence_rate=options.effective_sentence_rate(), choose=options.choose)
+    elif options.morph:
+        name = "morph"
+        src_table, tgt_table, morph_res = _tables(options, src, targets[0])
+        resources += morph_res
+        params.update(lexicon=lexicons[targets[0]], source_table=src_table, target_table=tgt_table)
+    else:
+        name = "substitute"
+        params.update(lexicon=lexicons[targets[0]], min_replacements=options.min_replacements)
     generator = make_generator(name, **params)
     lex_sha = lexicons[targets[0]].sha256 if len(targets) == 1 else hashlib.sha256(
         "".join(lexicons[t].sha256 for t in targets).encode()).hexdigest()

@@ -29,8 +29,11 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive")
                    f"codeswitch {defaults.CODESWITCH_RATE}).")
 @click.option("--sentence-rate", type=float, default=None,
               help=f"codeswitch: share of records that are switched (default {defaults.CODESWITCH_SENTENCE_RATE}).")
+@click.option("--choose", type=click.Choice(["token", "sentence"]), default=defaults.CODESWITCH_CHOOSE,
+              show_default=True, help="codeswitch with several --lang: pick the target per token or per sentence.")
 @click.option("--min-replacements", type=int, default=defaults.MIN_REPLACEMENTS, show_default=True,
-              help="Drop records with fewer replaced words (Wang et al. 2022 used 3); counted as filtered.")
+              help="substitute: drop records with fewer replaced words (Wang et al. 2022 used 3); counted as "
+                   "filtered.")
 @click.option("--morph", is_flag=True, help="Morphology-aware: analyse with the source UniMorph table, inflect "
                                             "the translated lemma with the target table.")
 @click.option("--weighting", type=click.Choice(["uniform", "count"]), default=defaults.WEIGHTING,
@@ -55,7 +58,7 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive")
 @click.option("--no-provenance", is_flag=True, help="Do not add the provenance object to JSONL/MASSIVE records.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a tty).")
 def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...], unimorph: str | None, mode: str,
-               rate: float | None, sentence_rate: float | None, min_replacements: int, morph: bool, weighting: str,
+               rate: float | None, sentence_rate: float | None, choose: str, min_replacements: int, morph: bool, weighting: str,
                fmt_name: str | None, text_field: str | None, keep_slot_values: bool, input_path: str,
                output_path: str, manifest_path: str | None, workers: int, chunk_records: int, seed: int,
                strict: bool, no_provenance: bool, progress: bool | None) -> None:
@@ -79,7 +82,7 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
         format_options["keep_slot_values"] = True
     options = SynthesisOptions(
         langs=langs, mode=mode, src_lang=src_lang, lexicons=lexicons, unimorph=unimorph, rate=rate,
-        sentence_rate=sentence_rate, min_replacements=min_replacements, morph=morph, weighting=weighting, seed=seed,
+        sentence_rate=sentence_rate, choose=choose, min_replacements=min_replacements, morph=morph, weighting=weighting, seed=seed,
     )
     show = sys.stderr.isatty() if progress is None else progress
     summary = run_synthesis(

@@ -1,0 +1,83 @@
+"""The local engine: input order, identical output for any number of workers, bounded read-ahead, errors."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from lexaug.engines.local import ChunkResult, Totals, run_local
+from lexaug.errors import FormatError, LexaugError
+
+
+class UpperJob:
+    """Upper-cases each chunk; counts records (lines) and fails on a line reading 'BAD'."""
+
+    def process(self, chunk: tuple[int, str]) -> ChunkResult:
+        first_line, text = chunk
+        lines = text.splitlines(keepends=True)
+        for offset, line in enumerate(lines):
+            if line.strip() == "BAD":
+                raise FormatError("in.txt", first_line + offset, "a line reads BAD; fix it", reason="bad")
+        return ChunkResult(text.upper(), {"records_in": len(lines)}, stats=Counter(chars=len(text)),
+                           errors=[f"chunk at line {first_line}"])
+
+
+def make_chunks(lines: list[str], size: int) -> list[tuple[int, str]]:
+    return [(i + 1, "".join(lines[i:i + size])) for i in range(0, len(lines), size)]
+
+
+LINES = [f"line {i} of the corpus\n" for i in range(50)]
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_output_in_input_order_for_any_worker_count(workers):
+    out: list[str] = []
+    totals = run_local(UpperJob(), make_chunks(LINES, 4), out.append, workers=workers)
+    assert "".join(out) == "".join(LINES).upper()
+    assert len(out) == 13
+    assert totals.counts == {"records_in": 50}
+    assert totals.stats == Counter(chars=sum(map(len, LINES)))
+    # the first 10 messages, in input order
+    assert totals.errors == [f"chunk at line {1 + 4 * k}" for k in range(10)]
+
+
+def test_read_ahead_is_bounded():
+    pulled: list[int] = []
+    written: list[int] = []
+
+    def chunks():
+        for i, chunk in enumerate(make_chunks(LINES, 2)):
+            # chunks pulled but not yet written when chunk i is pulled: with chunk i, at most max_in_flight
+            pulled.append(i - len(written))
+            yield chunk
+
+    run_local(UpperJob(), chunks(), lambda text: written.append(1), workers=2, max_in_flight=3)
+    assert len(written) == 25
+    assert max(pulled) == 2
+
+
+def test_strict_error_from_a_worker_keeps_file_and_line():
+    lines = LINES[:10] + ["BAD\n"] + LINES[10:]
+    written: list[str] = []
+    with pytest.raises(FormatError) as info:
+        run_local(UpperJob(), make_chunks(lines, 4), written.append, workers=2)
+    assert str(info.value) == "in.txt, line 11: a line reads BAD; fix it"
+    assert info.value.reason == "bad"
+    assert "".join(written) == "".join(lines[:8]).upper()  # chunks before the bad one were written
+
+
+def test_in_process_error_and_bad_worker_count():
+    with pytest.raises(FormatError, match="in.txt, line 3"):
+        run_local(UpperJob(), make_chunks(["a\n", "b\n", "BAD\n"], 2), lambda t: None, workers=1)
+    with pytest.raises(LexaugError, match="--workers must be at least 1, got 0"):
+        run_local(UpperJob(), [], lambda t: None, workers=0)
+
+
+def test_totals_merge_keeps_first_messages_only():
+    totals = Totals(max_errors=3)
+    totals.add(ChunkResult("", {"a": 1}, Counter(x=2), ["e1", "e2"]))
+    totals.add(ChunkResult("", {"a": 2, "b": 1}, Counter(x=1, y=1), ["e3", "e4"]))
+    assert totals.counts == {"a": 3, "b": 1}
+    assert totals.stats == Counter(x=3, y=1)
+    assert totals.errors == ["e1", "e2", "e3"]
