@@ -1,0 +1,128 @@
+"""Inflection models on SIGMORPHON 2022 part 1, beside the official baselines (test accuracy, macro).
+
+For every language of ../shared/data/sigmorphon2022 with a training file of the chosen setting, each model
+is trained, predicts the test file, and is scored (exact match, %, positional, raw strings as the official
+table). The official non-neural and neural figures are read from `baseline_results.tsv`. Times are wall
+seconds for training + prediction. A speed line compares our alignment with a plain implementation of the
+published floating-point recursion on the same pairs (ratio measured in this run).
+
+    python benchmarks/bench_inflection.py [--data ../shared/data] [--setting small|large]
+                                          [--models rules,rules-correct] [--partitions]
+
+Models are rows of `MODELS`: a name and a function (train triples, dev triples) -> Inflector. Another
+model (e.g. the neural one) adds a row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from pathlib import Path
+from typing import Callable, Sequence
+
+from lexaug.inflection.align import levenshtein_align
+from lexaug.inflection.base import Inflector
+from lexaug.inflection.evaluate import PARTITIONS, evaluate
+from lexaug.inflection.rules import RuleInflector
+from lexaug.loaders.sigmorphon import read_sigmorphon
+
+Trainer = Callable[[Sequence[tuple[str, str, str]], Sequence[tuple[str, str, str]]], Inflector]
+
+MODELS: dict[str, Trainer] = {
+    "rules": lambda train, dev: RuleInflector.train(train, compat="2020"),  # as the official 2022 baseline
+    "rules-correct": lambda train, dev: RuleInflector.train(train),  # correct prefix/suffix detector
+}
+
+
+def _reference_align(s: str, t: str, sub: float = 1.1) -> tuple[str, str]:
+    """A direct memoised recursion building alignment strings (the published approach), for the speed line."""
+    memo: dict[tuple[int, int], tuple[str, str, float]] = {}
+
+    def rec(i: int, j: int, cost: float) -> tuple[str, str, float]:
+        if (i, j) not in memo:
+            if i == len(s):
+                res = ("_" * (len(t) - j), t[j:], cost + (len(t) - j))  # float sums in the published order
+            elif j == len(t):
+                res = (s[i:], "_" * (len(s) - i), cost + (len(s) - i))
+            else:
+                a = rec(i + 1, j + 1, cost + (0 if s[i] == t[j] else sub))
+                b = rec(i, j + 1, cost + 1.0)
+                c = rec(i + 1, j, cost + 1.0)
+                res = min(((s[i] + a[0], t[j] + a[1], a[2]), ("_" + b[0], t[j] + b[1], b[2]),
+                           (s[i] + c[0], "_" + c[1], c[2])), key=lambda x: x[2])
+            memo[(i, j)] = (res[0], res[1], res[2] - cost)
+        top, bottom, rest = memo[(i, j)]
+        return top, bottom, cost + rest
+
+    top, bottom, _ = rec(0, 0, 0)
+    return top, bottom
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument("--setting", choices=["small", "large"], default="small")
+    parser.add_argument("--models", default="rules,rules-correct", help=f"comma-separated: {', '.join(MODELS)}")
+    parser.add_argument("--partitions", action="store_true", help="also print accuracy per seen/unseen partition")
+    args = parser.parse_args()
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    unknown = [m for m in models if m not in MODELS]
+    if unknown:
+        parser.error(f"unknown model(s) {unknown}; known: {', '.join(MODELS)}")
+    folder = args.data / "sigmorphon2022"
+    official = {(r["lang"], r["setting"], r["split"]): r
+                for r in csv.DictReader(open(folder / "baseline_results.tsv", encoding="utf-8"), delimiter="\t")}
+    langs = sorted(p.name.split("_")[0] for p in folder.glob(f"*_{args.setting}.train"))
+    header = ["lang", "train", "nonneural*", "neural*"] + [f"{m}" for m in models] + [f"{m} s" for m in models]
+    print("\t".join(header))
+    sums: dict[str, float] = {k: 0.0 for k in header[2:]}
+    parts: dict[str, dict[str, list[float]]] = {m: {p: [] for p in PARTITIONS} for m in models}
+    all_pairs: list[tuple[str, str]] = []
+    for lang in langs:
+        train = read_sigmorphon(folder / f"{lang}_{args.setting}.train").triples()
+        dev = read_sigmorphon(folder / f"{lang}.dev").triples()
+        gold = read_sigmorphon(folder / f"{lang}.gold")
+        test = read_sigmorphon(folder / f"{lang}.test").pairs()
+        all_pairs += [(lemma, form) for lemma, form, _ in train]
+        ref = official[(lang, args.setting, "test")]
+        cells = {"nonneural*": float(ref["nonneural"]), "neural*": float(ref["neural"])}
+        for name in models:
+            levenshtein_align.cache_clear()  # no model profits from another's alignments
+            start = time.perf_counter()
+            preds = MODELS[name](train, dev).predict_many(test)
+            cells[f"{name} s"] = time.perf_counter() - start
+            result = evaluate(gold, [(lemma, form, feats) for (lemma, feats), form in zip(test, preds)],
+                              train=train, normalize=None)
+            cells[name] = result.overall.accuracy
+            for part, score in result.partitions.items():
+                if score.n:
+                    parts[name][part].append(score.accuracy)
+        for key, value in cells.items():
+            sums[key] += value
+        print("\t".join([lang, str(len(train))] + [f"{cells[k]:.3f}" if not k.endswith(" s") else
+                                                     f"{cells[k]:.2f}" for k in header[2:]]))
+    print("\t".join(["macro", "-"] + [f"{sums[k] / len(langs):.3f}" if not k.endswith(" s") else
+                                      f"{sums[k]:.2f}" for k in header[2:]]) + "   (time column: total)")
+    print("* official 2022 baseline figures (baseline_results.tsv)")
+    if args.partitions:
+        print("\npartition macro accuracy (over languages with items in the partition)")
+        print("\t".join(["model"] + list(PARTITIONS)))
+        for name in models:
+            print("\t".join([name] + [f"{sum(v) / len(v):.3f} ({len(v)})" if v else "-"
+                                      for v in parts[name].values()]))
+    sample = all_pairs[:: max(1, len(all_pairs) // 2000)]
+    start = time.perf_counter()
+    ours = [levenshtein_align.__wrapped__(s, t) for s, t in sample]
+    t_ours = time.perf_counter() - start
+    start = time.perf_counter()
+    ref_al = [_reference_align(s, t) for s, t in sample]
+    t_ref = time.perf_counter() - start
+    same = sum(a == b for a, b in zip(ours, ref_al))
+    print(f"\nalignment of {len(sample)} training pairs: ours {t_ours:.2f} s, plain published recursion "
+          f"{t_ref:.2f} s (x{t_ref / t_ours:.1f} faster), identical {same}/{len(sample)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
