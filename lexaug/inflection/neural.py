@@ -67,7 +67,7 @@ class NeuralInflector(Inflector):
         if unknown:
             raise ConfigError(f"unknown neural option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         hp = NeuralHParams(**hparams)
-        vocab = CharVocab.build(train)
+        vocab = CharVocab.build(train, actions=hp.actions)
         data = list(train) * max(1, real_repeat)
         stats: dict[str, int] = {}
         if hallucinate > 0:

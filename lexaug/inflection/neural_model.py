@@ -37,6 +37,7 @@ class NeuralHParams:
     max_minutes: float = 0.0  # 0: no wall-clock cap (a cap makes the step count machine-dependent)
     max_len: int = 64
     average_last: int = 1  # average the weights of the k best dev checkpoints (1: keep the best)
+    actions: bool = True  # decode edit scripts over the lemma (copy/delete/insert) instead of characters
 
     def to_dict(self) -> dict:
         return asdict(self)

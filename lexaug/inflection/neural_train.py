@@ -73,18 +73,21 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
     torch.manual_seed(seed)
     rng = random.Random(seed)
     model = build_model(len(vocab), hp)
-    examples = [(vocab.encode_source(l, f), vocab.encode_target(form)[: hp.max_len]) for l, form, f in train]
+    examples = [(vocab.encode_source(l, f), vocab.encode_target(form, l)[: hp.max_len]) for l, form, f in train]
     opt = torch.optim.AdamW(model.parameters(), lr=hp.lr, betas=(0.9, 0.98), weight_decay=0.01)
 
-    def lr_at(step: int) -> float:  # linear warm-up, then linear decay to 10% at max_steps
+    def lr_at(step: int) -> float:
+        """Linear warm-up, then linear decay to 10% at max_steps or at the time cap, whichever comes first."""
         if step < hp.warmup:
             return (step + 1) / hp.warmup
-        return max(0.1, 1.0 - 0.9 * (step - hp.warmup) / max(1, hp.max_steps - hp.warmup))
+        done = (step - hp.warmup) / max(1, hp.max_steps - hp.warmup)
+        if hp.max_minutes > 0:
+            done = max(done, (time.perf_counter() - start) / (hp.max_minutes * 60))
+        return max(0.1, 1.0 - 0.9 * done)
 
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
+    start = time.perf_counter()
     log = TrainLog()
     kept: list[tuple[float, int, dict]] = []  # (dev accuracy, step, weights) of the best checkpoints
-    start = time.perf_counter()
     step = 0
     while step < hp.max_steps:
         for batch in _batches(examples, hp.batch_size, rng):
@@ -99,8 +102,9 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            for group in opt.param_groups:
+                group["lr"] = hp.lr * lr_at(step)
             opt.step()
-            sched.step()
             step += 1
             out_of_time = hp.max_minutes > 0 and time.perf_counter() - start > hp.max_minutes * 60
             if dev and (step % hp.eval_every == 0 or step >= hp.max_steps or out_of_time):

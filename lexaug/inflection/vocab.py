@@ -3,6 +3,11 @@
 Source sequence: the lemma's characters, then one token per feature tag in sorted order, so a feature bundle
 gives the same input whatever order its tags were written in (`V;PST;3` == `3;PST;V`). Target sequence: the
 form's characters then `</s>`. Text is NFC-normalised on the way in (the 2022 scorer compares NFC strings).
+With `actions=True` the target is an edit script over the lemma instead of the form's characters:
+`<copy>` (copy the next lemma character), `<del>` (skip it) or a character to insert, from a
+longest-common-subsequence alignment. The decoder then learns "copy the stem" once for all stems, which is
+what 700 training pairs cannot teach a plain character decoder quickly (the idea of transition-based
+inflection, Makarov & Clematide 2018, kept inside a standard seq2seq model).
 Pure Python (no torch) so it can be tested and saved without the neural extra.
 """
 
@@ -10,12 +15,13 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-PAD, BOS, EOS, UNK = "<pad>", "<s>", "</s>", "<unk>"
-SPECIALS = (PAD, BOS, EOS, UNK)
-PAD_ID, BOS_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
+PAD, BOS, EOS, UNK, COPY, DEL = "<pad>", "<s>", "</s>", "<unk>", "<copy>", "<del>"
+SPECIALS = (PAD, BOS, EOS, UNK, COPY, DEL)
+PAD_ID, BOS_ID, EOS_ID, UNK_ID, COPY_ID, DEL_ID = 0, 1, 2, 3, 4, 5
 
 
 def split_features(features: str) -> list[str]:
@@ -27,19 +33,52 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@lru_cache(maxsize=100_000)
+def edit_script(lemma: str, form: str) -> tuple[str | None, ...]:
+    """Edit script turning `lemma` into `form`: `None` = copy, `""` = delete, a character = insert.
+
+    Longest-common-subsequence alignment (copies free, insertions and deletions cost 1); among equal-cost
+    scripts, copy is preferred, then delete, so the script is deterministic.
+    """
+    n, m = len(lemma), len(form)
+    cost = [[0] * (m + 1) for _ in range(n + 1)]  # cost[i][j]: cheapest script for lemma[i:] -> form[j:]
+    for i in range(n, -1, -1):
+        for j in range(m, -1, -1):
+            if i == n or j == m:
+                cost[i][j] = (n - i) + (m - j)
+            else:
+                best = min(cost[i + 1][j], cost[i][j + 1]) + 1
+                cost[i][j] = min(best, cost[i + 1][j + 1]) if lemma[i] == form[j] else best
+    ops: list[str | None] = []
+    i = j = 0
+    while i < n or j < m:
+        if i < n and j < m and lemma[i] == form[j] and cost[i][j] == cost[i + 1][j + 1]:
+            ops.append(None)
+            i, j = i + 1, j + 1
+        elif i < n and cost[i][j] == cost[i + 1][j] + 1:
+            ops.append("")
+            i += 1
+        else:
+            ops.append(form[j])
+            j += 1
+    return tuple(ops)
+
+
 class CharVocab:
     """Maps characters and feature tags to ids; feature tokens are stored as `[TAG]` to keep them apart.
 
     Args:
-        tokens: every token after the four specials, in id order.
+        tokens: every token after the specials, in id order.
+        actions: targets are edit scripts (`<copy>`, `<del>`, characters) instead of characters.
     """
 
-    def __init__(self, tokens: Iterable[str]):
+    def __init__(self, tokens: Iterable[str], actions: bool = False):
         self.itos: list[str] = list(SPECIALS) + [t for t in tokens if t not in SPECIALS]
         self.stoi: dict[str, int] = {t: i for i, t in enumerate(self.itos)}
+        self.actions = actions
 
     @classmethod
-    def build(cls, triples: Iterable[tuple[str, str, str]]) -> "CharVocab":
+    def build(cls, triples: Iterable[tuple[str, str, str]], actions: bool = False) -> "CharVocab":
         """Vocabulary from (lemma, form, features) triples: sorted characters, then sorted feature tokens."""
         chars: set[str] = set()
         tags: set[str] = set()
@@ -47,7 +86,7 @@ class CharVocab:
             chars.update(nfc(lemma))
             chars.update(nfc(form))
             tags.update(split_features(features))
-        return cls(sorted(chars) + [f"[{t}]" for t in sorted(tags)])
+        return cls(sorted(chars) + [f"[{t}]" for t in sorted(tags)], actions=actions)
 
     def __len__(self) -> int:
         return len(self.itos)
@@ -58,19 +97,30 @@ class CharVocab:
         ids += [self.stoi.get(f"[{t}]", UNK_ID) for t in split_features(features)]
         return ids + [EOS_ID]
 
-    def encode_target(self, form: str) -> list[int]:
-        """Ids of `form` characters followed by `</s>`."""
+    def encode_target(self, form: str, lemma: str = "") -> list[int]:
+        """Ids of `form` characters (or of the edit script from `lemma`, if `actions`) followed by `</s>`."""
+        if self.actions:
+            ops = edit_script(nfc(lemma), nfc(form))
+            return [COPY_ID if op is None else DEL_ID if op == "" else self.stoi.get(op, UNK_ID)
+                    for op in ops] + [EOS_ID]
         return [self.stoi.get(c, UNK_ID) for c in nfc(form)] + [EOS_ID]
 
     def decode(self, ids: Iterable[int], lemma: str = "") -> str:
         """Characters of `ids` up to `</s>`; each `<unk>` is filled with the next lemma character that is
         not in the vocabulary (a character never seen in training can then still be copied)."""
-        unknown = [c for c in nfc(lemma) if c not in self.stoi]
+        lemma = nfc(lemma)
+        unknown = [c for c in lemma if c not in self.stoi]
         out: list[str] = []
+        pos = 0  # next lemma character for <copy>/<del>; lemma characters left at </s> count as deleted
         for i in ids:
             if i == EOS_ID:
                 break
             if i in (PAD_ID, BOS_ID):
+                continue
+            if i in (COPY_ID, DEL_ID):
+                if i == COPY_ID and pos < len(lemma):
+                    out.append(lemma[pos])
+                pos += 1
                 continue
             if i == UNK_ID:
                 out.append(unknown.pop(0) if unknown else "")
@@ -80,8 +130,10 @@ class CharVocab:
         return "".join(out)
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps({"tokens": self.itos}, ensure_ascii=False, indent=0), encoding="utf-8")
+        data = {"tokens": self.itos, "actions": self.actions}
+        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> "CharVocab":
-        return cls(json.loads(Path(path).read_text(encoding="utf-8"))["tokens"])
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(data["tokens"], actions=bool(data.get("actions", False)))

@@ -111,3 +111,24 @@ def test_real_file_hallucinations_pass_reader(shared_data, tmp_path):
     path.write_text("".join(f"{l}\t{f}\t{t}\n" for l, f, t in made), encoding="utf-8")
     back = read_sigmorphon(path).triples()
     assert back == made
+
+
+def test_cli_hallucinate(tmp_path):
+    from click.testing import CliRunner
+
+    from lexaug.loaders.sigmorphon import read_sigmorphon
+    from lexaug_cli.main import cli
+
+    train = tmp_path / "x.train"
+    train.write_text("".join(f"{l}\t{f}\t{t}\n" for l, f, t in TRAIN) + "\n", encoding="utf-8")
+    out = tmp_path / "x.hall"
+    result = CliRunner().invoke(cli, ["inflect", "hallucinate", "--train", str(train), "-n", "25",
+                                      "--output", str(out), "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert "wrote 25 hallucinated pairs" in result.output
+    rows = read_sigmorphon(out).triples()
+    assert rows == hallucinate(TRAIN, 25, seed=5)[0]
+    assert not set(rows) & set(TRAIN)
+    bad = CliRunner().invoke(cli, ["inflect", "hallucinate", "--train", str(train), "-n", "0", "--output",
+                                   str(out)])
+    assert bad.exit_code != 0

@@ -31,6 +31,24 @@ def _task() -> tuple[list, list]:
     return train, test
 
 
+def test_edit_scripts_round_trip():
+    from lexaug.inflection.vocab import COPY_ID, DEL_ID, edit_script
+
+    assert edit_script("walk", "walked") == (None, None, None, None, "e", "d")
+    assert edit_script("sing", "sang") == (None, "", "a", None, None)
+    assert edit_script("machen", "gemacht") == ("g", "e", None, None, None, None, "", "", "t")
+    pairs = [("sing", "sang", "V"), ("machen", "gemacht", "V"), ("ab", "", "X"), ("", "xy", "X")]
+    vocab = CharVocab.build(pairs, actions=True)
+    for lemma, form, _ in pairs:
+        assert vocab.decode(vocab.encode_target(form, lemma), lemma) == form
+    assert vocab.encode_target("sang", "sing")[:2] == [COPY_ID, DEL_ID]
+    # an unseen stem character is copied, not lost
+    assert vocab.decode(vocab.encode_target("qsang", "qsing"), "qsing") == "qsang"
+    # a script shorter than the lemma deletes the rest; extra copies past its end are ignored
+    assert vocab.decode([COPY_ID, EOS_ID], "sing") == "s"
+    assert vocab.decode([COPY_ID] * 6 + [EOS_ID], "ab") == "ab"
+
+
 def test_vocab_order_free_and_unknown_copy(tmp_path):
     vocab = CharVocab.build([("walk", "walked", "V;PST"), ("go", "went", "V;PST;3")])
     assert split_features("V;PST;3") == ["3", "PST", "V"] == split_features("3;V;PST;;V")
@@ -42,7 +60,7 @@ def test_vocab_order_free_and_unknown_copy(tmp_path):
     assert vocab.decode([UNK_ID] + ids + [EOS_ID, ids[0]], lemma="xwalk") == "xwalked"
     vocab.save(tmp_path / "v.json")
     assert CharVocab.load(tmp_path / "v.json").itos == vocab.itos
-    assert vocab.itos[4:] == sorted("walkedgont") + ["[3]", "[PST]", "[V]"]
+    assert vocab.itos[6:] == sorted("walkedgont") + ["[3]", "[PST]", "[V]"]
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +68,9 @@ def trained():
     from lexaug.inflection.neural import NeuralInflector
 
     train, test = _task()
+    # character targets (actions=False): the edit-script default is covered by the other tests
     model = NeuralInflector.train(train, test[:40], seed=0, threads=1, hallucinate=0, real_repeat=1, beam=1,
-                                  max_steps=500, **TINY)
+                                  max_steps=500, actions=False, **TINY)
     return model, test
 
 
@@ -136,3 +155,28 @@ def test_real_file_short_run(shared_data, tmp_path):
     model.save(tmp_path / "hsi")
     preds = load_inflector(tmp_path / "hsi").predict_many(test.pairs())
     assert len(preds) == 30 and preds == model.predict_many(test.pairs())
+
+
+@pytest.mark.slow
+def test_cli_train_predict_neural(tmp_path):
+    from click.testing import CliRunner
+
+    from lexaug.loaders.sigmorphon import read_sigmorphon
+    from lexaug_cli.main import cli
+
+    train, test = _task()
+    (tmp_path / "t.train").write_text("".join(f"{l}\t{f}\t{t}\n" for l, f, t in train[:200]), encoding="utf-8")
+    (tmp_path / "t.test").write_text("".join(f"{l}\t{t}\n" for l, _, t in test[:10]), encoding="utf-8")
+    args = ["inflect", "train", "--train", str(tmp_path / "t.train"), "--dev", str(tmp_path / "t.train"),
+            "--model", "neural", "--out", str(tmp_path / "m"), "--seed", "2", "-o", "max_steps=20",
+            "-o", "eval_every=10", "-o", "hallucinate=30", "-o", "layers=1", "-o", "d_model=32", "-o", "ffn=64"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "trained neural on 200 pairs" in result.output and "step 20" in result.output
+    result = CliRunner().invoke(cli, ["inflect", "predict", "--model", str(tmp_path / "m"), "--input",
+                                      str(tmp_path / "t.test"), "--output", str(tmp_path / "p.tsv")])
+    assert result.exit_code == 0, result.output
+    pred = read_sigmorphon(tmp_path / "p.tsv")
+    assert [(i.lemma, i.features) for i in pred] == [(l, t) for l, _, t in test[:10]]
+    bad = CliRunner().invoke(cli, args[:-2] + ["-o", "nonsense=1"])
+    assert bad.exit_code == 1 and "unknown neural option" in bad.output

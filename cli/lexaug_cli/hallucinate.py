@@ -1,0 +1,34 @@
+"""`lexaug inflect hallucinate`: new training pairs by stem hallucination (Anastasopoulos & Neubig 2019)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from lexaug import defaults
+
+
+@click.command("hallucinate")
+@click.option("--train", "train_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Training file (lemma, form, features rows; any shared-task year).")
+@click.option("-n", "count", required=True, type=click.IntRange(min=1), help="Number of pairs to make.")
+@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False),
+              help="Output file: lemma<TAB>form<TAB>features, the layout every reader reads.")
+@click.option("--seed", type=int, default=defaults.SEED, show_default=True)
+@click.option("--min-stem", type=click.IntRange(min=1), default=defaults.HALLUCINATE_MIN_STEM, show_default=True,
+              help="Shortest run of aligned identical characters taken as stem.")
+@click.option("--any-char", is_flag=True,
+              help="Replace any stem character (default: letters only, by letters; marks, spaces stay).")
+def hallucinate_cmd(train_path: str, count: int, output_path: str, seed: int, min_stem: int,
+                    any_char: bool) -> None:
+    """Write N hallucinated (lemma, form, features) rows that are not in --train."""
+    from lexaug.generators.hallucinate import hallucinate
+    from lexaug.loaders.sigmorphon import read_sigmorphon, write_predictions
+
+    train = read_sigmorphon(train_path).triples()
+    made, stats = hallucinate(train, count, seed=seed, min_stem=min_stem, letters_only=not any_char)
+    write_predictions(output_path, [(l, t) for l, _, t in made], [f for _, f, _ in made],
+                      layout=defaults.INFLECT_LAYOUT)
+    click.echo(f"wrote {len(made)} hallucinated pairs -> {output_path} {json.dumps(stats, sort_keys=True)}",
+               err=True)
