@@ -215,7 +215,9 @@ class SynthesisJob:
 
         report = ReadReport()
         parts: list[str] = []
-        render, base = self.fmt.render, self.provenance
+        render = self.fmt.render
+        # text, CoNLL and CoNLL-U have no place for provenance: skip building a dict per record
+        base = self.provenance if hasattr(self.fmt, "provenance_key") else None
         records = self.fmt.parse(chunk, path=self.path, strict=self.strict, report=report)
         generator = self.generator
         generator.stats = stats = Counter()  # this chunk's counts only; the engine adds chunks up

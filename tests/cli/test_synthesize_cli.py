@@ -284,3 +284,20 @@ def test_kjv_workers_give_identical_bytes(kjv_runs):
     m1 = json.loads(Path(f"{outs[1]}.manifest.json").read_text())
     m2 = json.loads(Path(f"{outs[2]}.manifest.json").read_text())
     assert m1["counts"] == m2["counts"] and m1["generator_stats"] == m2["generator_stats"]
+
+
+def test_readme_quick_start_synthesize_command_runs(tmp_path, monkeypatch):
+    """The `lexaug synthesize` of README's Quick start, run as written from a fresh folder."""
+    import shlex
+
+    line = next(l for l in (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+                if "lexaug synthesize" in l and l.startswith("pip install"))
+    command = line.split("lexaug synthesize", 1)[1].split("&&")[0]
+    args = [a.replace("resources/", f"{REPO}/resources/", 1) if a.startswith("resources/") else a
+            for a in shlex.split(command)]
+    monkeypatch.chdir(tmp_path)
+    result = run(args)
+    assert result.exit_code == 0, result.output
+    assert "--morph" in args
+    assert len((tmp_path / "english.spa.txt").read_text(encoding="utf-8").splitlines()) == 46
+    assert (tmp_path / "english.spa.txt.manifest.json").is_file()
