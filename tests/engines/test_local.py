@@ -81,3 +81,27 @@ def test_totals_merge_keeps_first_messages_only():
     assert totals.counts == {"a": 3, "b": 1}
     assert totals.stats == Counter(x=3, y=1)
     assert totals.errors == ["e1", "e2", "e3"]
+
+
+def test_progress_line_draws_and_clears(monkeypatch):
+    import io
+
+    import lexaug.engines.progress as progress_mod
+    from lexaug.engines.progress import Progress
+
+    monkeypatch.setattr(progress_mod, "PROGRESS_AFTER_S", 0.0)
+    stream = io.StringIO()
+    bar = Progress(total=200, enabled=True, stream=stream)
+    bar._last = -1.0
+
+    class Chunk:
+        text = "x" * 100
+
+    bar.update(Chunk(), ChunkResult("", {"records_in": 7}))
+    assert stream.getvalue().startswith("\r 50.0% 7 records, 0.0 MB,")
+    bar.close()
+    assert stream.getvalue().endswith("\r\033[K")
+    quiet = io.StringIO()
+    off = Progress(total=200, enabled=False, stream=quiet)
+    off.update(Chunk(), ChunkResult("", {"records_in": 7}))
+    assert (off.chars, off.records, quiet.getvalue()) == (100, 7, "")
