@@ -40,6 +40,9 @@ class SynthesisOptions:
     weighting: str = defaults.WEIGHTING
     choose: str = defaults.CODESWITCH_CHOOSE
     seed: int = defaults.SEED
+    lid_model: str | None = None  # fastText LID model: annotates output records with their language
+    lid_keep: tuple[str, ...] = ()  # with lid_model: keep only input records identified as these languages
+    lid_min_score: float = 0.0  # with lid_model: drop input records whose best LID score is lower
 
     def effective_rate(self) -> float:
         if self.rate is not None:
@@ -209,6 +212,7 @@ class SynthesisJob:
     path: str
     strict: bool = True
     provenance: dict[str, Any] | None = None
+    lid: Any = None  # a lexaug.filters.lid.LidStep, or None
 
     def process(self, chunk: Any) -> ChunkResult:
         from lexaug.io import ReadReport
@@ -221,13 +225,35 @@ class SynthesisJob:
         records = self.fmt.parse(chunk, path=self.path, strict=self.strict, report=report)
         generator = self.generator
         generator.stats = stats = Counter()  # this chunk's counts only; the engine adds chunks up
-        for record in generator.run(records, self.seed):
-            parts.append(render(record, None if base is None else {**base, "source_id": record.id}))
+        lid = self.lid
+        if lid is not None and lid.filters:
+            records = lid.clean(records, stats)
+        outputs = generator.run(records, self.seed)
+        if lid is not None:
+            outputs = lid.annotate(outputs, stats)
+        for record in outputs:
+            prov = None if base is None else {**base, "source_id": record.id}
+            if prov is not None and "lid" in record.meta:
+                prov["lid"] = record.meta["lid"]
+            parts.append(render(record, prov))
         counts = {"records_in": report.read + report.total_skipped, "records_read": report.read,
                   "records_out": len(parts)}
         for reason, n in report.skipped.items():
             counts[f"skipped:{reason}"] = n
         return ChunkResult("".join(parts), counts, stats=stats, errors=list(report.errors))
+
+
+def lid_step(options: SynthesisOptions) -> Any:
+    """The language-identification step of a run (`--lid-model`), or None; checks the model loads."""
+    if options.lid_model is None:
+        if options.lid_keep or options.lid_min_score:
+            raise ConfigError("--lid-keep and --lid-min-score need --lid-model PATH (a fastText LID model)")
+        return None
+    from lexaug.filters.lid import LidStep
+
+    step = LidStep(options.lid_model, tuple(options.lid_keep), options.lid_min_score)
+    step.identifier  # load once here, so a bad path fails before any output is written
+    return step
 
 
 def provenance_base(options: SynthesisOptions, built: Built) -> dict[str, Any]:
@@ -279,7 +305,7 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
         (warn or (lambda m: None))(message)
     name = "<stdin>" if input_path == "-" else input_path
     job = SynthesisJob(form, built.generator, options.seed, name, strict,
-                       provenance_base(options, built) if provenance else None)
+                       provenance_base(options, built) if provenance else None, lid_step(options))
     size = Path(input_path).stat().st_size if input_path != "-" else None
     bar = Progress(size, enabled=progress)
     target = output_path if output_path == "-" else str(_partial_path(output_path))

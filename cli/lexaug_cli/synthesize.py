@@ -52,6 +52,13 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive")
               help="Worker processes (1 runs in-process). Output is identical for any value.")
 @click.option("--chunk-records", type=int, default=defaults.CHUNK_RECORDS, show_default=True,
               help="Records per work unit handed to a worker.")
+@click.option("--lid-model", type=click.Path(dir_okay=False), default=None,
+              help="fastText language-ID model (lid.176 or GlotLID/NLLB labels): annotates each output record's "
+                   "provenance with its language, and with --lid-keep/--lid-min-score cleans the input.")
+@click.option("--lid-keep", multiple=True, help="With --lid-model: keep only input records identified as this "
+                                                "language (repeatable; any code form).")
+@click.option("--lid-min-score", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
+              help="With --lid-model: drop input records whose best language score is lower.")
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="Random seed.")
 @click.option("--strict/--lenient", default=True, show_default=True,
               help="strict: a malformed record stops the run with file and line; lenient: skip and count it.")
@@ -61,7 +68,8 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
                rate: float | None, sentence_rate: float | None, choose: str, min_replacements: int, morph: bool, weighting: str,
                fmt_name: str | None, text_field: str | None, keep_slot_values: bool, input_path: str,
                output_path: str, manifest_path: str | None, workers: int, chunk_records: int, seed: int,
-               strict: bool, no_provenance: bool, progress: bool | None) -> None:
+               strict: bool, no_provenance: bool, progress: bool | None, lid_model: str | None,
+               lid_keep: tuple[str, ...], lid_min_score: float) -> None:
     """Make synthetic target-language (or code-switched) text from a corpus and a bilingual lexicon.
 
     \b
@@ -83,6 +91,7 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
     options = SynthesisOptions(
         langs=langs, mode=mode, src_lang=src_lang, lexicons=lexicons, unimorph=unimorph, rate=rate,
         sentence_rate=sentence_rate, choose=choose, min_replacements=min_replacements, morph=morph, weighting=weighting, seed=seed,
+        lid_model=lid_model, lid_keep=lid_keep, lid_min_score=lid_min_score,
     )
     show = sys.stderr.isatty() if progress is None else progress
     summary = run_synthesis(

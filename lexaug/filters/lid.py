@@ -103,13 +103,7 @@ class LidFilter:
 
     def filter(self, records: Iterable[Record], batch_size: int = 512) -> Iterable[Record]:
         """Yield the kept records in input order, predicting in batches."""
-        batch: list[Record] = []
-        for record in records:
-            batch.append(record)
-            if len(batch) >= batch_size:
-                yield from self._judge(batch)
-                batch = []
-        if batch:
+        for batch in _batches(records, batch_size):
             yield from self._judge(batch)
 
     def _judge(self, batch: list[Record]) -> Iterable[Record]:
@@ -131,3 +125,67 @@ class LidFilter:
 def annotation(guess: LangGuess) -> dict[str, Any]:
     """The JSON-friendly form of a guess written into record provenance."""
     return {"lang": guess.lang, "script": guess.script, "score": round(guess.score, 4)}
+
+
+@dataclass
+class LidStep:
+    """Language identification inside a synthesis run: clean the input, annotate the output.
+
+    `clean` drops input records whose language is not in `keep` or whose score is below `min_score` (counted in
+    `stats` as `records_filtered` and `filtered:lid_other_language` / `filtered:lid_low_score`); `annotate` puts
+    the output text's language into `record.meta["lid"]` and counts `lid_output:<lang>`. Picklable: the model
+    is loaded on first use in each process, so worker processes never receive a fastText object.
+    """
+
+    model: str
+    keep: tuple[str, ...] = ()
+    min_score: float = 0.0
+    batch_size: int = 512
+
+    def __post_init__(self) -> None:
+        self._identifier: LanguageIdentifier | None = None
+        self._keep = {normalize(code).iso3 for code in self.keep} or None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_identifier"} | {"_identifier": None}
+
+    @property
+    def identifier(self) -> LanguageIdentifier:
+        if self._identifier is None:
+            self._identifier = LanguageIdentifier(self.model)
+        return self._identifier
+
+    @property
+    def filters(self) -> bool:
+        return self._keep is not None or self.min_score > 0.0
+
+    def clean(self, records: Iterable[Record], stats: Counter[str]) -> Iterable[Record]:
+        """Yield the input records that pass the language and score test, in order."""
+        for batch in _batches(records, self.batch_size):
+            for record, (best, *_) in zip(batch, self.identifier.predict([" ".join(r.slots) for r in batch])):
+                reason = ("lid_other_language" if self._keep is not None and best.lang not in self._keep
+                          else "lid_low_score" if best.score < self.min_score else None)
+                if reason is None:
+                    yield record
+                else:
+                    stats["records_filtered"] += 1
+                    stats[f"filtered:{reason}"] += 1
+
+    def annotate(self, records: Iterable[Record], stats: Counter[str]) -> Iterable[Record]:
+        """Yield the records with `meta["lid"]` set from their (synthesized) text, in order."""
+        for batch in _batches(records, self.batch_size):
+            for record, (best, *_) in zip(batch, self.identifier.predict([" ".join(r.slots) for r in batch])):
+                record.meta["lid"] = annotation(best)
+                stats[f"lid_output:{best.lang}"] += 1
+                yield record
+
+
+def _batches(records: Iterable[Record], size: int) -> Iterable[list[Record]]:
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

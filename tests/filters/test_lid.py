@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
@@ -13,26 +12,7 @@ from lexaug.types import Record
 
 fasttext = pytest.importorskip("fasttext")
 
-ENGLISH = "the of and to in that is was he for it with as his on be at by had not are but from or have".split()
-PSEUDO = "kalu meno sawi tuba ngoro fela dimbu osi warra lemi kutu bango tisa mofu".split()
-
-
-def _sentences(words: list[str], n: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    return [" ".join(rng.choice(words) for _ in range(rng.randint(4, 10))) for _ in range(n)]
-
-
-def _train(tmp_path: Path, labelled: dict[str, list[str]], name: str) -> Path:
-    train = tmp_path / f"{name}.txt"
-    with train.open("w", encoding="utf-8") as fh:
-        for label, lines in labelled.items():
-            for line in lines:
-                fh.write(f"__label__{label} {line}\n")
-    # thread>=10: fewer threads leave fastText's memory uninitialised on this machine ("Encountered NaN")
-    model = fasttext.train_supervised(str(train), epoch=15, lr=0.5, dim=16, minn=2, maxn=4, thread=10, verbose=0)
-    path = tmp_path / f"{name}.bin"
-    model.save_model(str(path))
-    return path
+from lid_helpers import ENGLISH, PSEUDO, sentences as _sentences, train_model as _train  # noqa: E402
 
 
 @pytest.fixture(scope="module")
