@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from lexaug import defaults
+from lexaug.generators.batch import REC
 from lexaug.generators.words import LOWER, case_class, lookup_key, restore_case, span_case
 
 
@@ -54,7 +55,7 @@ class SurfaceTable:
         if weighting not in ("uniform", "count"):
             raise ValueError(f"weighting must be 'uniform' or 'count', got {weighting!r}")
         self.lexicon, self.weighting, self.case_fold, self.cache_size = lexicon, weighting, case_fold, cache_size
-        self._cache: dict[str, tuple[str, ...]] = {}
+        self._cache: dict[str, tuple[str, ...]] = {REC: (REC, REC)}  # batch.REC maps to itself, never counted
         self.get = self._cache.get  # bound once; the dict is cleared, never replaced
         self._choices: dict[str, tuple[str | None, ...] | None] = {}
         # multiword headwords: first word -> most words of an entry starting with it
@@ -102,6 +103,7 @@ class SurfaceTable:
             cache = self._cache
             if len(cache) + len(words) > self.cache_size:
                 cache.clear()
+                cache[REC] = (REC, REC)
                 self.mw_surface.clear()
             for w in words:
                 if w not in cache:

@@ -74,6 +74,14 @@ class WordSpec:
         fast = None if self.pattern is not None else re.compile(f"({self.source(ascii_only=True)})")
         return uni, fast
 
+    def batch_splitters(self) -> tuple[Pattern[str], Pattern[str]] | None:
+        """As `splitters`, with the record separator "\\x01" as a token of its own (`generators.batch`);
+        None for a custom `pattern`, which might match across records."""
+        if self.pattern is not None:
+            return None
+        return (regex.compile(f"({self.source()}|\x01)"),
+                re.compile(f"({self.source(ascii_only=True)}|\x01)"))
+
 
 def lookup_key(word: str, case_fold: bool = True) -> str:
     """The lexicon key of a word: NFC, case-folded unless exact case is asked for."""
