@@ -74,7 +74,10 @@ INFLECT_LAYOUT = "lemma-form-features"  # prediction files, as 2017-2022 gold fi
 FEED_MODE = "packed"  # or "line": one padded/truncated block per text
 FEED_STOPPING = "exhausted"  # an epoch covers each record once; "cycle": endless, weights hold throughout
 FEED_SHUFFLE_BUFFER = 10_000  # records per source in the shuffle buffer (bounds memory)
-FEED_TOKENIZE_BATCH = 256  # texts per tokenizer call
+FEED_TOKENIZE_BATCH = 256  # records drawn, synthesized and tokenized per batch
+FEED_PREFETCH = 0  # batches read and synthesized ahead in a background thread (0: none; GIL contention made
+#                   it slower than none on a 2-core machine, see README "Pretraining feed")
+FEED_SYNTH_WORKERS = 0  # processes for on-the-fly synthesis (0: in the feed's own process)
 FEED_BLOCKS_PER_SHARD = 10_000  # blocks per .npy shard file written by `lexaug feed`
 
 

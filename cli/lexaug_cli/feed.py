@@ -36,6 +36,8 @@ from lexaug import defaults
 @click.option("--max-blocks", type=int, default=None, help="Stop after this many blocks.")
 @click.option("--rank", type=int, default=0, show_default=True, help="Write only this rank's shard of the stream.")
 @click.option("--world-size", type=int, default=1, show_default=True, help="Number of ranks.")
+@click.option("--synth-workers", type=int, default=defaults.FEED_SYNTH_WORKERS, show_default=True,
+              help="Processes for on-the-fly synthesis (0: a background thread). Output is identical for any value.")
 @click.option("--blocks-per-shard", type=int, default=defaults.FEED_BLOCKS_PER_SHARD, show_default=True,
               help="Blocks per .npy shard file.")
 @click.option("--output", "output_dir", required=True, type=click.Path(file_okay=False),
@@ -44,7 +46,7 @@ from lexaug import defaults
 def feed(tokenizer_dir: str, block_size: int, sources: tuple[str, ...], synth: tuple[str, ...],
          langs: tuple[str, ...], lexicons: tuple[str, ...], mode: str, rate: float | None, src_lang: str,
          text_field: str | None, line_by_line: bool, stopping: str, shuffle_buffer: int, seed: int,
-         epochs: int | None, max_blocks: int | None, rank: int, world_size: int, blocks_per_shard: int,
+         epochs: int | None, max_blocks: int | None, rank: int, world_size: int, synth_workers: int, blocks_per_shard: int,
          output_dir: str) -> None:
     """Mix real, synthesized and on-the-fly synthesized text; tokenize; pack into fixed-size blocks.
 
@@ -61,6 +63,7 @@ def feed(tokenizer_dir: str, block_size: int, sources: tuple[str, ...], synth: t
         tokenizer=tokenizer_dir, block_size=block_size, sources=sources, synth=synth, langs=langs,
         lexicons=lexicons, synth_mode=mode, rate=rate, src_lang=src_lang, text_field=text_field,
         line_by_line=line_by_line, stopping=stopping, shuffle_buffer=shuffle_buffer, seed=seed, epochs=epochs,
-        max_blocks=max_blocks, rank=rank, world_size=world_size, blocks_per_shard=blocks_per_shard,
+        max_blocks=max_blocks, rank=rank, world_size=world_size, synth_workers=synth_workers,
+        blocks_per_shard=blocks_per_shard,
     )
     click.echo(run_feed(options, output_dir), err=True)

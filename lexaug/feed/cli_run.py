@@ -36,6 +36,7 @@ class FeedOptions:
     max_blocks: int | None = None
     rank: int = 0
     world_size: int = 1
+    synth_workers: int = defaults.FEED_SYNTH_WORKERS
     blocks_per_shard: int = defaults.FEED_BLOCKS_PER_SHARD
 
 
@@ -85,7 +86,7 @@ def run_feed(options: FeedOptions, output_dir: str) -> str:
     sources, signature = build_sources(options)
     feed = Feed(sources, options.tokenizer, options.block_size, mode="line" if options.line_by_line else "packed",
                 seed=options.seed, rank=options.rank, world_size=options.world_size,
-                shuffle_buffer=options.shuffle_buffer, stopping=options.stopping,
+                shuffle_buffer=options.shuffle_buffer, stopping=options.stopping, synth_workers=options.synth_workers,
                 epochs=None if options.stopping == "cycle" else (options.epochs or 1))
     writer = ShardWriter(output_dir, options.block_size, options.blocks_per_shard)
     for block in itertools.islice(feed, options.max_blocks):

@@ -16,6 +16,7 @@ from typing import Any, Iterator, Sequence
 
 from lexaug import defaults
 from lexaug.errors import ConfigError
+from lexaug.feed.batches import FILTERED, RECORDS_IN, REPLACED, WORDS, prefetched, produce
 from lexaug.feed.mixing import STOPPING, Mixer
 from lexaug.feed.report import SourceStats, build_report
 from lexaug.feed.tokenize_pack import Packer, batch_encoder, load_tokenizer
@@ -50,35 +51,29 @@ class _Run:
         self.stats = [SourceStats() for _ in feed.sources]
         self.blocks = 0
         self.dropped = 0
+        self.snapshot = self.mixer.state()  # mixer state after the last batch consumed (the producer runs ahead)
 
     def iterate(self) -> Iterator[dict[str, list[int]]]:
-        feed, mixer, packer, stats = self.feed, self.mixer, self.packer, self.stats
-        sources, encode, unk, batch = feed.sources, feed.encode, feed.unk_id, feed.batch_size
+        feed, packer, stats = self.feed, self.packer, self.stats
+        encode, unk = feed.encode, feed.unk_id
         for block in packer.blocks():  # blocks already complete when the state was saved
             self.blocks += 1
             yield block
-        while not mixer.finished:
-            texts: list[str] = []
-            owners: list[int] = []
-            replaced: list[int] = []
-            while len(texts) < batch:
-                draw = mixer.next()
-                if draw is None:
-                    break
-                i, _, record, epoch, pass_ = draw
-                st = stats[i]
-                st.records_in += 1
-                outs = sources[i].texts(record, epoch, pass_)
-                if not outs:
-                    st.filtered += 1
-                for text, rep in outs:
-                    texts.append(text)
-                    owners.append(i)
-                    replaced.append(rep)
-            if texts:
-                for text, ids, i, rep in zip(texts, encode(texts), owners, replaced):
+        for batch in prefetched(produce(self.mixer, feed.sources, feed.batch_size, feed.synth_workers),
+                                feed.prefetch):
+            for st, delta in zip(stats, batch.deltas):
+                st.records_in += delta[RECORDS_IN]
+                st.filtered += delta[FILTERED]
+                st.replaced += delta[REPLACED]
+                st.words += delta[WORDS]
+            self.snapshot = batch.snapshot
+            if batch.texts:
+                for ids, i in zip(encode(batch.texts), batch.owners):
                     st = stats[i]
-                    st.add_text(text, ids, unk, rep)
+                    st.records += 1
+                    st.tokens += len(ids)
+                    if unk is not None:
+                        st.unk += ids.count(unk)
                     st.truncated_tokens += packer.add(ids)
                 for block in packer.blocks():
                     self.blocks += 1
@@ -90,7 +85,7 @@ class _Run:
         feed = self.feed
         return {"version": STATE_VERSION, "shard": self.shard, "num_shards": self.num_shards, "seed": feed.seed,
                 "block_size": feed.block_size, "mode": feed.mode, "sources": [s.name for s in feed.sources],
-                "mixer": self.mixer.state(), "packer": self.packer.state(),
+                "mixer": self.snapshot, "packer": self.packer.state(),
                 "stats": [st.as_dict() for st in self.stats], "blocks": self.blocks, "dropped": self.dropped}
 
     def load(self, state: dict[str, Any]) -> None:
@@ -104,6 +99,7 @@ class _Run:
                 raise ConfigError(f"feed state was saved with {key}={state[key]!r}, this feed has {mine!r}; "
                                   "resume with the same sources, seed, block size, mode and shard")
         self.mixer.load(state["mixer"])
+        self.snapshot = state["mixer"]
         self.packer.load(state["packer"])
         self.stats = [SourceStats.from_dict(d) for d in state["stats"]]
         self.blocks, self.dropped = state["blocks"], state["dropped"]
@@ -123,14 +119,19 @@ class Feed:
         shuffle_buffer: records held by each source's shuffle buffer (0: file order).
         stopping: "exhausted" (epochs cover each record once) or "cycle" (endless; see `lexaug.feed.mixing`).
         epochs: epochs per iteration with "exhausted" (None: endless).
-        batch_size: texts tokenized per call.
+        batch_size: records drawn (then synthesized and tokenized) per batch.
+        prefetch: batches read and synthesized ahead in a background thread (0: no thread); the blocks are
+            the same either way.
+        synth_workers: processes computing the texts (synthesis) of each batch (0: in the prefetch thread);
+            the blocks are the same either way.
     """
 
     def __init__(self, sources: Sequence[Any], tokenizer: Any, block_size: int, *,
                  mode: str = defaults.FEED_MODE, seed: int = defaults.SEED, rank: int = 0, world_size: int = 1,
                  worker_id: int | None = None, num_workers: int | None = None,
                  shuffle_buffer: int = defaults.FEED_SHUFFLE_BUFFER, stopping: str = defaults.FEED_STOPPING,
-                 epochs: int | None = 1, batch_size: int = defaults.FEED_TOKENIZE_BATCH):
+                 epochs: int | None = 1, batch_size: int = defaults.FEED_TOKENIZE_BATCH,
+                 prefetch: int = defaults.FEED_PREFETCH, synth_workers: int = defaults.FEED_SYNTH_WORKERS):
         if not 0 <= rank < world_size:
             raise ConfigError(f"rank must be in [0, world_size={world_size}), got {rank}")
         if worker_id is not None and num_workers is not None and not 0 <= worker_id < num_workers:
@@ -149,6 +150,8 @@ class Feed:
         self.worker_id, self.num_workers = worker_id, num_workers
         self.shuffle_buffer, self.stopping, self.epochs = int(shuffle_buffer), stopping, epochs
         self.batch_size = max(1, int(batch_size))
+        self.prefetch = max(0, int(prefetch))
+        self.synth_workers = max(0, int(synth_workers))
         self.epoch = 0
         Packer(self.tokenizer, self.block_size, mode)  # validate block size, mode and pad token now
         self.unk_id = getattr(self.tokenizer, "unk_token_id", None)
@@ -218,6 +221,6 @@ class Feed:
                 run.load(self._resume)
         return build_report(self.sources, run.stats, blocks=run.blocks, block_size=self.block_size,
                             mode=self.mode, dropped_tail_tokens=run.dropped,
-                            pending_tokens=run.packer.pending_tokens(), epoch=run.mixer.epoch,
+                            pending_tokens=run.packer.pending_tokens(), epoch=run.snapshot["epoch"],
                             extra={"seed": self.seed, "shard": run.shard, "num_shards": run.num_shards,
                                    "stopping": self.stopping, "shuffle_buffer": self.shuffle_buffer})

@@ -65,9 +65,10 @@ class Mixer:
 
     def next(self) -> tuple[int, int, Any, int, int] | None:
         """The next draw, or None when the stream has ended."""
+        cursors = self.cursors
         while not self.finished:
             if self.stopping == "exhausted":
-                candidates = [i for i, c in enumerate(self.cursors) if not c.done]
+                candidates = [i for i, c in enumerate(cursors) if not c.done]
                 if not candidates:
                     self._end_epoch()
                     continue
@@ -76,8 +77,8 @@ class Mixer:
                 if not candidates:
                     self.finished = True
                     break
-            i = self._choose(candidates)
-            cursor = self.cursors[i]
+            i = candidates[0] if len(candidates) == 1 else self._choose(candidates)
+            cursor = cursors[i]
             item = cursor.next()
             if item is None:
                 if self.stopping == "cycle":

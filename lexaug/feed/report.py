@@ -34,15 +34,6 @@ class SourceStats:
     replaced: int = 0
     truncated_tokens: int = 0
 
-    def add_text(self, text: str, ids: list[int], unk_id: int | None, replaced: int = 0) -> None:
-        """Count one tokenized text."""
-        self.records += 1
-        self.tokens += len(ids)
-        self.words += len(text.split())
-        if unk_id is not None:
-            self.unk += ids.count(unk_id)
-        self.replaced += replaced
-
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = asdict(self)
         out["fertility"] = round(self.tokens / self.words, 6) if self.words else 0.0

@@ -12,6 +12,7 @@ CoNLL, ...) with their global 0-based index, and turns a record into the texts f
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -79,14 +80,36 @@ class CorpusSource:
         """(global index, record) for the records of this file with `index % num_shards == shard`."""
         from lexaug.io import read_records
 
+        if self.fmt_name == "text" and self.strict:
+            yield from self._text_records(shard, num_shards)
+            return
         for record in read_records(self.path, self.fmt_name, strict=self.strict, **self.format_options):
             index = int(record.id)
             if index % num_shards == shard:
                 yield index, record
 
+    def _text_records(self, shard: int, num_shards: int) -> Iterator[tuple[int, Record]]:
+        # Fast path for plain text, the bulk of pretraining data: the records of other shards are skipped
+        # without building them. Same records as `TextFormat` (slot = line without terminator).
+        from lexaug.io import open_input
+        from lexaug.io.text import split_terminator
+
+        with open_input(self.path) as fh:
+            lines = enumerate(fh)
+            if shard or num_shards > 1:
+                lines = itertools.islice(lines, shard, None, num_shards)
+            for index, line in lines:
+                content, end = split_terminator(line)
+                yield index, Record(str(index), [content], payload=end)
+
     def texts(self, record: Record, epoch: int, pass_: int) -> list[tuple[str, int]]:
         """(text, words replaced by synthesis) for each text one record contributes: one, 0 replaced."""
         return [(text_of(record, self.fmt_name), 0)]
+
+    def texts_batch(self, records: list[Record], epoch: int, pass_: int) -> list[list[tuple[str, int]]]:
+        """`texts` of several records of one (epoch, pass), in order."""
+        fmt = self.fmt_name
+        return [[(text_of(r, fmt), 0)] for r in records]
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "path": self.path, "weight": self.weight,
@@ -123,6 +146,15 @@ class SynthSource(CorpusSource):
         gen = self.generator
         outs = gen.generate(record, rng_for(self.synth_seed(epoch, pass_), record.id, gen.name))
         return [(text_of(out, self.fmt_name), out.meta.get("replaced", 0)) for out in outs]
+
+    def texts_batch(self, records: list[Record], epoch: int, pass_: int) -> list[list[tuple[str, int]]]:
+        """`texts` of several records through the generator's batch path (`run_batch`: the same outputs as
+        `generate` per record, faster where the generator batches its work), in order."""
+        fmt = self.fmt_name
+        by_id: dict[str, list[tuple[str, int]]] = {}
+        for out in self.generator.run_batch(records, self.synth_seed(epoch, pass_)):
+            by_id.setdefault(out.id, []).append((text_of(out, fmt), out.meta.get("replaced", 0)))
+        return [by_id.get(r.id, []) for r in records]
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "generator": self.generator.signature(), "seed": self.seed}

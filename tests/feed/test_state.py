@@ -20,20 +20,22 @@ def take(iterator, n):
 
 
 def test_same_seed_same_batches_other_seed_differs(tiny_dir):
-    def run(seed):
-        return list(Feed(tiny_sources(tiny_dir), tiny_dir / "tok", 6, seed=seed, epochs=3, shuffle_buffer=3))
+    def run(seed, prefetch=2):
+        return list(Feed(tiny_sources(tiny_dir), tiny_dir / "tok", 6, seed=seed, epochs=3, shuffle_buffer=3,
+                         batch_size=2, prefetch=prefetch))
 
     first, second = run(7), run(7)
     assert first == second and len(first) > 10
+    assert run(7, prefetch=0) == first
     assert run(8) != first
 
 
 @pytest.mark.parametrize("mode,stopping,epochs", [("packed", "exhausted", 3), ("line", "exhausted", 3),
                                                   ("packed", "cycle", None)])
 def test_resume_equals_uninterrupted_at_every_block(tiny_dir, mode, stopping, epochs):
-    def make():
+    def make(prefetch=2):
         return Feed(tiny_sources(tiny_dir, (2.0, 1.0)), tiny_dir / "tok", 6, mode=mode, seed=3,
-                    shuffle_buffer=2, stopping=stopping, epochs=epochs, batch_size=3)
+                    shuffle_buffer=2, stopping=stopping, epochs=epochs, batch_size=3, prefetch=prefetch)
 
     limit = 30
     full_feed = make()
@@ -46,7 +48,7 @@ def test_resume_equals_uninterrupted_at_every_block(tiny_dir, mode, stopping, ep
         head = take(it, k)
         state = json.loads(json.dumps(feed.state_dict()))
         epochs_seen.add(state["mixer"]["epoch"])
-        resumed = make()
+        resumed = make(prefetch=k % 2 * 2)  # the background thread changes nothing: resume with or without
         resumed.load_state_dict(state)
         rest = iter(resumed)
         tail = take(rest, len(full) - k) if epochs is None else list(rest)

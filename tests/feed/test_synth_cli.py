@@ -113,3 +113,43 @@ def test_cli_errors(tiny_dir, tmp_path):
     assert res.exit_code == 1 and "--lang" in res.output
     res = runner.invoke(cli, base + ["--source", str(tiny_dir / "nope.txt:2")])
     assert res.exit_code == 1 and "nope.txt: source file not found" in res.output
+
+
+def test_jsonl_source_field_and_errors_surface_from_the_thread(tiny_dir, tmp_path):
+    from lexaug.errors import FormatError
+
+    good = tmp_path / "s.jsonl"
+    good.write_text('{"text": "the cat sat.", "id": 1}\n{"text": "a dog ran"}\n', encoding="utf-8")
+    feed = Feed([CorpusSource(str(good))], tiny_dir / "tok", 16, mode="line")
+    tok = feed.tokenizer
+    assert sorted(b["input_ids"][1:4] for b in feed) == sorted(
+        [tok("the cat sat.", add_special_tokens=False)["input_ids"][:3], tok("a dog ran", add_special_tokens=False)["input_ids"]])
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "the cat"}\n{"text": \n', encoding="utf-8")
+    with pytest.raises(FormatError, match="bad.jsonl, line 2"):
+        list(Feed([CorpusSource(str(bad))], tiny_dir / "tok", 16, prefetch=2))
+
+
+def test_text_fast_path_matches_the_text_reader(tmp_path):
+    from lexaug.io import read_records
+
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(b"one\r\ntwo\n\nfour \xc3\xa9\r\nfive")
+    source = CorpusSource(str(path))
+    for shard, shards in ((0, 1), (1, 3), (2, 3)):
+        got = [(i, r.slots, r.payload) for i, r in source.records(shard, shards)]
+        want = [(int(r.id), r.slots, r.payload) for r in read_records(path) if int(r.id) % shards == shard]
+        assert got == want
+    assert [r.slots[0] for _, r in source.records(0, 1)] == ["one", "two", "", "four é", "five"]
+
+
+@pytest.mark.slow
+def test_synthesis_in_worker_processes_gives_the_same_blocks(tiny_dir, lexicon):
+    def run(workers):
+        gen = substitute(lexicon, seed=2)
+        sources = [CorpusSource(str(tiny_dir / "b.txt")), SynthSource(str(tiny_dir / "a.txt"), generator=gen, seed=2)]
+        feed = Feed(sources, tiny_dir / "tok", 5, seed=2, epochs=3, batch_size=2, synth_workers=workers)
+        return list(feed), feed.report()["sources"]
+
+    blocks, report = run(0)
+    assert run(1) == (blocks, report) and len(blocks) > 20
