@@ -4,14 +4,16 @@ Registered names (versioned; `make_generator(name, **params)` builds one):
   "substitute.v1"  word-substitution pseudo-translation (Wang, Ruder & Neubig 2022)
   "codeswitch.v1"  code-switching (CoSDA-ML, Qin et al. 2020)
   "morph.v1"       morphology-aware substitution through UniMorph tables
+  "hallucinate.v1" hallucinated inflection pairs (Anastasopoulos & Neubig 2019)
 """
 
 from lexaug.generators.base import Generator, available, make_generator, merge_stats, register
 from lexaug.generators.codeswitch import CodeSwitch
+from lexaug.generators.hallucinate import Hallucinate
 from lexaug.generators.morph import MorphSubstitute
 from lexaug.generators.rng import RecordRng, rng_for, stable_seed
 from lexaug.generators.substitute import Substitute
 from lexaug.generators.words import WordSpec
 
 __all__ = ["Generator", "available", "make_generator", "merge_stats", "register", "RecordRng", "rng_for",
-           "stable_seed", "Substitute", "CodeSwitch", "MorphSubstitute", "WordSpec"]
+           "stable_seed", "Substitute", "CodeSwitch", "MorphSubstitute", "WordSpec", "Hallucinate"]
