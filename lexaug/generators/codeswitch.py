@@ -12,13 +12,16 @@ translation in the picked language stays as it is, as in CoSDA-ML, so the realis
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from itertools import compress, repeat
-from operator import gt
+from operator import and_, getitem, gt, mod
 from typing import Any
 
 from lexaug import defaults
 from lexaug.errors import ConfigError
 from lexaug.generators.base import Generator, register, resource_info
+from lexaug.generators.batch import (BATCH_RECORDS, REC, draw_blocks, materials, pack, record_slots, record_text, u32,
+                                     word_counts)
 from lexaug.generators.lookup import SurfaceTable
 from lexaug.generators.rng import RecordRng
 from lexaug.generators.slots import rewrite_slots
@@ -70,6 +73,7 @@ class CodeSwitch(Generator):
         self.words = words or WordSpec.for_language(src_lang or getattr(self.lexicons[0], "src_lang", None))
         self.tables = [SurfaceTable(lx, weighting=self.weighting, case_fold=case_fold) for lx in self.lexicons]
         self._split, self._split_ascii = self.words.splitters()
+        self._batch_split = self.words.batch_splitters()
 
     def params(self) -> dict[str, Any]:
         return {"rate": self.rate, "sentence_rate": self.sentence_rate, "choose": self.choose,
@@ -156,6 +160,80 @@ class CodeSwitch(Generator):
                 langs[lang] = count
         meta = {**record.meta, "tokens": tokens, "replaced": replaced, "selected": selected, "langs": langs}
         return [Record(record.id, slots, record.frozen, record.payload, meta)]
+
+    def run(self, records: Iterable[Record], seed: int | str = 0) -> Iterator[Record]:
+        """As `Generator.run`; with one target language and no multiword headwords, batch by batch
+        (`generators.batch`), with output and stats identical to `generate` per record (tested)."""
+        if len(self.tables) > 1 or self.tables[0].mw_first or self._batch_split is None:
+            yield from super().run(records, seed)
+            return
+        batch: list[Record] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= BATCH_RECORDS:
+                yield from self.run_records(batch, seed)
+                batch = []
+        if batch:
+            yield from self.run_records(batch, seed)
+
+    def run_records(self, records: list[Record], seed: int | str = 0) -> list[Record]:
+        """One batch of `run`'s fast path (one table, no multiword headwords); in input order."""
+        texts = list(map(record_text, records))
+        packed = None if None in texts else pack(texts, *self._batch_split)  # type: ignore[misc, arg-type]
+        if packed is None:  # slots holding NUL or REC: the per-record path
+            return list(super().run(records, seed))
+        parts, toks, ends = packed
+        counts = word_counts(ends)
+        name, ids = self.name, [r.id for r in records]
+        head = u32(b"".join(draw_blocks(materials(seed, name, ids, 0), [2] * len(records))))
+        selected = list(map(gt, repeat(self._sentence_thr), head[0::2]))
+        blocks = draw_blocks(materials(seed, name, ids, 1), [3 * n if s else 0 for n, s in zip(counts, selected)])
+        filler = b"\xff\xff\xff\xff"
+        pick = u32(filler.join([b[: 4 * n] if b else filler * n for b, n in zip(blocks, counts)]))
+        which = u32(filler.join([b[8 * n:] if b else filler * n for b, n in zip(blocks, counts)]))
+        flags = list(map(gt, repeat(self._token_thr), pick))
+        start = 0
+        for end, sel in zip(ends, selected):  # unselected records and REC positions switch nothing
+            if not sel:
+                flags[start:end] = repeat(False, end - start)
+            if end < len(flags):
+                flags[end] = False
+            start = end + 1
+        table = self.tables[0]
+        ents = table.entries(toks)
+        lens = list(map(len, ents))
+        candidates = map(getitem, ents, map(mod, which, lens))  # an untranslated word stays itself
+        parts[1::2] = map(getitem, zip(toks, candidates), flags)
+        pieces = "".join(parts).split(REC)
+        if len(pieces) != len(records):  # a translation contains REC
+            return list(super().run(records, seed))
+        hits = list(map(and_, flags, map(gt, lens, repeat(1))))
+        lang = self.langs[0]
+        stats, out, start = self.stats, [], 0
+        tokens = replaced = sel_records = sel_tokens = untranslated = 0
+        for record, text, n, end, sel in zip(records, pieces, counts, ends, selected):
+            r = sum(hits[start:end]) if sel else 0
+            if sel:
+                sel_records += 1
+                sel_tokens += n
+                untranslated += sum(flags[start:end]) - r
+            tokens += n
+            replaced += r
+            start = end + 1
+            meta = {**record.meta, "tokens": n, "replaced": r, "selected": sel, "langs": {lang: r} if r else {}}
+            out.append(Record(record.id, record_slots(record, text), record.frozen, record.payload, meta))
+        stats["records_in"] += len(records)
+        stats["records_out"] += len(records)
+        stats["records_filtered"] += 0
+        stats["tokens"] += tokens
+        stats["replaced"] += replaced
+        if sel_records:
+            stats["records_selected"] += sel_records
+            stats["selected_tokens"] += sel_tokens
+            stats["untranslated"] += untranslated
+        if replaced:
+            stats[f"replaced:{lang}"] += replaced
+        return out
 
     def summary(self) -> dict[str, Any]:
         out = super().summary()

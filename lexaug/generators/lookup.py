@@ -99,7 +99,7 @@ class SurfaceTable:
         """One entry per word (see module docstring)."""
         get = self.get
         ents = list(map(get, words))
-        if None in ents:
+        if not all(ents):  # a None (unseen word); all() tests tuples' truth faster than `None in` compares
             cache = self._cache
             if len(cache) + len(words) > self.cache_size:
                 cache.clear()

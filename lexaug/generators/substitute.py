@@ -154,14 +154,15 @@ class Substitute(Generator):
         outs: list[Record] = []
         tokens = replaced = 0
         k_min = self.min_replacements
+        append = outs.append
         for record, (slots, n, r) in zip(records, results):
             tokens += n
             replaced += r
             if r >= k_min:
                 meta = {**record.meta, "tokens": n, "replaced": r} if record.meta else {"tokens": n, "replaced": r}
-                if isinstance(slots, str):
-                    slots = record_slots(record, slots)
-                outs.append(Record(record.id, slots, record.frozen, record.payload, meta))
+                if slots.__class__ is str:
+                    slots = [slots] if len(record.slots) == 1 and not record.frozen else record_slots(record, slots)
+                append(Record(record.id, slots, record.frozen, record.payload, meta))
         stats = self.stats
         n_in, n_out = len(records), len(outs)
         stats["records_in"] += n_in

@@ -48,3 +48,24 @@ def test_batched_equals_per_record_on_mixed_records():
         ref.stats.update(records_in=len(records), records_out=len(batched),
                          records_filtered=len(records) - len(batched))
         assert gen.stats == ref.stats and gen.stats["tokens"] > 1000
+
+
+def test_codeswitch_batched_equals_per_record():
+    from lexaug.generators import CodeSwitch
+
+    lex = Lexicon.from_pairs([(w, f"{w}{k}") for w in ["dog", "the", "a"] for k in range(3)], tgt_lang="swh")
+    lines = [" ".join(random.Random(i).choices(["the", "dog", "The", "DOG", "a", "cat", ",", "\n"], k=9))
+             for i in range(150)]
+    records = [Record(str(i), [line]) for i, line in enumerate(lines)]
+    records += [Record("f", ["the", "dog", "a"], frozen=frozenset({1})), Record("e", [""])]
+    for kw in ({"rate": 0.3, "sentence_rate": 0.5}, {"rate": 1.0}, {"rate": 0.0}):
+        gen, ref = CodeSwitch(lex, **kw), CodeSwitch(lex, **kw)
+        batched = [(r.slots, r.meta) for r in gen.run_batch(records, seed=9)]
+        expected = []
+        for r in records:
+            ref.stats["records_in"] += 1
+            ref.stats["records_out"] += 1
+            expected.extend((g.slots, g.meta) for g in ref.generate(r, rng_for(9, r.id, ref.name)))
+        ref.stats["records_filtered"] += 0
+        assert batched == expected and gen.stats == ref.stats
+    assert any(m["replaced"] for _, m in batched[:150]) is False  # rate 0.0 switches nothing
