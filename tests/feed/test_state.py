@@ -41,13 +41,14 @@ def test_resume_equals_uninterrupted_at_every_block(tiny_dir, mode, stopping, ep
     full_feed = make()
     full = take(iter(full_feed), limit) if epochs is None else list(full_feed)
     assert len(full) >= 20
-    epochs_seen = set()
+    epochs_seen, passes_seen = set(), set()
     for k in range(len(full)):  # stop after k blocks (0 .. all), resume from the JSON round-tripped state
         feed = make()
         it = iter(feed)
         head = take(it, k)
         state = json.loads(json.dumps(feed.state_dict()))
         epochs_seen.add(state["mixer"]["epoch"])
+        passes_seen.update(c["pass"] for c in state["mixer"]["cursors"])
         resumed = make(prefetch=k % 2 * 2)  # the background thread changes nothing: resume with or without
         resumed.load_state_dict(state)
         rest = iter(resumed)
@@ -55,8 +56,11 @@ def test_resume_equals_uninterrupted_at_every_block(tiny_dir, mode, stopping, ep
         assert head + tail == full, f"resume after {k} blocks differs"
     if stopping == "exhausted":
         assert epochs_seen == {0, 1, 2}  # the stop points include blocks of every epoch
+    else:
+        assert {0, 1, 2, 3} <= passes_seen  # and, cycling, stops inside later passes of the sources
 
 
+@pytest.mark.slow
 def test_resume_on_kjv_across_epoch_boundary(kjv_split, kjv_tokenizer):
     def make():
         return Feed([CorpusSource(str(p), w) for p, w in zip(kjv_split[:2], (3.0, 1.0))], kjv_tokenizer, 64,
@@ -119,3 +123,15 @@ def test_blocks_of_all_shards_hold_all_tokens(tiny_dir):
             parts.update(tuple(b["input_ids"]) for b in Feed(tiny_sources(tiny_dir), tok, 9, mode="line", rank=rank,
                                                              world_size=2, worker_id=worker, num_workers=2))
     assert parts == whole and sum(whole.values()) == 8
+
+
+def test_shuffle_buffer_is_bounded(tmp_path, tiny_dir):
+    path = tmp_path / "n.txt"
+    path.write_text("".join(f"line {i}\n" for i in range(200)), encoding="utf-8")
+    feed = Feed([CorpusSource(str(path))], tiny_dir / "tok", 8, shuffle_buffer=10, seed=1)
+    order = [i for _, i, _, _ in feed.draws()]
+    assert sorted(order) == list(range(200)) and order != list(range(200))
+    # the j-th record out was read among the first j + 10 + 1: never more than 10 records are held
+    assert max(i - j for j, i in enumerate(order)) <= 10
+    unshuffled = Feed([CorpusSource(str(path))], tiny_dir / "tok", 8, shuffle_buffer=0)
+    assert [i for _, i, _, _ in unshuffled.draws()] == list(range(200))

@@ -153,3 +153,23 @@ def test_synthesis_in_worker_processes_gives_the_same_blocks(tiny_dir, lexicon):
 
     blocks, report = run(0)
     assert run(1) == (blocks, report) and len(blocks) > 20
+
+
+def test_resume_with_on_the_fly_synthesis(tiny_dir, lexicon):
+    gen = substitute(lexicon, seed=5)
+
+    def make():
+        return Feed([CorpusSource(str(tiny_dir / "b.txt")), SynthSource(str(tiny_dir / "a.txt"), generator=gen, seed=5)],
+                    tiny_dir / "tok", 5, seed=5, epochs=2, batch_size=2, shuffle_buffer=2)
+
+    whole = make()
+    full = list(whole)
+    expected_report = whole.report()["sources"]
+    for k in range(0, len(full), 3):
+        feed = make()
+        it = iter(feed)
+        head = [next(it) for _ in range(k)]
+        resumed = make()
+        resumed.load_state_dict(json.loads(json.dumps(feed.state_dict())))
+        assert head + list(resumed) == full
+        assert resumed.report()["sources"] == expected_report  # the counts resume too
