@@ -53,7 +53,9 @@ class CorpusSource:
         name: label in reports and state (default: the file name).
         fmt: a `lexaug.io` format name (default: from the extension; `.txt` text, `.jsonl` JSONL).
         format_options: options of the format, e.g. `{"field": "text"}` for JSONL.
-        strict: a malformed record raises FormatError (file, line); lenient skips it.
+
+    Reading is strict: a malformed record raises FormatError naming file and line (clean a corpus first, e.g.
+    with `lexaug synthesize --lenient`, which counts what it skips), so the feed never drops text silently.
     """
 
     path: str
@@ -61,7 +63,6 @@ class CorpusSource:
     name: str = ""
     fmt: str | None = None
     format_options: dict[str, Any] = field(default_factory=dict)
-    strict: bool = True
     kind = "corpus"
 
     def __post_init__(self) -> None:
@@ -80,10 +81,10 @@ class CorpusSource:
         """(global index, record) for the records of this file with `index % num_shards == shard`."""
         from lexaug.io import read_records
 
-        if self.fmt_name == "text" and self.strict:
+        if self.fmt_name == "text":
             yield from self._text_records(shard, num_shards)
             return
-        for record in read_records(self.path, self.fmt_name, strict=self.strict, **self.format_options):
+        for record in read_records(self.path, self.fmt_name, strict=True, **self.format_options):
             index = int(record.id)
             if index % num_shards == shard:
                 yield index, record

@@ -135,3 +135,16 @@ def test_shuffle_buffer_is_bounded(tmp_path, tiny_dir):
     assert max(i - j for j, i in enumerate(order)) <= 10
     unshuffled = Feed([CorpusSource(str(path))], tiny_dir / "tok", 8, shuffle_buffer=0)
     assert [i for _, i, _, _ in unshuffled.draws()] == list(range(200))
+
+
+def test_state_of_another_feed_is_refused(tiny_dir):
+    from lexaug.errors import ConfigError
+
+    feed = Feed(tiny_sources(tiny_dir), tiny_dir / "tok", 6, seed=1, rank=0, world_size=2)
+    it = iter(feed)
+    next(it)
+    state = feed.state_dict()
+    with pytest.raises(ConfigError, match="seed=1"):
+        Feed(tiny_sources(tiny_dir), tiny_dir / "tok", 6, seed=2, rank=0, world_size=2).load_state_dict(state)
+    with pytest.raises(ConfigError, match="shard=0"):
+        Feed(tiny_sources(tiny_dir), tiny_dir / "tok", 6, seed=1, rank=1, world_size=2).load_state_dict(state)
