@@ -111,4 +111,4 @@ def to_dataset(out_dir: str | Path) -> Any:
     """A `datasets.Dataset` with the columns input_ids, attention_mask, special_tokens_mask."""
     from datasets import Dataset
 
-    return Dataset.from_dict({k: v.tolist() for k, v in load_shards(out_dir, mmap=False).items()})
+    return Dataset.from_dict(load_shards(out_dir, mmap=False))
