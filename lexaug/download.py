@@ -13,6 +13,7 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import Any
 from pathlib import Path
 
 from lexaug.defaults import CATALOG_BASE_URL_ENV, DOWNLOAD_TIMEOUT_S
@@ -96,7 +97,7 @@ class _bar:
     """A click progress bar on stderr when asked, otherwise a no-op; called with the bytes just read."""
 
     def __init__(self, enabled: bool, total: int | None, label: str):
-        self._bar = None
+        self._bar: Any = None
         if enabled:
             import click
 

@@ -107,7 +107,7 @@ def evaluate(gold: SigmorphonFile, predictions: Sequence[tuple[str, str, str]] |
         raise ConfigError(f"unknown normal form {normalize!r}; choose NFC, NFD, NFKC, NFKD or none")
 
     def norm(s: str) -> str:
-        return unicodedata.normalize(normalize, s) if normalize else s
+        return unicodedata.normalize(normalize, s) if normalize else s  # type: ignore[arg-type]  # checked above
 
     pred = predictions.triples() if isinstance(predictions, SigmorphonFile) else list(predictions)
     gold_rows = gold.triples()

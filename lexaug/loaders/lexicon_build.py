@@ -132,8 +132,8 @@ def _freeze(raw: dict[str, dict[str, int]]) -> dict[str, tuple[Translation, ...]
     targets = list(chain.from_iterable(values))
     counts = list(chain.from_iterable(map(dict.values, values)))
     objs = list(map(object.__new__, repeat(Translation, len(targets))))
-    deque(map(Translation.target.__set__, objs, targets), maxlen=0)  # type: ignore[attr-defined]
-    deque(map(Translation.count.__set__, objs, counts), maxlen=0)  # type: ignore[attr-defined]
+    deque(map(Translation.target.__set__, objs, targets), maxlen=0)  # type: ignore[attr-defined,misc]
+    deque(map(Translation.count.__set__, objs, counts), maxlen=0)  # type: ignore[attr-defined,misc]
     flat = iter(objs)
     return dict(zip(raw, [tuple(islice(flat, n)) for n in map(len, values)]))
 

@@ -26,6 +26,7 @@ from itertools import repeat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from lexaug.errors import ConfigError, FormatError
 from lexaug.loaders.lexicon_text import clean_field
@@ -130,9 +131,10 @@ def parse_rows(path: Path, lines: list[str | None], sep: str, strict: bool, extr
     """
     if sep == "\t" and None not in lines:
         # Fast path for the common clean file: bulk splits and checks in C, no per-row Python branching.
-        text = "\n".join(lines)  # type: ignore[arg-type]
+        clean = cast(list[str], lines)  # no None in it: checked above
+        text = "\n".join(clean)
         # Exactly one TAB per line: as many TABs as lines, and every line holds one.
-        if text.count("\t") == len(lines) and all(map(str.__contains__, lines, repeat("\t"))) \
+        if text.count("\t") == len(lines) and all(map(str.__contains__, clean, repeat("\t"))) \
                 and not _needs_cleaning(text):
             cells = text.replace("\n", "\t").split("\t")
             srcs, tgts = cells[0::2], cells[1::2]

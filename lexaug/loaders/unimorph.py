@@ -106,9 +106,9 @@ class MorphTable:
         error, since the table could not be written back)."""
         text = "".join(f"{lemma}\t{form}\t{feats}\n" for lemma, form, feats in rows)
         data = text.encode("utf-8")
-        rows = Rows()
-        read_triples(name, data, rows, strict=strict)
-        return cls(rows, [name], hashlib.sha256(data).hexdigest())
+        table_rows = Rows()
+        read_triples(name, data, table_rows, strict=strict)
+        return cls(table_rows, [name], hashlib.sha256(data).hexdigest())
 
     # lookups ---------------------------------------------------------------------------------------------
     def _entry(self, i: int) -> MorphEntry:
