@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Sequence
 from lexaug import defaults
 from lexaug.errors import ConfigError, ResourceError
 from lexaug.inflection.base import Inflector, Triple, read_manifest
-from lexaug.inflection.vocab import CharVocab
+from lexaug.inflection.vocab import CharVocab, nfc
 
 VOCAB_FILE = "vocab.json"
 
@@ -85,11 +85,11 @@ class NeuralInflector(Inflector):
         decode to the same string are merged (probabilities added)."""
         from lexaug.inflection.neural_model import beam_decode, greedy_decode
 
-        src = self.vocab.encode_source(lemma, features)
+        src, n = self.vocab.encode_source(lemma, features), len(nfc(lemma))
         if self.beam <= 1:
-            hyps = greedy_decode(self.model, [src], self.hparams.max_len)
+            hyps = greedy_decode(self.model, [src], [n], self.hparams.max_len, self.vocab.actions)
         else:
-            hyps = beam_decode(self.model, src, self.beam, self.hparams.max_len)
+            hyps = beam_decode(self.model, src, n, self.beam, self.hparams.max_len, self.vocab.actions)
         merged: dict[str, float] = {}
         for ids, logp in hyps:
             form = self.vocab.decode(ids, lemma)
@@ -103,7 +103,8 @@ class NeuralInflector(Inflector):
         pairs = list(pairs)
         if self.beam > 1:
             return [self.inflect(lemma, feats)[0][0] for lemma, feats in pairs]
-        hyps = greedy_decode(self.model, [self.vocab.encode_source(l, f) for l, f in pairs], self.hparams.max_len)
+        hyps = greedy_decode(self.model, [self.vocab.encode_source(l, f) for l, f in pairs],
+                             [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, self.vocab.actions)
         return [self.vocab.decode(ids, lemma) for (ids, _), (lemma, _) in zip(hyps, pairs)]
 
     def save(self, directory: str | Path) -> None:

@@ -3,8 +3,10 @@
 A BART encoder-decoder is the closest stock `transformers` architecture to the character transformer of
 Wu, Cotterell & O'Donnell (2021), the model of the official SIGMORPHON 2021/2022 neural baselines: pre-norm
 is not available, but shared input/output embeddings and learned positions are, and on 700 training pairs the
-difference is small. The config is built locally (no hub access). Decoding: batched greedy search with the
-decoder key/value cache, and beam search through `generate` (scores are summed log-probabilities).
+difference is small. The config is built locally (no hub access). The decoder's input at each step is the
+embedding of the previous output plus that of the lemma character under the edit pointer (`decoder_embeds`).
+Decoding: batched greedy search and beam search, both with the decoder key/value cache (scores are summed
+log-probabilities).
 Imports torch and transformers; only the neural modules import this file.
 """
 
@@ -16,7 +18,7 @@ from typing import Sequence
 import torch
 from transformers import BartConfig, BartForConditionalGeneration, GenerationConfig
 
-from lexaug.inflection.vocab import BOS_ID, EOS_ID, PAD_ID
+from lexaug.inflection.vocab import BOS_ID, COPY_ID, DEL_ID, EOS_ID, PAD_ID
 
 
 @dataclass
@@ -27,16 +29,17 @@ class NeuralHParams:
     d_model: int = 128
     ffn: int = 512
     heads: int = 4
-    dropout: float = 0.3
+    dropout: float = 0.2
     batch_size: int = 64
-    lr: float = 1e-3
-    warmup: int = 400
+    lr: float = 2e-3
+    warmup: int = 200
     label_smoothing: float = 0.1
     max_steps: int = 4000
     eval_every: int = 250
     max_minutes: float = 0.0  # 0: no wall-clock cap (a cap makes the step count machine-dependent)
     max_len: int = 64
     average_last: int = 1  # average the weights of the k best dev checkpoints (1: keep the best)
+    patience: int = 0  # stop after this many dev evaluations without improvement (0: never)
     actions: bool = True  # decode edit scripts over the lemma (copy/delete/insert) instead of characters
 
     def to_dict(self) -> dict:
@@ -89,9 +92,33 @@ def pad_batch(seqs: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor
     return ids, (ids != PAD_ID).long()
 
 
+def pointer_token(source: Sequence[int], lemma_len: int, pos: int) -> int:
+    """Token under the lemma pointer: the lemma character at `pos`, `</s>` past the lemma's end."""
+    return source[pos] if pos < lemma_len else EOS_ID
+
+
+def pointer_inputs(source: Sequence[int], lemma_len: int, target: Sequence[int], actions: bool) -> list[int]:
+    """Second decoder input per target position: with edit scripts, the lemma character the script has
+    reached (`<copy>`/`<del>` advance it), so copying needs no learned position arithmetic (the transducer
+    view of Makarov & Clematide 2018); with character targets, `<pad>` (a zero embedding: no signal)."""
+    if not actions:
+        return [PAD_ID] * len(target)
+    out, pos = [], 0
+    for tok in target:
+        out.append(pointer_token(source, lemma_len, pos))
+        pos += tok in (COPY_ID, DEL_ID)
+    return out
+
+
+def decoder_embeds(model, prev: torch.Tensor, pointer: torch.Tensor) -> torch.Tensor:
+    """Decoder input vectors: embedding of the previous output plus embedding of the pointer token."""
+    embed = model.get_decoder().embed_tokens
+    return embed(prev) + embed(pointer)
+
+
 @torch.no_grad()
-def greedy_decode(model, sources: Sequence[Sequence[int]], max_len: int,
-                  batch_size: int = 256) -> list[tuple[list[int], float]]:
+def greedy_decode(model, sources: Sequence[Sequence[int]], lemma_lens: Sequence[int], max_len: int,
+                  actions: bool, batch_size: int = 256) -> list[tuple[list[int], float]]:
     """Greedy search for each source: (ids without BOS/EOS, summed log-probability), in input order.
 
     The encoder runs once per batch and the decoder reuses its key/value cache, so each step costs one token.
@@ -99,18 +126,22 @@ def greedy_decode(model, sources: Sequence[Sequence[int]], max_len: int,
     model.eval()
     results: list[tuple[list[int], float]] = []
     for start in range(0, len(sources), batch_size):
-        chunk = sources[start:start + batch_size]
+        chunk, lens = sources[start:start + batch_size], list(lemma_lens[start:start + batch_size])
         ids, mask = pad_batch(chunk)
         encoder_outputs = model.get_encoder()(input_ids=ids, attention_mask=mask)
         n = len(chunk)
-        last = torch.full((n, 1), BOS_ID, dtype=torch.long)
+        steps = min(max_len, 2 * ids.size(1) + 10)  # a script is at most lemma + form long
+        last = torch.full((n,), BOS_ID, dtype=torch.long)
+        pos = [0] * n
         past = None
         done = torch.zeros(n, dtype=torch.bool)
         scores = torch.zeros(n)
-        out = torch.full((n, max_len), PAD_ID, dtype=torch.long)
-        for step in range(max_len):
-            step_out = model(encoder_outputs=encoder_outputs, attention_mask=mask, decoder_input_ids=last,
-                             past_key_values=past, use_cache=True)
+        out = torch.full((n, steps), PAD_ID, dtype=torch.long)
+        for step in range(steps):
+            ptr = torch.tensor([pointer_token(chunk[b], lens[b], pos[b]) if actions else PAD_ID for b in range(n)])
+            step_out = model(encoder_outputs=encoder_outputs, attention_mask=mask, past_key_values=past,
+                             decoder_inputs_embeds=decoder_embeds(model, last[:, None], ptr[:, None]),
+                             use_cache=True)
             past = step_out.past_key_values
             logp = torch.log_softmax(step_out.logits[:, -1, :].float(), dim=-1)
             best = logp.argmax(-1)
@@ -118,7 +149,8 @@ def greedy_decode(model, sources: Sequence[Sequence[int]], max_len: int,
             scores += torch.where(done, torch.zeros_like(scores), logp.gather(1, best[:, None]).squeeze(1))
             out[:, step] = best
             done |= best == EOS_ID
-            last = best[:, None]
+            last = best
+            pos = [p + (t in (COPY_ID, DEL_ID)) for p, t in zip(pos, best.tolist())]
             if bool(done.all()):
                 break
         for k, row in enumerate(out.tolist()):
@@ -131,15 +163,50 @@ def _strip(ids: list[int]) -> list[int]:
 
 
 @torch.no_grad()
-def beam_decode(model, source: Sequence[int], beam: int,
-                max_len: int) -> list[tuple[list[int], float]]:
-    """The `beam` best hypotheses for one source, best first: (ids without BOS/EOS, summed log-prob)."""
+def beam_decode(model, source: Sequence[int], lemma_len: int, beam: int, max_len: int,
+                actions: bool) -> list[tuple[list[int], float]]:
+    """The `beam` best finished hypotheses for one source, best first: (ids without `</s>`, summed log-prob).
+
+    Standard beam search without length normalisation; live hypotheses share one batch and the decoder
+    cache is reordered after each step.
+    """
     model.eval()
     ids, mask = pad_batch([source])
-    out = model.generate(input_ids=ids, attention_mask=mask, num_beams=beam, num_return_sequences=beam,
-                         output_scores=True, return_dict_in_generate=True, do_sample=False, length_penalty=0.0,
-                         early_stopping=True,
-                         generation_config=generation_config(max_len))
-    hyps = [(_strip([i for i in seq.tolist()[1:] if i != PAD_ID]), float(s))
-            for seq, s in zip(out.sequences, out.sequences_scores)]
-    return sorted(hyps, key=lambda h: -h[1])
+    enc = model.get_encoder()(input_ids=ids, attention_mask=mask)
+    hyps: list[tuple[list[int], float, int]] = [([], 0.0, 0)]  # (tokens, log-prob, pointer)
+    finished: list[tuple[list[int], float]] = []
+    past = None
+    for _ in range(min(max_len, 2 * len(source) + 10)):
+        k = len(hyps)
+        last = torch.tensor([h[0][-1] if h[0] else BOS_ID for h in hyps])
+        ptr = torch.tensor([pointer_token(source, lemma_len, h[2]) if actions else PAD_ID for h in hyps])
+        enc_k = type(enc)(last_hidden_state=enc.last_hidden_state.expand(k, -1, -1))
+        step_out = model(encoder_outputs=enc_k, attention_mask=mask.expand(k, -1), past_key_values=past,
+                         decoder_inputs_embeds=decoder_embeds(model, last[:, None], ptr[:, None]), use_cache=True)
+        logp = torch.log_softmax(step_out.logits[:, -1, :].float(), dim=-1)
+        total = logp + torch.tensor([h[1] for h in hyps])[:, None]
+        top = torch.topk(total.view(-1), min(beam * 2, total.numel()))
+        width = logp.size(1)
+        keep: list[int] = []
+        new_hyps: list[tuple[list[int], float, int]] = []
+        for score, flat in zip(top.values.tolist(), top.indices.tolist()):
+            src_h, tok = divmod(flat, width)
+            toks, _, pos = hyps[src_h]
+            if tok == EOS_ID:
+                finished.append((toks, score))
+            else:
+                new_hyps.append((toks + [tok], score, pos + (tok in (COPY_ID, DEL_ID))))
+                keep.append(src_h)
+            if len(new_hyps) >= beam:
+                break
+        finished.sort(key=lambda h: -h[1])
+        finished = finished[:beam]
+        # stop when no live hypothesis can beat the beam-th finished one (log-probs only decrease)
+        if not new_hyps or (len(finished) >= beam and new_hyps[0][1] <= finished[-1][1]):
+            break
+        hyps = new_hyps
+        past = step_out.past_key_values
+        past.reorder_cache(torch.tensor(keep))
+    if not finished:  # nothing ended within the length limit: return the live hypotheses
+        finished = [(h[0], h[1]) for h in hyps]
+    return sorted(finished, key=lambda h: -h[1])[:beam]

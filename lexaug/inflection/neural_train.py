@@ -16,7 +16,8 @@ from typing import Callable, Sequence
 import torch
 import torch.nn.functional as F
 
-from lexaug.inflection.neural_model import NeuralHParams, build_model, greedy_decode, pad_batch
+from lexaug.inflection.neural_model import (NeuralHParams, build_model, decoder_embeds, greedy_decode, pad_batch,
+                                            pointer_inputs)
 from lexaug.inflection.vocab import BOS_ID, PAD_ID, CharVocab, nfc
 
 
@@ -49,7 +50,8 @@ def dev_accuracy(model, vocab: CharVocab, dev: Sequence[tuple[str, str, str]], m
     """Exact-match accuracy (%, NFC) of greedy predictions on (lemma, form, features) triples."""
     if not dev:
         return 0.0
-    hyps = greedy_decode(model, [vocab.encode_source(l, f) for l, _, f in dev], max_len)
+    hyps = greedy_decode(model, [vocab.encode_source(l, f) for l, _, f in dev], [len(nfc(l)) for l, _, _ in dev],
+                         max_len, vocab.actions)
     right = sum(vocab.decode(ids, lemma) == nfc(form) for (ids, _), (lemma, form, _) in zip(hyps, dev))
     return 100.0 * right / len(dev)
 
@@ -73,7 +75,10 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
     torch.manual_seed(seed)
     rng = random.Random(seed)
     model = build_model(len(vocab), hp)
-    examples = [(vocab.encode_source(l, f), vocab.encode_target(form, l)[: hp.max_len]) for l, form, f in train]
+    examples = []
+    for lemma, form, feats in train:
+        src, tgt = vocab.encode_source(lemma, feats), vocab.encode_target(form, lemma)[: hp.max_len]
+        examples.append((src, tgt, pointer_inputs(src, len(nfc(lemma)), tgt, vocab.actions)))
     opt = torch.optim.AdamW(model.parameters(), lr=hp.lr, betas=(0.9, 0.98), weight_decay=0.01)
 
     def lr_at(step: int) -> float:
@@ -93,10 +98,12 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
         for batch in _batches(examples, hp.batch_size, rng):
             model.train()
             src, src_mask = pad_batch([examples[i][0] for i in batch])
-            tgt, _ = pad_batch([examples[i][1] for i in batch])
+            tgt, tgt_mask = pad_batch([examples[i][1] for i in batch])
+            ptr, _ = pad_batch([examples[i][2] for i in batch])
+            ptr = ptr[:, : tgt.size(1)] if ptr.size(1) >= tgt.size(1) else F.pad(ptr, (0, tgt.size(1) - ptr.size(1)))
             dec_in = torch.cat([torch.full((len(batch), 1), BOS_ID, dtype=torch.long), tgt[:, :-1]], dim=1)
-            logits = model(input_ids=src, attention_mask=src_mask, decoder_input_ids=dec_in,
-                           decoder_attention_mask=(dec_in != PAD_ID).long()).logits
+            logits = model(input_ids=src, attention_mask=src_mask, decoder_attention_mask=tgt_mask,
+                           decoder_inputs_embeds=decoder_embeds(model, dec_in, ptr)).logits
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), tgt.reshape(-1), ignore_index=PAD_ID,
                                    label_smoothing=hp.label_smoothing)
             opt.zero_grad(set_to_none=True)
@@ -115,7 +122,10 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
                 if progress:
                     progress(f"step {step} loss {loss.item():.3f} dev {acc:.2f} "
                              f"({time.perf_counter() - start:.0f}s)")
-            if step >= hp.max_steps or out_of_time:
+            stalled = (hp.patience > 0 and len(log.curve) > hp.patience
+                       and max(a for _, a in log.curve[-hp.patience:]) <= max(a for _, a in log.curve[:-hp.patience]))
+            if step >= hp.max_steps or out_of_time or stalled:
+                out_of_time = out_of_time or stalled
                 break
         if out_of_time:
             break

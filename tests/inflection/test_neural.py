@@ -68,9 +68,8 @@ def trained():
     from lexaug.inflection.neural import NeuralInflector
 
     train, test = _task()
-    # character targets (actions=False): the edit-script default is covered by the other tests
     model = NeuralInflector.train(train, test[:40], seed=0, threads=1, hallucinate=0, real_repeat=1, beam=1,
-                                  max_steps=500, actions=False, **TINY)
+                                  max_steps=300, **TINY)
     return model, test
 
 
@@ -80,8 +79,8 @@ def test_learns_suffixing_rule(trained):
     pred = model.predict_many([(l, f) for l, _, f in test])
     acc = sum(p == g for p, (_, g, _) in zip(pred, test)) / len(test)
     assert acc > 0.9, acc
-    assert model.info["steps"] == 500 and model.info["best_dev"] > 90.0
-    assert [s for s, _ in model.info["curve"]] == [100, 200, 300, 400, 500]
+    assert model.info["steps"] == 300 and model.info["best_dev"] > 90.0
+    assert [s for s, _ in model.info["curve"]] == [100, 200, 300]
 
 
 @pytest.mark.slow
