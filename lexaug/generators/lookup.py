@@ -18,6 +18,8 @@ corpus size; results never depend on it.
 
 from __future__ import annotations
 
+from itertools import compress
+from operator import not_
 from typing import Any
 
 from lexaug import defaults
@@ -58,6 +60,7 @@ class SurfaceTable:
         self._cache: dict[str, tuple[str, ...]] = {REC: (REC, REC)}  # batch.REC maps to itself, never counted
         self.get = self._cache.get  # bound once; the dict is cleared, never replaced
         self._choices: dict[str, tuple[str | None, ...] | None] = {}
+        self._lower: dict[str, tuple[str, ...]] = {}  # entries of forms equal to their key (`_lower_entry`)
         # multiword headwords: first word -> most words of an entry starting with it
         self.mw_first: dict[str, int] = {}
         if getattr(lexicon, "max_source_words", 1) > 1:
@@ -85,30 +88,67 @@ class SurfaceTable:
         return out
 
     def _entry(self, word: str) -> tuple[str, ...]:
-        key = lookup_key(word, self.case_fold)
-        if self.mw_first and key in self.mw_first:
-            self.mw_surface[word] = self.mw_first[key]
+        return self._new_entries([word])[0]
+
+    def _new_entries(self, words: list[str]) -> list[tuple[str, ...]]:
+        """Entries of surface forms not in the cache, in one loop with the per-form work inlined: filling
+        the cache for a corpus's distinct forms is a one-time cost that the first pass pays in full."""
+        fold, memo, mw_first, mw_surface = self.case_fold, self._choices, self.mw_first, self.mw_surface
+        lower_memo, choices_of = self._lower, self.choices
+        out: list[tuple[str, ...]] = []
+        append = out.append
+        for word in words:
+            key = (word.lower() if fold else word) if word.isascii() else lookup_key(word, fold)
+            if mw_first and key in mw_first:
+                mw_surface[word] = mw_first[key]
+            if key == word:  # the word is its own key: lower case (or caseless), the shared entry of the key
+                ent = lower_memo.get(key)
+                if ent is None:
+                    ent = self._lower_entry(key)
+                append(ent)
+                continue
+            choices = memo[key] if key in memo else choices_of(key)
+            if choices is None:
+                append((word,))
+                continue
+            cls = case_class(word) if fold else LOWER
+            ent = tuple(word if t is None else restore_case(t, cls) for t in choices)
+            append(ent if len(ent) > 1 else ent * 2)
+        return out
+
+    def _lower_entry(self, key: str) -> tuple[str, ...]:
+        """The entry of a surface form equal to its own lookup key (no case to restore: `restore_case` leaves
+        targets as written for LOWER and for caseless OTHER), memoised per key beside `choices`."""
         choices = self.choices(key)
         if choices is None:
-            return (word,)
-        cls = case_class(word) if self.case_fold else LOWER
-        out = tuple(word if t is None else restore_case(t, cls) for t in choices)
-        return out if len(out) > 1 else out * 2
+            ent: tuple[str, ...] = (key,)
+        else:
+            ent = tuple(key if t is None else t for t in choices)
+            if len(ent) == 1:
+                ent *= 2
+        lower = self._lower
+        if len(lower) >= self.cache_size:
+            lower.clear()
+        lower[key] = ent
+        return ent
 
     def entries(self, words: list[str]) -> list[tuple[str, ...]]:
         """One entry per word (see module docstring)."""
-        get = self.get
-        ents = list(map(get, words))
+        ents = list(map(self.get, words))
         if not all(ents):  # a None (unseen word); all() tests tuples' truth faster than `None in` compares
+            # positions and distinct forms of the unseen words, found in C (compress, dict.fromkeys)
             cache = self._cache
-            if len(cache) + len(words) > self.cache_size:
+            missing = list(compress(range(len(words)), map(not_, ents)))
+            new = dict.fromkeys(map(words.__getitem__, missing))
+            if len(cache) + len(new) > self.cache_size:
                 cache.clear()
                 cache[REC] = (REC, REC)
                 self.mw_surface.clear()
-            for w in words:
-                if w not in cache:
-                    cache[w] = self._entry(w)
-            ents = list(map(get, words))
+                new = dict.fromkeys(words)  # every form of this batch again, so `mw_surface` knows them
+                new.pop(REC, None)
+            cache.update(zip(new, self._new_entries(list(new))))
+            for i, ent in zip(missing, map(cache.__getitem__, map(words.__getitem__, missing))):
+                ents[i] = ent
         return ents
 
     def entry(self, word: str) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-import io
+from itertools import count, repeat
 from typing import Any, Iterable, Iterator, NamedTuple, TextIO
 
 from lexaug.defaults import MAX_REPORTED_ERRORS
@@ -121,12 +121,15 @@ class Format:
                 raise ConfigError("a lenient read needs a ReadReport to count what it skips (report=...)")
             report = ReadReport()
         index = chunk.first_index
+        # one encode per chunk: records are checked one by one only in a chunk that holds undecodable bytes
+        check = has_undecodable(chunk.text)
+        make, hints = self._record, chunk.hints
         for raw, line, nlines in self._raw_records(chunk):
             try:
-                if has_undecodable(raw):
+                if check and has_undecodable(raw):
                     raise FormatError(path, line, "bytes that are not valid UTF-8; re-encode the file as UTF-8",
                                       reason="encoding")
-                record = self._record(raw, str(index), line, path, dict(chunk.hints) if chunk.hints else {})
+                record = make(raw, str(index), line, path, dict(hints) if hints else {})
             except FormatError as err:
                 if strict:
                     raise
@@ -139,7 +142,12 @@ class Format:
     def _raw_records(self, chunk: Chunk) -> Iterator[tuple[str, int, int]]:
         """(raw record, its first line number, its line count) for each record of a chunk."""
         line = chunk.first_line
-        for raw, nlines in self.split_records(text_lines(chunk.text)):
+        if type(self).split_records is Format.split_records:  # one record per line: a C-level zip
+            return zip(text_lines(chunk.text), count(line), repeat(1))
+        return self._grouped_records(chunk.text, line)
+
+    def _grouped_records(self, text: str, line: int) -> Iterator[tuple[str, int, int]]:
+        for raw, nlines in self.split_records(text_lines(text)):
             yield raw, line, nlines
             line += nlines
 
@@ -167,6 +175,11 @@ def iter_lines(lines: Iterable[str]) -> Iterator[str]:
         yield pending
 
 
-def text_lines(text: str) -> Iterator[str]:
-    """Lines of a string split at `\\n` only, each with its terminator."""
-    return iter_lines(io.StringIO(text, newline=""))
+def text_lines(text: str) -> list[str]:
+    """Lines of a string split at `\\n` only, each with its terminator (one `str.split`, not a line reader)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    out = [line + "\n" for line in lines]
+    if last:
+        out.append(last)
+    return out
