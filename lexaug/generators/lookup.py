@@ -18,8 +18,9 @@ corpus size; results never depend on it.
 
 from __future__ import annotations
 
-from itertools import compress
-from operator import not_
+import unicodedata
+from itertools import accumulate, chain, compress, islice, repeat
+from operator import attrgetter, eq, gt, not_
 from typing import Any
 
 from lexaug import defaults
@@ -42,6 +43,25 @@ def expand_weights(targets: list[str], counts: list[int], weighting: str,
     return tuple(t for t, c in zip(targets, counts) for _ in range(c))
 
 
+_TARGET = attrgetter("target")
+PREPARE_ALL_KEYS = 200_000  # lexicons up to this many headwords get all their choices prepared in one go
+
+
+def lookup_keys(words: list[str], case_fold: bool = True) -> list[str]:
+    """`[lookup_key(w, case_fold) for w in words]` with one normalisation call over all words joined by
+    newlines: NFC never composes across a newline and `casefold` maps characters one by one, so each piece
+    comes out as its own `lookup_key`. Words holding a newline take the per-word path."""
+    if not words:
+        return []
+    joined = "\n".join(words)
+    if joined.count("\n") != len(words) - 1:
+        return [lookup_key(w, case_fold) for w in words]
+    if joined.isascii():
+        return (joined.lower() if case_fold else joined).split("\n")
+    nfc = unicodedata.normalize("NFC", joined)
+    return (unicodedata.normalize("NFC", nfc.casefold()) if case_fold else nfc).split("\n")
+
+
 class SurfaceTable:
     """Memoised choices per surface form for one lexicon (see module docstring).
 
@@ -57,9 +77,16 @@ class SurfaceTable:
         if weighting not in ("uniform", "count"):
             raise ValueError(f"weighting must be 'uniform' or 'count', got {weighting!r}")
         self.lexicon, self.weighting, self.case_fold, self.cache_size = lexicon, weighting, case_fold, cache_size
-        self._cache: dict[str, tuple[str, ...]] = {REC: (REC, REC)}  # batch.REC maps to itself, never counted
+        # surface form -> entry; a miss calls `_fill` (dict.__missing__), so one C-level `map` over a batch's
+        # words both looks up the known forms and fills in the new ones, without a second pass
+        self._cache: _FormCache = _FormCache(self)
+        self._cache[REC] = (REC, REC)  # batch.REC maps to itself, never counted
         self.get = self._cache.get  # bound once; the dict is cleared, never replaced
+        self._lookup = self._cache.__getitem__
+        self._clears = 0  # times the cache was full and cleared
         self._choices: dict[str, tuple[str | None, ...] | None] = {}
+        self._prepared_all = False  # `choices` prepared (or decided not to prepare) all headwords at once
+        self._complete = False  # `_choices` holds every headword (absent keys are not memoised then)
         self._lower: dict[str, tuple[str, ...]] = {}  # entries of forms equal to their key (`_lower_entry`)
         # multiword headwords: first word -> most words of an entry starting with it
         self.mw_first: dict[str, int] = {}
@@ -76,45 +103,81 @@ class SurfaceTable:
         memo = self._choices
         if key in memo:
             return memo[key]
-        translations = self.lexicon.translations(key)
-        if not translations:
-            out = None
-        else:
-            targets = [None if lookup_key(t.target, self.case_fold) == key else t.target for t in translations]
-            out = expand_weights(targets, [t.count for t in translations], self.weighting)  # type: ignore[arg-type]
-        if len(memo) >= self.cache_size:
+        if self._complete:  # every headword is memoised: an absent key has no translation
+            return None
+        if not self._prepared_all:
+            # first lookup: prepare every headword of a lexicon of moderate size at once, about 3 times cheaper
+            # per key than one by one; it is paid once, in the first corpus pass (and keeps results the same)
+            self._prepared_all = True
+            keys = list(self.lexicon.keys())
+            if len(keys) <= PREPARE_ALL_KEYS:
+                self._prepare(keys)
+                self._complete = len(memo) == len(keys)
+                if key in memo:
+                    return memo[key]
+        self._prepare([key])
+        return memo[key]
+
+    def _prepare(self, keys: list[str]) -> None:
+        """Memoise `choices` of distinct keys not yet memoised, with C-level passes over all their targets:
+        one vectorised `lookup_keys` (the identity test), one comparison pass, one tuple per key; only keys
+        with an identity translation or count weights take a Python step of their own."""
+        memo, fold = self._choices, self.case_fold
+        if len(memo) + len(keys) > self.cache_size:
             memo.clear()
-        memo[key] = out
-        return out
+            self._complete = False
+        found = list(map(self.lexicon.translations, keys))
+        sizes = list(map(len, found))
+        flat = list(chain.from_iterable(found))
+        targets = list(map(_TARGET, flat))
+        same = list(map(eq, lookup_keys(targets, fold), chain.from_iterable(map(repeat, keys, sizes))))
+        source = iter(targets)
+        memo.update(zip(keys, map(tuple, map(islice, repeat(source), sizes))))
+        special = set(compress(chain.from_iterable(map(repeat, keys, sizes)), same))  # identity translations
+        if self.weighting != "uniform":
+            special.update(compress(keys, map(gt, sizes, repeat(1))))
+        if 0 in sizes:
+            special.update(compress(keys, map(not_, sizes)))
+        if special:
+            starts = dict(zip(keys, accumulate(sizes, initial=0)))
+            for key in special:
+                start, n = starts[key], len(memo[key])
+                if not n:
+                    memo[key] = None
+                    continue
+                out = [None if same[i] else targets[i] for i in range(start, start + n)]
+                if self.weighting != "uniform" and n > 1:
+                    memo[key] = expand_weights(out, [t.count for t in flat[start:start + n]], self.weighting)  # type: ignore[arg-type]
+                else:
+                    memo[key] = tuple(out)  # type: ignore[arg-type]
 
     def _entry(self, word: str) -> tuple[str, ...]:
-        return self._new_entries([word])[0]
+        """The entry of one surface form (see module docstring); notes multiword starts in `mw_surface`."""
+        fold = self.case_fold
+        key = (word.lower() if fold else word) if word.isascii() else lookup_key(word, fold)
+        mw_first = self.mw_first
+        if mw_first and key in mw_first:
+            self.mw_surface[word] = mw_first[key]
+        if key == word:  # the word is its own key: lower case (or caseless), the shared entry of the key
+            ent = self._lower.get(key)
+            return ent if ent is not None else self._lower_entry(key)
+        choices = self.choices(key)
+        if choices is None:
+            return (word,)
+        cls = case_class(word) if fold else LOWER
+        out = tuple(word if t is None else restore_case(t, cls) for t in choices)
+        return out if len(out) > 1 else out * 2
 
-    def _new_entries(self, words: list[str]) -> list[tuple[str, ...]]:
-        """Entries of surface forms not in the cache, in one loop with the per-form work inlined: filling
-        the cache for a corpus's distinct forms is a one-time cost that the first pass pays in full."""
-        fold, memo, mw_first, mw_surface = self.case_fold, self._choices, self.mw_first, self.mw_surface
-        lower_memo, choices_of = self._lower, self.choices
-        out: list[tuple[str, ...]] = []
-        append = out.append
-        for word in words:
-            key = (word.lower() if fold else word) if word.isascii() else lookup_key(word, fold)
-            if mw_first and key in mw_first:
-                mw_surface[word] = mw_first[key]
-            if key == word:  # the word is its own key: lower case (or caseless), the shared entry of the key
-                ent = lower_memo.get(key)
-                if ent is None:
-                    ent = self._lower_entry(key)
-                append(ent)
-                continue
-            choices = memo[key] if key in memo else choices_of(key)
-            if choices is None:
-                append((word,))
-                continue
-            cls = case_class(word) if fold else LOWER
-            ent = tuple(word if t is None else restore_case(t, cls) for t in choices)
-            append(ent if len(ent) > 1 else ent * 2)
-        return out
+    def _fill(self, word: str) -> tuple[str, ...]:
+        """Compute, memoise and return the entry of a form the cache lacks (clearing the cache when full)."""
+        cache = self._cache
+        if len(cache) >= self.cache_size:
+            cache.clear()
+            cache[REC] = (REC, REC)
+            self.mw_surface.clear()
+            self._clears += 1
+        ent = cache[word] = self._entry(word)
+        return ent
 
     def _lower_entry(self, key: str) -> tuple[str, ...]:
         """The entry of a surface form equal to its own lookup key (no case to restore: `restore_case` leaves
@@ -123,7 +186,7 @@ class SurfaceTable:
         if choices is None:
             ent: tuple[str, ...] = (key,)
         else:
-            ent = tuple(key if t is None else t for t in choices)
+            ent = tuple(key if t is None else t for t in choices) if None in choices else choices  # type: ignore
             if len(ent) == 1:
                 ent *= 2
         lower = self._lower
@@ -134,29 +197,20 @@ class SurfaceTable:
 
     def entries(self, words: list[str]) -> list[tuple[str, ...]]:
         """One entry per word (see module docstring)."""
-        ents = list(map(self.get, words))
-        if not all(ents):  # a None (unseen word); all() tests tuples' truth faster than `None in` compares
-            # positions and distinct forms of the unseen words, found in C (compress, dict.fromkeys)
-            cache = self._cache
-            missing = list(compress(range(len(words)), map(not_, ents)))
-            new = dict.fromkeys(map(words.__getitem__, missing))
-            if len(cache) + len(new) > self.cache_size:
-                cache.clear()
-                cache[REC] = (REC, REC)
-                self.mw_surface.clear()
-                new = dict.fromkeys(words)  # every form of this batch again, so `mw_surface` knows them
-                new.pop(REC, None)
-            cache.update(zip(new, self._new_entries(list(new))))
-            for i, ent in zip(missing, map(cache.__getitem__, map(words.__getitem__, missing))):
-                ents[i] = ent
+        clears = self._clears
+        ents = list(map(self._lookup, words))
+        if self._clears != clears and self.mw_first:
+            # the cache was cleared part way: note again the multiword starts among this batch's earlier forms
+            mw_first, mw_surface = self.mw_first, self.mw_surface
+            forms = list(dict.fromkeys(words))
+            for word, key in zip(forms, lookup_keys(forms, self.case_fold)):
+                if key in mw_first:
+                    mw_surface[word] = mw_first[key]
         return ents
 
     def entry(self, word: str) -> tuple[str, ...]:
         """The entry of one word."""
-        ent = self.get(word)
-        if ent is None:
-            return self.entries([word])[0]
-        return ent
+        return self._lookup(word)
 
     def match_span(self, parts: list[str], i: int, longest: int) -> tuple[int, tuple[str, ...]] | None:
         """Longest multiword entry starting at word `i` of a split slot (`parts` from `split`, word i at
@@ -176,3 +230,16 @@ class SurfaceTable:
             out = tuple(span if t is None else restore_case(t, cls) for t in choices)
             return n, out if len(out) > 1 else out * 2  # found entries have length >= 2, as in `entries`
         return None
+
+
+class _FormCache(dict):
+    """The surface-form cache: a dict whose misses are filled by the table (`SurfaceTable._fill`)."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: SurfaceTable) -> None:
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        return self.table._fill(word)
