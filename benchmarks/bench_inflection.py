@@ -8,6 +8,10 @@ published floating-point recursion on the same pairs (ratio measured in this run
 
     python benchmarks/bench_inflection.py [--data ../shared/data] [--setting small|large]
                                           [--models rules,rules-correct] [--partitions]
+                                          [--langs got,slk] [--minutes 8] [--threads 1] [--seed 0]
+
+Neural models (`neural`: with hallucination, `neural-nohall`: without) train for at most `--minutes` per
+language (wall clock, dev selection) and are scored after NFC normalisation (the model reads and writes NFC).
 
 Models are rows of `MODELS`: a name and a function (train triples, dev triples) -> Inflector. Another
 model (e.g. the neural one) adds a row.
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import sys
 import time
 from pathlib import Path
 from typing import Callable, Sequence
@@ -29,10 +34,23 @@ from lexaug.loaders.sigmorphon import read_sigmorphon
 
 Trainer = Callable[[Sequence[tuple[str, str, str]], Sequence[tuple[str, str, str]]], Inflector]
 
+NEURAL = {"minutes": 8.0, "threads": 1, "seed": 0}  # set from the command line
+
+
+def _neural(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, str, str]], **opts) -> Inflector:
+    from lexaug.inflection.neural import NeuralInflector
+
+    return NeuralInflector.train(train, dev, seed=NEURAL["seed"], threads=NEURAL["threads"], beam=1,
+                                 max_minutes=NEURAL["minutes"], max_steps=100_000, patience=10, **opts)
+
+
 MODELS: dict[str, Trainer] = {
     "rules": lambda train, dev: RuleInflector.train(train, compat="2020"),  # as the official 2022 baseline
     "rules-correct": lambda train, dev: RuleInflector.train(train),  # correct prefix/suffix detector
+    "neural": lambda train, dev: _neural(train, dev),
+    "neural-nohall": lambda train, dev: _neural(train, dev, hallucinate=0),
 }
+NORMALIZE = {"neural": "NFC", "neural-nohall": "NFC"}  # others: raw strings, as the official table
 
 
 def _reference_align(s: str, t: str, sub: float = 1.1) -> tuple[str, str]:
@@ -65,7 +83,12 @@ def main() -> int:
     parser.add_argument("--setting", choices=["small", "large"], default="small")
     parser.add_argument("--models", default="rules,rules-correct", help=f"comma-separated: {', '.join(MODELS)}")
     parser.add_argument("--partitions", action="store_true", help="also print accuracy per seen/unseen partition")
+    parser.add_argument("--langs", default="", help="comma-separated subset of languages (default: all)")
+    parser.add_argument("--minutes", type=float, default=NEURAL["minutes"], help="neural: training cap per language")
+    parser.add_argument("--threads", type=int, default=NEURAL["threads"], help="neural: torch threads")
+    parser.add_argument("--seed", type=int, default=NEURAL["seed"], help="neural: random seed")
     args = parser.parse_args()
+    NEURAL.update(minutes=args.minutes, threads=args.threads, seed=args.seed)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     unknown = [m for m in models if m not in MODELS]
     if unknown:
@@ -74,6 +97,12 @@ def main() -> int:
     official = {(r["lang"], r["setting"], r["split"]): r
                 for r in csv.DictReader(open(folder / "baseline_results.tsv", encoding="utf-8"), delimiter="\t")}
     langs = sorted(p.name.split("_")[0] for p in folder.glob(f"*_{args.setting}.train"))
+    if args.langs:
+        wanted = [lang.strip() for lang in args.langs.split(",") if lang.strip()]
+        missing = sorted(set(wanted) - set(langs))
+        if missing:
+            parser.error(f"no {args.setting} training file for {missing}")
+        langs = [lang for lang in langs if lang in wanted]
     header = ["lang", "train", "nonneural*", "neural*"] + [f"{m}" for m in models] + [f"{m} s" for m in models]
     print("\t".join(header))
     sums: dict[str, float] = {k: 0.0 for k in header[2:]}
@@ -90,10 +119,15 @@ def main() -> int:
         for name in models:
             levenshtein_align.cache_clear()  # no model profits from another's alignments
             start = time.perf_counter()
-            preds = MODELS[name](train, dev).predict_many(test)
+            model = MODELS[name](train, dev)
+            preds = model.predict_many(test)
             cells[f"{name} s"] = time.perf_counter() - start
+            info = getattr(model, "info", None)
+            if info:  # neural: training steps, seconds and the selected checkpoint, on stderr
+                print(f"# {lang} {name}: {info['steps']} steps in {info['seconds']} s, best dev "
+                      f"{info['best_dev']:.2f} at step {info['best_step']}", file=sys.stderr, flush=True)
             result = evaluate(gold, [(lemma, form, feats) for (lemma, feats), form in zip(test, preds)],
-                              train=train, normalize=None)
+                              train=train, normalize=NORMALIZE.get(name))
             cells[name] = result.overall.accuracy
             for part, score in result.partitions.items():
                 if score.n:

@@ -30,12 +30,12 @@ class NeuralHParams:
     ffn: int = 512
     heads: int = 4
     dropout: float = 0.2
-    batch_size: int = 64
+    batch_size: int = 32
     lr: float = 2e-3
     warmup: int = 200
     label_smoothing: float = 0.1
     max_steps: int = 4000
-    eval_every: int = 250
+    eval_every: int = 200
     max_minutes: float = 0.0  # 0: no wall-clock cap (a cap makes the step count machine-dependent)
     max_len: int = 64
     average_last: int = 1  # average the weights of the k best dev checkpoints (1: keep the best)
@@ -92,28 +92,30 @@ def pad_batch(seqs: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor
     return ids, (ids != PAD_ID).long()
 
 
-def pointer_token(source: Sequence[int], lemma_len: int, pos: int) -> int:
-    """Token under the lemma pointer: the lemma character at `pos`, `</s>` past the lemma's end."""
-    return source[pos] if pos < lemma_len else EOS_ID
-
-
-def pointer_inputs(source: Sequence[int], lemma_len: int, target: Sequence[int], actions: bool) -> list[int]:
-    """Second decoder input per target position: with edit scripts, the lemma character the script has
-    reached (`<copy>`/`<del>` advance it), so copying needs no learned position arithmetic (the transducer
-    view of Makarov & Clematide 2018); with character targets, `<pad>` (a zero embedding: no signal)."""
+def pointer_positions(lemma_len: int, target: Sequence[int], actions: bool) -> list[int]:
+    """Lemma position the edit script has reached before each target token (`<copy>`/`<del>` advance it),
+    at most `lemma_len` (the token after the lemma marks its end); all -1 (no pointer) for character targets."""
     if not actions:
-        return [PAD_ID] * len(target)
+        return [-1] * len(target)
     out, pos = [], 0
     for tok in target:
-        out.append(pointer_token(source, lemma_len, pos))
+        out.append(min(pos, lemma_len))
         pos += tok in (COPY_ID, DEL_ID)
     return out
 
 
-def decoder_embeds(model, prev: torch.Tensor, pointer: torch.Tensor) -> torch.Tensor:
-    """Decoder input vectors: embedding of the previous output plus embedding of the pointer token."""
+def decoder_embeds(model, prev: torch.Tensor, src: torch.Tensor, ptr: torch.Tensor,
+                   enc_states: torch.Tensor) -> torch.Tensor:
+    """Decoder input vectors (batch, steps, d): embedding of the previous output, plus, where the pointer is
+    set (>= 0), the embedding of the source token under it and the encoder state there. The decoder thus
+    knows which lemma character it stands on, in context, without learning position arithmetic (the
+    hard-attention transducer view of Makarov & Clematide 2018, inside a standard encoder-decoder)."""
     embed = model.get_decoder().embed_tokens
-    return embed(prev) + embed(pointer)
+    valid = (ptr >= 0)
+    pos = ptr.clamp(min=0)
+    under = torch.where(valid, src.gather(1, pos), torch.full_like(pos, PAD_ID))
+    state = enc_states.gather(1, pos[..., None].expand(-1, -1, enc_states.size(-1)))
+    return embed(prev) + embed(under) + state * valid[..., None]
 
 
 @torch.no_grad()
@@ -132,15 +134,17 @@ def greedy_decode(model, sources: Sequence[Sequence[int]], lemma_lens: Sequence[
         n = len(chunk)
         steps = min(max_len, 2 * ids.size(1) + 10)  # a script is at most lemma + form long
         last = torch.full((n,), BOS_ID, dtype=torch.long)
-        pos = [0] * n
+        pos = torch.zeros(n, dtype=torch.long) if actions else torch.full((n,), -1, dtype=torch.long)
+        limit = torch.tensor(lens, dtype=torch.long)
+        states = encoder_outputs.last_hidden_state
         past = None
         done = torch.zeros(n, dtype=torch.bool)
         scores = torch.zeros(n)
         out = torch.full((n, steps), PAD_ID, dtype=torch.long)
         for step in range(steps):
-            ptr = torch.tensor([pointer_token(chunk[b], lens[b], pos[b]) if actions else PAD_ID for b in range(n)])
+            ptr = torch.minimum(pos, limit) if actions else pos
             step_out = model(encoder_outputs=encoder_outputs, attention_mask=mask, past_key_values=past,
-                             decoder_inputs_embeds=decoder_embeds(model, last[:, None], ptr[:, None]),
+                             decoder_inputs_embeds=decoder_embeds(model, last[:, None], ids, ptr[:, None], states),
                              use_cache=True)
             past = step_out.past_key_values
             logp = torch.log_softmax(step_out.logits[:, -1, :].float(), dim=-1)
@@ -150,7 +154,8 @@ def greedy_decode(model, sources: Sequence[Sequence[int]], lemma_lens: Sequence[
             out[:, step] = best
             done |= best == EOS_ID
             last = best
-            pos = [p + (t in (COPY_ID, DEL_ID)) for p, t in zip(pos, best.tolist())]
+            if actions:
+                pos = pos + ((best == COPY_ID) | (best == DEL_ID)).long()
             if bool(done.all()):
                 break
         for k, row in enumerate(out.tolist()):
@@ -179,10 +184,12 @@ def beam_decode(model, source: Sequence[int], lemma_len: int, beam: int, max_len
     for _ in range(min(max_len, 2 * len(source) + 10)):
         k = len(hyps)
         last = torch.tensor([h[0][-1] if h[0] else BOS_ID for h in hyps])
-        ptr = torch.tensor([pointer_token(source, lemma_len, h[2]) if actions else PAD_ID for h in hyps])
-        enc_k = type(enc)(last_hidden_state=enc.last_hidden_state.expand(k, -1, -1))
+        ptr = torch.tensor([[min(h[2], lemma_len) if actions else -1] for h in hyps])
+        states = enc.last_hidden_state.expand(k, -1, -1)
+        enc_k = type(enc)(last_hidden_state=states)
+        embeds = decoder_embeds(model, last[:, None], ids.expand(k, -1), ptr, states)
         step_out = model(encoder_outputs=enc_k, attention_mask=mask.expand(k, -1), past_key_values=past,
-                         decoder_inputs_embeds=decoder_embeds(model, last[:, None], ptr[:, None]), use_cache=True)
+                         decoder_inputs_embeds=embeds, use_cache=True)
         logp = torch.log_softmax(step_out.logits[:, -1, :].float(), dim=-1)
         total = logp + torch.tensor([h[1] for h in hyps])[:, None]
         top = torch.topk(total.view(-1), min(beam * 2, total.numel()))

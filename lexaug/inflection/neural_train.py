@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from lexaug.inflection.neural_model import (NeuralHParams, build_model, decoder_embeds, greedy_decode, pad_batch,
-                                            pointer_inputs)
+                                            pointer_positions)
 from lexaug.inflection.vocab import BOS_ID, PAD_ID, CharVocab, nfc
 
 
@@ -78,7 +78,7 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
     examples = []
     for lemma, form, feats in train:
         src, tgt = vocab.encode_source(lemma, feats), vocab.encode_target(form, lemma)[: hp.max_len]
-        examples.append((src, tgt, pointer_inputs(src, len(nfc(lemma)), tgt, vocab.actions)))
+        examples.append((src, tgt, pointer_positions(len(nfc(lemma)), tgt, vocab.actions)))
     opt = torch.optim.AdamW(model.parameters(), lr=hp.lr, betas=(0.9, 0.98), weight_decay=0.01)
 
     def lr_at(step: int) -> float:
@@ -99,11 +99,13 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
             model.train()
             src, src_mask = pad_batch([examples[i][0] for i in batch])
             tgt, tgt_mask = pad_batch([examples[i][1] for i in batch])
-            ptr, _ = pad_batch([examples[i][2] for i in batch])
-            ptr = ptr[:, : tgt.size(1)] if ptr.size(1) >= tgt.size(1) else F.pad(ptr, (0, tgt.size(1) - ptr.size(1)))
+            ptr = torch.full(tgt.shape, -1, dtype=torch.long)
+            for row, i in enumerate(batch):
+                ptr[row, : len(examples[i][2])] = torch.tensor(examples[i][2], dtype=torch.long)
             dec_in = torch.cat([torch.full((len(batch), 1), BOS_ID, dtype=torch.long), tgt[:, :-1]], dim=1)
-            logits = model(input_ids=src, attention_mask=src_mask, decoder_attention_mask=tgt_mask,
-                           decoder_inputs_embeds=decoder_embeds(model, dec_in, ptr)).logits
+            enc = model.get_encoder()(input_ids=src, attention_mask=src_mask)
+            logits = model(encoder_outputs=enc, attention_mask=src_mask, decoder_attention_mask=tgt_mask,
+                           decoder_inputs_embeds=decoder_embeds(model, dec_in, src, ptr, enc.last_hidden_state)).logits
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), tgt.reshape(-1), ignore_index=PAD_ID,
                                    label_smoothing=hp.label_smoothing)
             opt.zero_grad(set_to_none=True)

@@ -49,6 +49,17 @@ def test_edit_scripts_round_trip():
     assert vocab.decode([COPY_ID] * 6 + [EOS_ID], "ab") == "ab"
 
 
+def test_pointer_positions_follow_the_script():
+    from lexaug.inflection.neural_model import pointer_positions
+    from lexaug.inflection.vocab import COPY_ID, DEL_ID
+
+    vocab = CharVocab.build([("sing", "sang", "V")], actions=True)
+    script = vocab.encode_target("sang", "sing")  # copy, del, insert a, copy, copy, </s>
+    assert script[:2] == [COPY_ID, DEL_ID]
+    assert pointer_positions(4, script, actions=True) == [0, 1, 2, 2, 3, 4]
+    assert pointer_positions(4, script, actions=False) == [-1] * 6
+
+
 def test_vocab_order_free_and_unknown_copy(tmp_path):
     vocab = CharVocab.build([("walk", "walked", "V;PST"), ("go", "went", "V;PST;3")])
     assert split_features("V;PST;3") == ["3", "PST", "V"] == split_features("3;V;PST;;V")
