@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import unicodedata
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import attrgetter, eq, gt, not_
+from operator import attrgetter, contains, eq, gt, not_
 from typing import Any
 
 from lexaug import defaults
@@ -44,7 +44,7 @@ def expand_weights(targets: list[str], counts: list[int], weighting: str,
 
 
 _TARGET = attrgetter("target")
-PREPARE_ALL_KEYS = 200_000  # lexicons up to this many headwords get all their choices prepared in one go
+PREPARE_ALL_KEYS = 200_000  # lexicons up to this many headwords are prepared when the table is made (`prepare`)
 
 
 def lookup_keys(words: list[str], case_fold: bool = True) -> list[str]:
@@ -85,7 +85,6 @@ class SurfaceTable:
         self._lookup = self._cache.__getitem__
         self._clears = 0  # times the cache was full and cleared
         self._choices: dict[str, tuple[str | None, ...] | None] = {}
-        self._prepared_all = False  # `choices` prepared (or decided not to prepare) all headwords at once
         self._complete = False  # `_choices` holds every headword (absent keys are not memoised then)
         self._lower: dict[str, tuple[str, ...]] = {}  # entries of forms equal to their key (`_lower_entry`)
         # multiword headwords: first word -> most words of an entry starting with it
@@ -97,6 +96,8 @@ class SurfaceTable:
                     if n > self.mw_first.get(first, 0):
                         self.mw_first[first] = n
         self.mw_surface: dict[str, int] = {}  # surface forms that may start a multiword entry
+        if len(lexicon.keys()) <= PREPARE_ALL_KEYS:
+            self.prepare()
 
     def choices(self, key: str) -> tuple[str | None, ...] | None:
         """Weighted choices for a lookup key; None marks an identity translation; None overall = absent."""
@@ -105,18 +106,34 @@ class SurfaceTable:
             return memo[key]
         if self._complete:  # every headword is memoised: an absent key has no translation
             return None
-        if not self._prepared_all:
-            # first lookup: prepare every headword of a lexicon of moderate size at once, about 3 times cheaper
-            # per key than one by one; it is paid once, in the first corpus pass (and keeps results the same)
-            self._prepared_all = True
-            keys = list(self.lexicon.keys())
-            if len(keys) <= PREPARE_ALL_KEYS:
-                self._prepare(keys)
-                self._complete = len(memo) == len(keys)
-                if key in memo:
-                    return memo[key]
         self._prepare([key])
         return memo[key]
+
+    def prepare(self) -> None:
+        """Memoise the choices of every headword and the cache entries of the lower-case single-word ones, in
+        a few C-level passes (about 3 times cheaper per key than one by one on a miss). `__init__` calls it for
+        lexicons up to `PREPARE_ALL_KEYS` headwords, so lexicon loading pays it once, not every corpus pass
+        (and worker processes inherit it). Results do not depend on it."""
+        keys = list(self.lexicon.keys())
+        self._prepare(keys)
+        memo, cache, lower = self._choices, self._cache, self._lower
+        self._complete = len(memo) == len(keys)
+        single = list(compress(keys, map(not_, map(contains, keys, repeat(" ")))))
+        own = list(compress(single, map(eq, lookup_keys(single, self.case_fold), single)))
+        if len(cache) + len(own) > self.cache_size:
+            return
+        mw_first, mw_surface = self.mw_first, self.mw_surface
+        for key in own:  # what `_entry` gives a surface form equal to its key
+            choices = memo[key]
+            if choices is None:
+                ent: tuple[str, ...] = (key,)
+            else:
+                ent = tuple(key if t is None else t for t in choices) if None in choices else choices  # type: ignore
+                if len(ent) == 1:
+                    ent *= 2
+            lower[key] = cache[key] = ent
+            if key in mw_first:
+                mw_surface[key] = mw_first[key]
 
     def _prepare(self, keys: list[str]) -> None:
         """Memoise `choices` of distinct keys not yet memoised, with C-level passes over all their targets:
