@@ -16,7 +16,7 @@ from lexaug.types import Record
 
 from prop_strategies import identity_pairs, line_texts, texts, token_texts, write_lexicon  # noqa: E402
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def generators(lex: Lexicon):

@@ -15,7 +15,7 @@ from lexaug.types import Record
 
 from prop_strategies import WORD, line_texts, texts, token_texts, words_of  # noqa: E402
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MARK, PAIR_MARK = "X", "Y"
 
 
