@@ -1,11 +1,12 @@
 """Batches of texts drawn from the mixer (reading, shuffling and synthesis), optionally prepared in a
-background thread while the main thread tokenizes.
+background thread (or other processes) while the main thread tokenizes.
 
 Each batch carries the mixer state *after* it (`snapshot`) and its per-source counts (`deltas`), so the feed's
 state describes exactly the batches it has consumed, however far the producer has run ahead. The producer is
 the only user of the mixer and runs in order, so the stream is the same with or without the thread. The thread
 helps because fast tokenizers release the GIL: synthesis (Python) overlaps tokenization (Rust). With
-`workers` > 0, synthesis runs in worker processes instead (for machines with spare cores).
+`workers` > 0, whole batches (reading, mixing, synthesis) are made in producer processes instead
+(`lexaug.feed.producers`), which takes them off the training process's cores.
 """
 
 from __future__ import annotations
@@ -15,96 +16,88 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
-# per-source counts a producer adds: records_in, filtered, replaced, words
-RECORDS_IN, FILTERED, REPLACED, WORDS = range(4)
+# per-source counts a producer adds: records_in, filtered, replaced, words, texts
+RECORDS_IN, FILTERED, REPLACED, WORDS, TEXTS = range(5)
 
 
 @dataclass
 class Batch:
     texts: list[str]
-    owners: list[int]  # source index of each text
-    deltas: list[list[int]]  # per source: records_in, filtered, replaced, words
+    owners: int | list[int]  # source index of each text, or one index when all texts come from one source
+    deltas: list[list[int]]  # per source: records_in, filtered, replaced, words, texts
     snapshot: dict[str, Any]  # mixer state after this batch
 
 
-def draw_batches(mixer: Any, size: int) -> Iterator[tuple[list[tuple[int, Any, int, int]], dict[str, Any]]]:
-    """Lists of at most `size` draws (source index, record, epoch, pass) with the mixer state after each."""
+def draw_batches(mixer: Any, size: int) -> Iterator[tuple[list[tuple[int, int, Any, int, int]], dict[str, Any]]]:
+    """Lists of at most `size` draws (source index, record index, item, epoch, pass) with the mixer state after
+    each."""
     while not mixer.finished:
-        draws = []
-        while len(draws) < size:
-            draw = mixer.next()
-            if draw is None:
-                break
-            draws.append((draw[0], draw[2], draw[3], draw[4]))
+        draws = mixer.take(size)
         yield draws, mixer.state()
 
 
-def texts_of(sources: Sequence[Any], draws: list[tuple[int, Any, int, int]]) -> tuple[list[str], list[int],
-                                                                                     list[list[int]]]:
+def _words(texts: list[str]) -> int:
+    # `str.split` words of all texts at once: joining with a space never merges two words
+    return len(" ".join(texts).split())
+
+
+def texts_of(sources: Sequence[Any], draws: list[tuple[int, int, Any, int, int]]) -> tuple[list[str], Any,
+                                                                                          list[list[int]]]:
     """(texts, owners, per-source deltas) of a list of draws, in draw order. Synthesis happens here, one
     `texts_batch` call per (source, epoch, pass) group."""
+    deltas = [[0, 0, 0, 0, 0] for _ in sources]
     groups: dict[tuple[int, int, int], list[int]] = {}
-    for pos, (i, _, epoch, pass_) in enumerate(draws):
-        groups.setdefault((i, epoch, pass_), []).append(pos)
-    outs: list[Any] = [None] * len(draws)
+    for pos, draw in enumerate(draws):
+        groups.setdefault((draw[0], draw[3], draw[4]), []).append(pos)
+    if len(groups) == 1:  # one source (the usual case): no reordering, texts straight from the source
+        (i, epoch, pass_), = groups
+        outs, replaced = sources[i].texts_batch([d[1] for d in draws], [d[2] for d in draws], epoch, pass_)
+        delta = deltas[i]
+        delta[RECORDS_IN], delta[REPLACED] = len(draws), replaced
+        if not all(type(o) is str for o in outs):
+            delta[FILTERED] = sum(1 for o in outs if not o)
+            outs = [t for o in outs for t in ([o] if type(o) is str else o)]
+        delta[WORDS], delta[TEXTS] = _words(outs), len(outs)
+        return outs, i, deltas
+    results: list[Any] = [None] * len(draws)
     for (i, epoch, pass_), positions in groups.items():
-        results = sources[i].texts_batch([draws[p][1] for p in positions], epoch, pass_)
-        for p, result in zip(positions, results):
-            outs[p] = result
+        outs, replaced = sources[i].texts_batch([draws[p][1] for p in positions], [draws[p][2] for p in positions],
+                                                epoch, pass_)
+        deltas[i][REPLACED] += replaced
+        for p, out in zip(positions, outs):
+            results[p] = out
     texts: list[str] = []
     owners: list[int] = []
-    deltas = [[0, 0, 0, 0] for _ in sources]
-    for (i, *_), result in zip(draws, outs):
-        delta = deltas[i]
-        delta[RECORDS_IN] += 1
-        if not result:
-            delta[FILTERED] += 1
-        for text, replaced in result:
+    per_source: list[list[str]] = [[] for _ in sources]
+    for draw, out in zip(draws, results):
+        i = draw[0]
+        deltas[i][RECORDS_IN] += 1
+        if type(out) is str:
+            out = (out,)
+        elif not out:
+            deltas[i][FILTERED] += 1
+        for text in out:
             texts.append(text)
             owners.append(i)
-            delta[REPLACED] += replaced
-            delta[WORDS] += len(text.split())
+            per_source[i].append(text)
+    for delta, own in zip(deltas, per_source):
+        delta[WORDS], delta[TEXTS] = _words(own), len(own)
     return texts, owners, deltas
 
 
-_WORKER_SOURCES: Sequence[Any] = ()
-
-
-def _init_worker(sources: Sequence[Any]) -> None:
-    global _WORKER_SOURCES
-    _WORKER_SOURCES = sources
-
-
-def _worker_job(draws: list[tuple[int, Any, int, int]]) -> tuple[list[str], list[int], list[list[int]]]:
-    return texts_of(_WORKER_SOURCES, draws)
-
-
 def produce(mixer: Any, sources: Sequence[Any], size: int, workers: int = 0) -> Iterator[Batch]:
-    """Batches of the texts of `size` draws each until the mixer ends. With `workers` > 0 the texts (synthesis)
-    are computed by that many worker processes (spawned; each gets the sources once), in order, with up to
-    two batches per worker in flight. Inside a daemonic process (a DataLoader worker), which may not have
-    children, the texts are computed in-process."""
+    """Batches of the texts of `size` draws each until the mixer ends. With `workers` > 0 the batches are made
+    by that many producer processes (see `lexaug.feed.producers`); inside a daemonic process (a DataLoader
+    worker), which may not have children, they are made in-process."""
     import multiprocessing
 
     if workers <= 0 or multiprocessing.current_process().daemon:
         for draws, snapshot in draw_batches(mixer, size):
             yield Batch(*texts_of(sources, draws), snapshot)
         return
-    from collections import deque
+    from lexaug.feed.producers import produce_in_processes
 
-    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_init_worker, initargs=(list(sources),))
-    try:
-        pending: deque = deque()
-        for draws, snapshot in draw_batches(mixer, size):
-            pending.append((pool.apply_async(_worker_job, (draws,)), snapshot))
-            if len(pending) > 2 * workers:
-                result, snap = pending.popleft()
-                yield Batch(*result.get(), snap)
-        while pending:
-            result, snap = pending.popleft()
-            yield Batch(*result.get(), snap)
-    finally:
-        pool.terminate()
+    yield from produce_in_processes(mixer, sources, size, workers)
 
 
 class _Failed:

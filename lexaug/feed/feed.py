@@ -11,12 +11,13 @@ and `tokenize_pack` for the block layout.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from typing import Any, Iterator, Sequence
 
 from lexaug import defaults
 from lexaug.errors import ConfigError
-from lexaug.feed.batches import FILTERED, RECORDS_IN, REPLACED, WORDS, prefetched, produce
+from lexaug.feed.batches import FILTERED, RECORDS_IN, REPLACED, TEXTS, WORDS, prefetched, produce
 from lexaug.feed.mixing import STOPPING, Mixer
 from lexaug.feed.report import SourceStats, build_report
 from lexaug.feed.tokenize_pack import Packer, batch_encoder, load_tokenizer
@@ -66,15 +67,24 @@ class _Run:
                 st.filtered += delta[FILTERED]
                 st.replaced += delta[REPLACED]
                 st.words += delta[WORDS]
+                st.records += delta[TEXTS]
             self.snapshot = batch.snapshot
             if batch.texts:
-                for ids, i in zip(encode(batch.texts), batch.owners):
-                    st = stats[i]
-                    st.records += 1
-                    st.tokens += len(ids)
+                encoded = encode(batch.texts)
+                owners = batch.owners
+                if type(owners) is int:  # one source: count per batch
+                    st = stats[owners]
+                    st.tokens += sum(map(len, encoded))
                     if unk is not None:
-                        st.unk += ids.count(unk)
-                    st.truncated_tokens += packer.add(ids)
+                        st.unk += sum(map(list.count, encoded, itertools.repeat(unk, len(encoded))))
+                    st.truncated_tokens += packer.add_batch(encoded)
+                else:
+                    for ids, i in zip(encoded, owners):
+                        st = stats[i]
+                        st.tokens += len(ids)
+                        if unk is not None:
+                            st.unk += ids.count(unk)
+                        st.truncated_tokens += packer.add(ids)
                 for block in packer.blocks():
                     self.blocks += 1
                     yield block

@@ -91,6 +91,52 @@ class Mixer:
             return i, item[0], item[1], self.epoch, cursor.pass_
         return None
 
+    def take(self, n: int) -> list[tuple[int, int, Any, int, int]]:
+        """Up to `n` next draws (fewer only when the stream ends): exactly what `n` calls of `next` give, with
+        the same state after, but a source that is the only candidate hands over its records in one slice."""
+        out: list[tuple[int, int, Any, int, int]] = []
+        cursors = self.cursors
+        while len(out) < n and not self.finished:
+            if self.stopping == "exhausted":
+                candidates = [i for i, c in enumerate(cursors) if not c.done]
+                if not candidates:
+                    self._end_epoch()
+                    continue
+            else:
+                candidates = [i for i, e in enumerate(self.empty) if not e]
+                if not candidates:
+                    self.finished = True
+                    break
+            epoch = self.epoch
+            if len(candidates) == 1:
+                i = candidates[0]
+                cursor = cursors[i]
+                want = n - len(out)
+                items = cursor.take(want)
+                pass_ = cursor.pass_
+                out.extend([(i, index, item, epoch, pass_) for index, item in items])
+                self.drawn_in_epoch += len(items)
+                if len(items) < want and self.stopping == "cycle":  # as `next` does on the None that ends a pass
+                    if cursor.emitted == 0:
+                        self.empty[i] = True
+                    else:
+                        cursor.start(epoch, cursor.pass_ + 1)
+                continue
+            while len(out) < n:  # several candidates: one weighted draw per record, until a source runs dry
+                i = self._choose(candidates)
+                cursor = cursors[i]
+                got = cursor.next()
+                if got is None:
+                    if self.stopping == "cycle":
+                        if cursor.emitted == 0:
+                            self.empty[i] = True
+                        else:
+                            cursor.start(epoch, cursor.pass_ + 1)
+                    break
+                self.drawn_in_epoch += 1
+                out.append((i, got[0], got[1], epoch, cursor.pass_))
+        return out
+
     def _end_epoch(self) -> None:
         nothing = self.drawn_in_epoch == 0  # no records in this shard at all: stop rather than spin
         if nothing or (self.epochs is not None and self.epoch + 1 >= self.start_epoch + self.epochs):

@@ -51,7 +51,7 @@ class Cursor:
     """Position of one shard in one source: which pass, how many records of it were emitted.
 
     Args:
-        source: a feed source (`records(shard, num_shards)`).
+        source: a feed source (`items(shard, num_shards)`).
         index: the source's position in the feed (part of the shuffle seed).
         shard, num_shards: this shard and the shard count.
         buffer_size: shuffle buffer size.
@@ -75,7 +75,7 @@ class Cursor:
 
     def _open(self) -> Iterator[tuple[int, Any]]:
         rng = random.Random(derive_seed(self.seed, "shuffle", self.epoch, self.index, self.pass_, self.shard))
-        it = buffered_shuffle(self.source.records(self.shard, self.num_shards), self.buffer_size, rng)
+        it = buffered_shuffle(self.source.items(self.shard, self.num_shards), self.buffer_size, rng)
         if self.emitted:  # replay: rebuild buffer and random state by reading past what was already emitted
             skipped = sum(1 for _ in itertools.islice(it, self.emitted))
             if skipped < self.emitted:
@@ -83,7 +83,7 @@ class Cursor:
         return it
 
     def next(self) -> tuple[int, Any] | None:
-        """The next (global index, record) of this pass, or None when the pass is over."""
+        """The next (global index, item) of this pass, or None when the pass is over."""
         if self.done:
             return None
         if self._it is None:
@@ -97,6 +97,21 @@ class Cursor:
             return None
         self.emitted += 1
         return item
+
+    def take(self, n: int) -> list[tuple[int, Any]]:
+        """Up to `n` next items of this pass: exactly what `n` calls of `next` give (fewer: the pass is over)."""
+        if self.done:
+            return []
+        if self._it is None:
+            self._it = self._open()
+            if self.done:
+                return []
+        items = list(itertools.islice(self._it, n))
+        self.emitted += len(items)
+        if len(items) < n:
+            self.done = True
+            self._it = None
+        return items
 
     def state(self) -> dict[str, Any]:
         return {"pass": self.pass_, "emitted": self.emitted, "done": self.done}

@@ -40,7 +40,10 @@ def parse_weighted(spec: str) -> tuple[str, float]:
 
 def text_of(record: Record, fmt_name: str) -> str:
     """The training text of a record: its slots joined (with spaces for token-per-slot formats)."""
-    return (" " if fmt_name in SPACE_JOINED else "").join(record.slots)
+    slots = record.slots
+    if len(slots) == 1:
+        return slots[0]
+    return (" " if fmt_name in SPACE_JOINED else "").join(slots)
 
 
 @dataclass
@@ -103,14 +106,35 @@ class CorpusSource:
                 content, end = split_terminator(line)
                 yield index, Record(str(index), [content], payload=end)
 
+    def items(self, shard: int, num_shards: int) -> Iterator[tuple[int, Any]]:
+        """(global index, item) of this shard, what the feed holds in its shuffle buffer: for plain text the
+        line's content (a str: small, and invisible to the garbage collector, which otherwise rescans a
+        buffer of records on every full collection), for other formats the `Record`."""
+        if self.fmt_name != "text":
+            yield from self.records(shard, num_shards)
+            return
+        from lexaug.io import open_input
+
+        with open_input(self.path) as fh:
+            lines: Iterator[tuple[int, str]] = enumerate(fh)
+            if shard or num_shards > 1:
+                lines = itertools.islice(lines, shard, None, num_shards)
+            for index, line in lines:  # the terminator rule of `split_terminator`, inlined
+                if line[-1:] == "\n":
+                    line = line[:-2] if line[-2:] == "\r\n" else line[:-1]
+                yield index, line
+
     def texts(self, record: Record, epoch: int, pass_: int) -> list[tuple[str, int]]:
         """(text, words replaced by synthesis) for each text one record contributes: one, 0 replaced."""
         return [(text_of(record, self.fmt_name), 0)]
 
-    def texts_batch(self, records: list[Record], epoch: int, pass_: int) -> list[list[tuple[str, int]]]:
-        """`texts` of several records of one (epoch, pass), in order."""
+    def texts_batch(self, indices: list[int], items: list[Any], epoch: int, pass_: int) -> tuple[list[Any], int]:
+        """The texts of several `items` (see `items`) of one (epoch, pass), in order: (one entry per item, a
+        str when the item gives exactly one text, else a list of texts; words replaced in all)."""
+        if self.fmt_name == "text":
+            return items, 0
         fmt = self.fmt_name
-        return [[(text_of(r, fmt), 0)] for r in records]
+        return [text_of(r, fmt) for r in items], 0
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "path": self.path, "weight": self.weight,
@@ -148,14 +172,23 @@ class SynthSource(CorpusSource):
         outs = gen.generate(record, rng_for(self.synth_seed(epoch, pass_), record.id, gen.name))
         return [(text_of(out, self.fmt_name), out.meta.get("replaced", 0)) for out in outs]
 
-    def texts_batch(self, records: list[Record], epoch: int, pass_: int) -> list[list[tuple[str, int]]]:
-        """`texts` of several records through the generator's batch path (`run_batch`: the same outputs as
-        `generate` per record, faster where the generator batches its work), in order."""
+    def texts_batch(self, indices: list[int], items: list[Any], epoch: int, pass_: int) -> tuple[list[Any], int]:
+        """`texts` of several items through the generator's batch path (`run_batch`: the same outputs as
+        `generate` per record, faster where the generator batches its work), in order (see
+        `CorpusSource.texts_batch` for the shape)."""
         fmt = self.fmt_name
-        by_id: dict[str, list[tuple[str, int]]] = {}
-        for out in self.generator.run_batch(records, self.synth_seed(epoch, pass_)):
-            by_id.setdefault(out.id, []).append((text_of(out, fmt), out.meta.get("replaced", 0)))
-        return [by_id.get(r.id, []) for r in records]
+        if fmt == "text":
+            records = [Record(str(i), [t]) for i, t in zip(indices, items)]
+        else:
+            records = items
+        outs = self.generator.run_batch(records, self.synth_seed(epoch, pass_))
+        replaced = sum(out.meta.get("replaced", 0) for out in outs)
+        if len(outs) == len(records) and all(o.id == r.id for o, r in zip(outs, records)):
+            return [text_of(out, fmt) for out in outs], replaced  # one text per record: the usual case
+        by_id: dict[str, list[str]] = {}
+        for out in outs:
+            by_id.setdefault(out.id, []).append(text_of(out, fmt))
+        return [by_id.get(r.id, []) for r in records], replaced
 
     def describe(self) -> dict[str, Any]:
         return {**super().describe(), "generator": self.generator.signature(), "seed": self.seed}

@@ -15,6 +15,7 @@ Special tokens (read from the tokenizer): `start` = `cls_token_id`, else `bos_to
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any, Iterator
 
 from lexaug.errors import ConfigError
@@ -77,41 +78,63 @@ class Packer:
             raise ConfigError(f"block_size {block_size} leaves no room for text between the special tokens")
         if mode == "line" and self.pad is None:
             raise ConfigError("line mode pads blocks: the tokenizer needs a pad token (pad_token)")
-        self.ids: list[int] = []  # packed: pending stream tokens; line: not used
-        self.flags: list[int] = []  # packed: 1 where a pending token is a document separator
-        self.lines: list[list[int]] = []  # line: pending texts (already truncated)
+        self.ids: list[int] = []  # packed: the stream tokens, pending from `self.pos` on; line: not used
+        self.pos = 0
+        self.seps: deque[int] = deque()  # packed: positions in `ids` of the pending document separators
+        self.lines: deque[list[int]] = deque()  # line: pending texts (already truncated)
         self.truncated = 0
 
     def add(self, ids: list[int]) -> int:
         """Append one text's tokens (no specials) to the pending stream; returns the tokens truncated (line)."""
+        return self.add_batch([ids])
+
+    def add_batch(self, batch: list[list[int]]) -> int:
+        """`add` for several texts in order; returns the tokens truncated (line mode)."""
         if self.mode == "packed":
-            self.ids.extend(ids)
-            self.flags.extend([0] * len(ids))
-            if self.end is not None:
-                self.ids.append(self.end)
-                self.flags.append(1)
+            stream, end = self.ids, self.end
+            if end is None:
+                for ids in batch:
+                    stream += ids
+            else:
+                seps = self.seps
+                for ids in batch:
+                    stream += ids
+                    seps.append(len(stream))
+                    stream.append(end)
             return 0
-        cut = max(0, len(ids) - self.room)
-        if cut:
-            self.truncated += cut
-            ids = ids[: self.room]
-        self.lines.append(ids)
+        room, cut = self.room, 0
+        for ids in batch:
+            if len(ids) > room:
+                cut += len(ids) - room
+                ids = ids[:room]
+            self.lines.append(ids)
+        self.truncated += cut
         return cut
 
     def blocks(self) -> Iterator[dict[str, list[int]]]:
         """Pop the complete blocks pending, one at a time (the state between two yields is exact)."""
         size, head, tail = self.block_size, self.head, self.tail
         if self.mode == "packed":
-            room = self.room
+            room, stream, seps, offset = self.room, self.ids, self.seps, len(head)
             ones = [1] * size
-            while len(self.ids) >= room:
-                chunk, flags = self.ids[:room], self.flags[:room]
-                del self.ids[:room], self.flags[:room]
-                yield {"input_ids": head + chunk + tail, "attention_mask": list(ones),
-                       "special_tokens_mask": [1] * len(head) + flags + [1] * len(tail)}
+            mask = [1] * offset + [0] * room + [1] * len(tail)
+            while len(stream) - self.pos >= room:
+                start = self.pos
+                stop = start + room
+                special = mask.copy()
+                while seps and seps[0] < stop:
+                    special[offset + seps.popleft() - start] = 1
+                self.pos = stop
+                yield {"input_ids": head + stream[start:stop] + tail, "attention_mask": ones.copy(),
+                       "special_tokens_mask": special}
+            if self.pos:  # drop the consumed tokens once per call, not once per block
+                del stream[: self.pos]
+                self.seps = deque(p - self.pos for p in seps)
+                self.pos = 0
         else:
-            while self.lines:
-                ids = self.lines.pop(0)
+            lines = self.lines
+            while lines:
+                ids = lines.popleft()
                 n = len(head) + len(ids) + len(tail)
                 pad = size - n
                 yield {"input_ids": head + ids + tail + [self.pad] * pad,
@@ -119,13 +142,18 @@ class Packer:
                        "special_tokens_mask": [1] * len(head) + [0] * len(ids) + [1] * (len(tail) + pad)}
 
     def pending_tokens(self) -> int:
-        return len(self.ids)
+        return len(self.ids) - self.pos
 
     def state(self) -> dict[str, Any]:
-        return {"ids": list(self.ids), "flags": list(self.flags), "lines": [list(x) for x in self.lines],
+        pos = self.pos
+        flags = [0] * (len(self.ids) - pos)
+        for p in self.seps:
+            flags[p - pos] = 1
+        return {"ids": self.ids[pos:], "flags": flags, "lines": [list(x) for x in self.lines],
                 "truncated": self.truncated}
 
     def load(self, state: dict[str, Any]) -> None:
-        self.ids, self.flags = list(state["ids"]), list(state["flags"])
-        self.lines = [list(x) for x in state["lines"]]
+        self.ids, self.pos = list(state["ids"]), 0
+        self.seps = deque(i for i, f in enumerate(state["flags"]) if f)
+        self.lines = deque(list(x) for x in state["lines"])
         self.truncated = state["truncated"]
