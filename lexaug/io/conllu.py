@@ -7,6 +7,7 @@ because the range line's surface form, which stays unchanged, must keep spelling
 `# text = ...` comment is rewritten by replacing each surface token's original form at its position in the
 text, so spacing and anything else in the text survive; unchanged forms leave it untouched. A word line
 without exactly 10 tab-separated columns, or with an ID that is none of `N`, `N-M`, `N.M`, is a FormatError.
+A UTF-8 byte-order mark opening the file is kept in the output but is not part of the first line.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from lexaug.types import Record
 _RANGE = re.compile(r"(\d+)-(\d+)\Z")
 _EMPTY = re.compile(r"\d+\.\d+\Z")
 _TEXT = "# text = "
+_BOM = "\ufeff"
 
 
 class ConlluFormat(BlockFormat):
@@ -47,6 +49,9 @@ class ConlluFormat(BlockFormat):
         text_at: tuple[int, int, int] | None = None  # (part index, start, end) of the `# text` value
         acc = ""
         for offset, piece in enumerate(block_lines(raw)):
+            if piece.startswith(_BOM):  # a byte-order mark opening the file: kept, but not part of the line
+                acc += _BOM
+                piece = piece[1:]
             content, end = split_terminator(piece)
             if not content.strip() or content.startswith("#"):
                 if content.startswith(_TEXT) and text_at is None:

@@ -41,7 +41,8 @@ class JsonlFormat(Format):
         self.provenance_key = provenance_key
 
     def _record(self, raw: str, rid: str, line: int, path: str | None, hints: dict[str, Any]) -> Record:
-        if not raw.strip():
+        stripped = raw.strip()
+        if not stripped or (stripped == "\ufeff" and line <= 1):  # blank, or a byte-order mark on a blank line 1
             return Record(rid, [], payload=(raw, None, None, None, None))
         located = locate(raw, [self.field, (self.provenance_key,)], path, line)
         span = located.spans[0]

@@ -73,11 +73,14 @@ def _walk(s: str, i: int, paths: list[tuple[str, ...]], found: dict[int, tuple[i
 
 
 def locate(s: str, paths: list[tuple[str, ...]], path: str | None = None, line: int = 0) -> Located:
-    """Validate `s` (one JSON object, optional surrounding whitespace) and find the value spans of `paths`.
+    """Validate `s` (one JSON object, optional surrounding whitespace; on line 1 a UTF-8 byte-order mark may
+    open it, as Windows tools write) and find the value spans of `paths`.
 
     Raises FormatError(reason="json") for anything json.loads would reject, or for a value that is not an object.
     """
     i = _skip_ws(s, 0)
+    if line <= 1 and s.startswith("\ufeff"):  # a byte-order mark opening the file: kept as it is, not JSON
+        i = _skip_ws(s, 1)
     if i >= len(s) or s[i] != "{":
         raise FormatError(path, line, "expected a JSON object ({...}) on this line", reason="json")
     found: dict[int, tuple[int, int]] = {}

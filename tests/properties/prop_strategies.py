@@ -170,7 +170,8 @@ def documents(line: st.SearchStrategy[str], blank_ok: bool = True) -> st.SearchS
         ends = [draw(EOL) for _ in lines]
         if draw(st.booleans()):
             ends[-1] = ""
-        return "".join(a + b for a, b in zip(lines, ends))
+        bom = "\ufeff" if draw(st.integers(0, 3)) == 0 else ""  # Windows tools open files with a BOM
+        return bom + "".join(a + b for a, b in zip(lines, ends))
     return doc()
 
 
@@ -219,7 +220,8 @@ def conllu_document(draw) -> str:
                 out.append(f"{i}.1\tghost\t_\t_\t_\t_\t_\t_\t{i}:dep\t_")
         out.append("")
     ends = [draw(EOL) for _ in out]
-    return "".join(a + b for a, b in zip(out, ends))
+    bom = "\ufeff" if draw(st.integers(0, 3)) == 0 else ""
+    return bom + "".join(a + b for a, b in zip(out, ends))
 
 
 MASSIVE_TEXT = line_texts(8).map(lambda t: t.replace("[", "(").replace("]", ")"))
