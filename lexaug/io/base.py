@@ -123,13 +123,13 @@ class Format:
         index = chunk.first_index
         # one encode per chunk: records are checked one by one only in a chunk that holds undecodable bytes
         check = has_undecodable(chunk.text)
-        make, hints = self._record, chunk.hints
+        make, hints = self._record, dict(chunk.hints)  # one dict per chunk: `_record`s only read it
         for raw, line, nlines in self._raw_records(chunk):
             try:
                 if check and has_undecodable(raw):
                     raise FormatError(path, line, "bytes that are not valid UTF-8; re-encode the file as UTF-8",
                                       reason="encoding")
-                record = make(raw, str(index), line, path, dict(hints) if hints else {})
+                record = make(raw, str(index), line, path, hints)
             except FormatError as err:
                 if strict:
                     raise
