@@ -113,7 +113,10 @@ def test_feature_order_beam_and_round_trip(trained, tmp_path):
     loaded = load_inflector(tmp_path / "m")
     pairs = [(l, f) for l, _, f in test]
     assert loaded.predict_many(pairs) == model.predict_many(pairs)
-    assert [loaded.inflect(l, "V;PST") for l in lemmas] == [model.inflect(l, "V;PST") for l in lemmas]
+    for lemma in lemmas:  # same forms; scores equal up to float summation order
+        a, b = loaded.inflect(lemma, "V;PST"), model.inflect(lemma, "V;PST")
+        assert [f for f, _ in a] == [f for f, _ in b]
+        assert [s for _, s in a] == pytest.approx([s for _, s in b], rel=1e-5)
     loaded.beam = model.beam = 1
     assert loaded.predict_many(pairs) == model.predict_many(pairs)
 
