@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from itertools import compress, count, repeat
+from itertools import compress, count, islice, repeat
 from operator import getitem, mod, ne
 from typing import Any
 
@@ -129,14 +129,8 @@ class Substitute(Generator):
         """As `Generator.run`, batch by batch (`batch.BATCH_RECORDS` records): one split, one lookup
         pass and one join per batch (`generators.batch`) instead of per record. Output and stats are
         identical to calling `generate` per record (tested)."""
-        size = BATCH_RECORDS
-        batch: list[Record] = []
-        for record in records:
-            batch.append(record)
-            if len(batch) >= size:
-                yield from self.run_records(batch, seed)
-                batch = []
-        if batch:
+        source = iter(records)
+        while batch := list(islice(source, BATCH_RECORDS)):  # batches cut in C
             yield from self.run_records(batch, seed)
 
     def run_records(self, records: list[Record], seed: int | str = 0) -> list[Record]:

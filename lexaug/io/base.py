@@ -11,12 +11,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import count, repeat
+from operator import itemgetter
 from typing import Any, Iterable, Iterator, NamedTuple, TextIO
 
 from lexaug.defaults import MAX_REPORTED_ERRORS
 from lexaug.errors import FormatError
 from lexaug.io.streams import has_undecodable
 from lexaug.types import Record
+
+
+_RAW, _LINE = itemgetter(0), itemgetter(1)
 
 
 class Chunk(NamedTuple):
@@ -124,7 +128,20 @@ class Format:
         # one encode per chunk: records are checked one by one only in a chunk that holds undecodable bytes
         check = has_undecodable(chunk.text)
         make, hints = self._record, dict(chunk.hints)  # one dict per chunk: `_record`s only read it
-        for raw, line, nlines in self._raw_records(chunk):
+        rows = list(self._raw_records(chunk))
+        if not check:
+            # all records in one C-level `map`; if one is malformed, the loop below redoes the chunk record by
+            # record, so what is yielded, raised and skipped is exactly as if it had run alone
+            try:
+                records = list(map(make, map(_RAW, rows), map(str, count(index)), map(_LINE, rows), repeat(path),
+                                   repeat(hints)))
+            except FormatError:
+                pass
+            else:
+                report.read += len(records)
+                yield from records
+                return
+        for raw, line, nlines in rows:
             try:
                 if check and has_undecodable(raw):
                     raise FormatError(path, line, "bytes that are not valid UTF-8; re-encode the file as UTF-8",
