@@ -75,3 +75,32 @@ def test_torch_dataloader_workers_cover_the_corpus(tiny_dir):
         expected += [tuple(b["input_ids"]) for b in feed]
     assert sorted(rows) == sorted(expected) and len(rows) == 8
     assert len(set(rows)) == 8
+
+
+@pytest.mark.parametrize("stopping,weights", [("exhausted", (1.0, 1.0)), ("cycle", (2.0, 1.0)),
+                                              ("exhausted", (1.0,))])
+def test_take_gives_the_draws_and_states_of_next(tiny_dir, stopping, weights):
+    from lexaug.feed.mixing import Mixer
+
+    names = ["a.txt", "b.txt"][: len(weights)]
+    sources = [CorpusSource(str(tiny_dir / n), w) for n, w in zip(names, weights)]
+
+    def mixer():
+        m = Mixer(sources, shard=0, num_shards=1, buffer_size=2, seed=4, stopping=stopping, epochs=3)
+        m.begin(0, start_epoch=0)
+        return m
+
+    one, many = mixer(), mixer()
+    total = 0
+    for n in itertools.cycle((1, 3, 2, 5, 4, 7, 1, 6)):  # chunks ending inside and exactly at pass/epoch ends
+        want = [d for d in (one.next() for _ in range(n)) if d is not None]
+        got = many.take(n)
+        assert got == want
+        assert many.state() == one.state()
+        total += len(got)
+        if many.finished or total > 60:
+            break
+    if stopping == "exhausted":  # 3 epochs, each record once per epoch (a.txt 5 records, b.txt 3)
+        assert many.finished and total == 3 * (8 if len(names) == 2 else 5)
+    else:
+        assert total > 60 and not many.finished

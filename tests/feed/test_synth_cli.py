@@ -173,3 +173,17 @@ def test_resume_with_on_the_fly_synthesis(tiny_dir, lexicon):
         resumed.load_state_dict(json.loads(json.dumps(feed.state_dict())))
         assert head + list(resumed) == full
         assert resumed.report()["sources"] == expected_report  # the counts resume too
+
+
+@pytest.mark.slow
+def test_producer_process_raises_the_format_error_with_its_place(tiny_dir, tmp_path):
+    from lexaug.errors import FormatError
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "the cat"}\n{"text": \n', encoding="utf-8")
+    with pytest.raises(FormatError, match="bad.jsonl, line 2"):
+        list(Feed([CorpusSource(str(bad))], tiny_dir / "tok", 16, synth_workers=1))
+    # two producers, batches of 2 (each makes every other batch): the same blocks as in-process
+    sources = [CorpusSource(str(tiny_dir / "a.txt")), CorpusSource(str(tiny_dir / "b.txt"))]
+    blocks = list(Feed(sources, tiny_dir / "tok", 5, seed=1, epochs=2, batch_size=2))
+    assert list(Feed(sources, tiny_dir / "tok", 5, seed=1, epochs=2, batch_size=2, synth_workers=2)) == blocks
