@@ -37,7 +37,8 @@ from lexaug import defaults
 @click.option("--rank", type=int, default=0, show_default=True, help="Write only this rank's shard of the stream.")
 @click.option("--world-size", type=int, default=1, show_default=True, help="Number of ranks.")
 @click.option("--synth-workers", type=int, default=defaults.FEED_SYNTH_WORKERS, show_default=True,
-              help="Processes for on-the-fly synthesis (0: a background thread). Output is identical for any value.")
+              help="Producer processes for reading, mixing and on-the-fly synthesis (0: in this process; use where "
+                   "cores are free). Output is identical for any value.")
 @click.option("--blocks-per-shard", type=int, default=defaults.FEED_BLOCKS_PER_SHARD, show_default=True,
               help="Blocks per .npy shard file.")
 @click.option("--output", "output_dir", required=True, type=click.Path(file_okay=False),

@@ -132,8 +132,8 @@ class Feed:
         batch_size: records drawn (then synthesized and tokenized) per batch.
         prefetch: batches read and synthesized ahead in a background thread (0: no thread); the blocks are
             the same either way.
-        synth_workers: processes computing the texts (synthesis) of each batch (0: in the prefetch thread);
-            the blocks are the same either way.
+        synth_workers: producer processes that read, mix and synthesize the batches (0: in this process, or
+            in the prefetch thread), see `lexaug.feed.producers`; the blocks are the same either way.
     """
 
     def __init__(self, sources: Sequence[Any], tokenizer: Any, block_size: int, *,
