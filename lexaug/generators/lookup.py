@@ -120,6 +120,8 @@ class SurfaceTable:
         self._complete = len(memo) == len(keys)
         single = list(compress(keys, map(not_, map(contains, keys, repeat(" ")))))
         own = list(compress(single, map(eq, lookup_keys(single, self.case_fold), single)))
+        if self.case_fold:  # keys that casefold leaves upper case (Cherokee) take `_entry`'s case path
+            own = list(compress(own, map(not_, map(str.isupper, own))))
         if len(cache) + len(own) > self.cache_size:
             return
         mw_first, mw_surface = self.mw_first, self.mw_surface
@@ -175,7 +177,9 @@ class SurfaceTable:
         mw_first = self.mw_first
         if mw_first and key in mw_first:
             self.mw_surface[word] = mw_first[key]
-        if key == word:  # the word is its own key: lower case (or caseless), the shared entry of the key
+        # the word is its own key: lower case (or caseless), the shared entry of the key; casefold maps some
+        # scripts (Cherokee) to upper case, and those words still need their case restored
+        if key == word and not (fold and word.isupper()):
             ent = self._lower.get(key)
             return ent if ent is not None else self._lower_entry(key)
         choices = self.choices(key)
