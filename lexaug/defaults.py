@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TypedDict
 
 # Words: a letter followed by letters and combining marks (never split at a mark: Devanagari, NFD Yoruba).
 WORD_PATTERN = r"\p{L}[\p{L}\p{M}]*"
@@ -25,8 +26,19 @@ CODESWITCH_CHOOSE = "token"  # with several target lexicons: pick the language p
 MAX_WEIGHT_SLOTS = 1000  # count weights summing above this are quantised to 1/1000 (largest remainder)
 SURFACE_CACHE_SIZE = 500_000  # memoised surface forms per lexicon; cleared when full so memory stays bounded
 MORPH_FALLBACK = "lexicon"  # morph.v1: no target form -> plain lexicon translation ("keep": leave the word)
+
+
+class WordOptions(TypedDict, total=False):
+    """Keyword arguments of `lexaug.generators.words.WordSpec` (typed so `WordSpec(**options)` checks)."""
+
+    apostrophes: str
+    hyphens: bool
+    digits: bool
+    pattern: str | None
+
+
 # Per-language word options (lexaug.generators.words.WordSpec); languages not listed use WORD_PATTERN.
-WORD_OPTIONS: dict[str, dict[str, object]] = {
+WORD_OPTIONS: dict[str, WordOptions] = {
     "fra": {"apostrophes": "elision", "hyphens": True},
     "ita": {"apostrophes": "elision"},
     "cat": {"apostrophes": "elision", "hyphens": True},

@@ -179,6 +179,7 @@ class CodeSwitch(Generator):
     def run_records(self, records: list[Record], seed: int | str = 0) -> list[Record]:
         """One batch of `run`'s fast path (one table, no multiword headwords); in input order."""
         texts = list(map(record_text, records))
+        # `run` calls this only when `_batch_split` is set, and `pack` sees `texts` only when none is None
         packed = None if None in texts else pack(texts, *self._batch_split)  # type: ignore[misc, arg-type]
         if packed is None:  # slots holding NUL or REC: the per-record path
             return list(super().run(records, seed))
@@ -202,7 +203,7 @@ class CodeSwitch(Generator):
         table = self.tables[0]
         ents = table.entries(toks)
         lens = list(map(len, ents))
-        candidates = map(getitem, ents, map(mod, which, lens))  # an untranslated word stays itself
+        candidates: Iterator[str] = map(getitem, ents, map(mod, which, lens))  # an untranslated word stays itself
         parts[1::2] = map(getitem, zip(toks, candidates), flags)
         pieces = "".join(parts).split(REC)
         if len(pieces) != len(records):  # a translation contains REC

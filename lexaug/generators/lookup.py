@@ -21,15 +21,18 @@ from __future__ import annotations
 import unicodedata
 from itertools import accumulate, chain, compress, islice, repeat
 from operator import attrgetter, contains, eq, gt, not_
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from lexaug import defaults
 from lexaug.generators.batch import REC
 from lexaug.generators.words import LOWER, case_class, lookup_key, restore_case, span_case
 
 
-def expand_weights(targets: list[str], counts: list[int], weighting: str,
-                   slots: int = defaults.MAX_WEIGHT_SLOTS) -> tuple[str, ...]:
+_T = TypeVar("_T")
+
+
+def expand_weights(targets: list[_T], counts: list[int], weighting: str,
+                   slots: int = defaults.MAX_WEIGHT_SLOTS) -> tuple[_T, ...]:
     """Targets repeated so a uniform pick honours the weighting ("uniform" or "count")."""
     if weighting == "uniform" or len(targets) == 1:
         return tuple(targets)
@@ -130,7 +133,8 @@ class SurfaceTable:
             if choices is None:
                 ent: tuple[str, ...] = (key,)
             else:
-                ent = tuple(key if t is None else t for t in choices) if None in choices else choices  # type: ignore
+                # no None in `choices` means every choice is a str (mypy cannot narrow a tuple's items)
+                ent = tuple(key if t is None else t for t in choices) if None in choices else choices  # type: ignore[assignment]
                 if len(ent) == 1:
                     ent *= 2
             lower[key] = cache[key] = ent
@@ -159,16 +163,17 @@ class SurfaceTable:
             special.update(compress(keys, map(not_, sizes)))
         if special:
             starts = dict(zip(keys, accumulate(sizes, initial=0)))
+            stored = cast("dict[str, tuple[str | None, ...]]", memo)  # every key of `keys` was just given a tuple
             for key in special:
-                start, n = starts[key], len(memo[key])
+                start, n = starts[key], len(stored[key])
                 if not n:
                     memo[key] = None
                     continue
                 out = [None if same[i] else targets[i] for i in range(start, start + n)]
                 if self.weighting != "uniform" and n > 1:
-                    memo[key] = expand_weights(out, [t.count for t in flat[start:start + n]], self.weighting)  # type: ignore[arg-type]
+                    memo[key] = expand_weights(out, [t.count for t in flat[start:start + n]], self.weighting)
                 else:
-                    memo[key] = tuple(out)  # type: ignore[arg-type]
+                    memo[key] = tuple(out)
 
     def _entry(self, word: str) -> tuple[str, ...]:
         """The entry of one surface form (see module docstring); notes multiword starts in `mw_surface`."""
@@ -207,7 +212,8 @@ class SurfaceTable:
         if choices is None:
             ent: tuple[str, ...] = (key,)
         else:
-            ent = tuple(key if t is None else t for t in choices) if None in choices else choices  # type: ignore
+            # no None in `choices` means every choice is a str (mypy cannot narrow a tuple's items)
+            ent = tuple(key if t is None else t for t in choices) if None in choices else choices  # type: ignore[assignment]
             if len(ent) == 1:
                 ent *= 2
         lower = self._lower

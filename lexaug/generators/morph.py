@@ -126,6 +126,7 @@ class MorphSubstitute(Generator):
             if all(f[0] is not None for f in found):
                 how = found[0][1]
                 unmapped = tuple(sorted({u for f in found for u in f[2]}))
+                # the `all(... is not None)` above makes every f[0] a str; mypy cannot narrow through it
                 result = (tuple(f[0] for f in found), how, unmapped)  # type: ignore[misc]
                 break
         if result is None:

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from itertools import compress, count, islice, repeat
 from operator import getitem, mod, ne
-from typing import Any
+from typing import Any, cast
 
 from lexaug import defaults
 from lexaug.errors import ConfigError
@@ -76,7 +76,7 @@ class Substitute(Generator):
         ents = table.entries(words)
         lens = list(map(len, ents))
         u = rng.u32(n)
-        chosen = list(map(getitem, ents, map(mod, u, lens)))
+        chosen: list[str] = list(map(getitem, ents, map(mod, u, lens)))
         replaced = n - lens.count(1)
         if table.mw_surface and not table.mw_surface.keys().isdisjoint(words):
             replaced = self._multiword(parts, words, chosen, lens, u)
@@ -141,10 +141,10 @@ class Substitute(Generator):
             texts = list(map(record_text, records))
         if None in texts:  # slots holding NUL, or a custom word pattern: those records one by one
             todo = [i for i, t in enumerate(texts) if t is not None]
-            done = dict(zip(todo, self._batch([records[i] for i in todo], [texts[i] for i in todo], seed)))
+            done = dict(zip(todo, self._batch([records[i] for i in todo], [t for t in texts if t is not None], seed)))
             results = [done[i] if i in done else self._generic(r, seed) for i, r in enumerate(records)]
         else:
-            results = self._batch(records, texts, seed)  # type: ignore[arg-type]
+            results = self._batch(records, cast("list[str]", texts), seed)  # `None in texts` was false
         outs: list[Record] = []
         tokens = replaced = 0
         k_min = self.min_replacements
@@ -191,7 +191,7 @@ class Substitute(Generator):
         ents = table.entries(toks)
         lens = list(map(len, ents))
         u = aligned_draws(materials(seed, self.name, [r.id for r in records], 0), counts)
-        chosen = list(map(getitem, ents, map(mod, u, lens)))
+        chosen: list[str] = list(map(getitem, ents, map(mod, u, lens)))
         if table.mw_surface and not table.mw_surface.keys().isdisjoint(toks):
             hit = list(map(ne, lens, repeat(1)))
             self._multiword_all(parts, toks, chosen, hit, u)
