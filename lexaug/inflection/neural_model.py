@@ -1,10 +1,10 @@
 """The network of the neural inflector: a tiny BART (transformers) trained from scratch on characters.
 
 A BART encoder-decoder is the closest stock `transformers` architecture to the character transformer of
-Wu, Cotterell & O'Donnell (2021), the model of the official SIGMORPHON 2021/2022 neural baselines: pre-norm
-is not available, but shared input/output embeddings and learned positions are, and on 700 training pairs the
-difference is small. The config is built locally (no hub access). The decoder's input at each step is the
-embedding of the previous output plus that of the lemma character under the edit pointer (`decoder_embeds`).
+Wu, Cotterell & O'Donnell (2021), the model of the official SIGMORPHON 2021/2022 neural baselines (post-norm
+here, pre-norm there). The config is built locally (no hub access). Targets are edit scripts over the lemma
+(see `vocab`); the decoder's input at each step is the embedding of its previous output plus the embedding
+of the lemma character under the script's pointer and the encoder state there (`decoder_embeds`).
 Decoding: batched greedy search and beam search, both with the decoder key/value cache (scores are summed
 log-probabilities).
 Imports torch and transformers; only the neural modules import this file.
