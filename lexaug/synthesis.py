@@ -131,10 +131,10 @@ def _tables(options: SynthesisOptions, src: str, tgt: str) -> tuple[Any, Any, li
             paths = resolve_unimorph(lang)
         found.append((lang, [str(p) for p in paths]))
     tables, resources = [], []
-    for lang, paths in found:
-        table = MorphTable.read(paths if len(paths) > 1 else paths[0])
+    for lang, files in found:
+        table = MorphTable.read(files if len(files) > 1 else files[0])
         tables.append(table)
-        resources += [Resource("unimorph", lang, p, file_sha256(p), getattr(table, "sha256", None)) for p in paths]
+        resources += [Resource("unimorph", lang, p, file_sha256(p), getattr(table, "sha256", None)) for p in files]
     return tables[0], tables[1], resources
 
 
@@ -224,6 +224,7 @@ class SynthesisJob:
         base = self.provenance if hasattr(self.fmt, "provenance_key") else None
         records = self.fmt.parse(chunk, path=self.path, strict=self.strict, report=report)
         generator = self.generator
+        stats: Counter[str]
         generator.stats = stats = Counter()  # this chunk's counts only; the engine adds chunks up
         lid = self.lid
         if lid is not None and lid.filters:

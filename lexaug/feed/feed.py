@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import sys
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Sequence, cast
 
 from lexaug import defaults
 from lexaug.errors import ConfigError
@@ -79,7 +79,7 @@ class _Run:
                         st.unk += sum(map(list.count, encoded, itertools.repeat(unk, len(encoded))))
                     st.truncated_tokens += packer.add_batch(encoded)
                 else:
-                    for ids, i in zip(encoded, owners):
+                    for ids, i in zip(encoded, cast("list[int]", owners)):  # not an int: a list
                         st = stats[i]
                         st.tokens += len(ids)
                         if unk is not None:

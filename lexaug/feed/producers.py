@@ -40,7 +40,7 @@ def _producer(sources: Sequence[Any], mixer_args: dict[str, Any], snapshot: dict
         out.put((_FAILED, type(err), err.args, dict(getattr(err, "__dict__", {})), str(err)))  # do not unpickle)
 
 
-def _rebuild(kind: type, args: tuple, attrs: dict[str, Any], text: str) -> BaseException:
+def _rebuild(kind: type[BaseException], args: tuple[Any, ...], attrs: dict[str, Any], text: str) -> BaseException:
     try:
         err = kind.__new__(kind)
         BaseException.__init__(err, *args)

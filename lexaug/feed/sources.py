@@ -99,7 +99,7 @@ class CorpusSource:
         from lexaug.io.text import split_terminator
 
         with open_input(self.path) as fh:
-            lines = enumerate(fh)
+            lines: Iterator[tuple[int, str]] = enumerate(fh)
             if shard or num_shards > 1:
                 lines = itertools.islice(lines, shard, None, num_shards)
             for index, line in lines:

@@ -16,7 +16,7 @@ Special tokens (read from the tokenizer): `start` = `cls_token_id`, else `bos_to
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
 from lexaug.errors import ConfigError
 
@@ -70,7 +70,7 @@ class Packer:
         self.mode, self.block_size = mode, int(block_size)
         self.start = _first(getattr(tokenizer, "cls_token_id", None), getattr(tokenizer, "bos_token_id", None))
         self.end = _first(getattr(tokenizer, "sep_token_id", None), getattr(tokenizer, "eos_token_id", None))
-        self.pad = getattr(tokenizer, "pad_token_id", None)
+        self.pad: int | None = getattr(tokenizer, "pad_token_id", None)
         self.head = [] if self.start is None else [self.start]
         self.tail = [] if self.end is None else [self.end]
         self.room = self.block_size - len(self.head) - len(self.tail)
@@ -133,11 +133,12 @@ class Packer:
                 self.pos = 0
         else:
             lines = self.lines
+            pad_id = cast(int, self.pad)  # `__init__` refuses line mode without a pad token
             while lines:
                 ids = lines.popleft()
                 n = len(head) + len(ids) + len(tail)
                 pad = size - n
-                yield {"input_ids": head + ids + tail + [self.pad] * pad,
+                yield {"input_ids": head + ids + tail + [pad_id] * pad,
                        "attention_mask": [1] * n + [0] * pad,
                        "special_tokens_mask": [1] * len(head) + [0] * len(ids) + [1] * (len(tail) + pad)}
 
