@@ -33,7 +33,7 @@ class TrainLog:
     averaged: bool = False
 
 
-def _batches(examples: Sequence[tuple[list[int], list[int]]], batch_size: int, rng: random.Random):
+def _batches(examples: Sequence[tuple[list[int], ...]], batch_size: int, rng: random.Random) -> list[list[int]]:
     """One epoch of batches: shuffle, sort pools of 50 batches by length (little padding), shuffle batches."""
     order = list(range(len(examples)))
     rng.shuffle(order)
@@ -75,10 +75,10 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
     torch.manual_seed(seed)
     rng = random.Random(seed)
     model = build_model(len(vocab), hp)
-    examples = []
+    examples: list[tuple[list[int], list[int], list[int]]] = []  # (source ids, target ids, pointer positions)
     for lemma, form, feats in train:
-        src, tgt = vocab.encode_source(lemma, feats), vocab.encode_target(form, lemma)[: hp.max_len]
-        examples.append((src, tgt, pointer_positions(len(nfc(lemma)), tgt, vocab.actions)))
+        src_ids, tgt_ids = vocab.encode_source(lemma, feats), vocab.encode_target(form, lemma)[: hp.max_len]
+        examples.append((src_ids, tgt_ids, pointer_positions(len(nfc(lemma)), tgt_ids, vocab.actions)))
     opt = torch.optim.AdamW(model.parameters(), lr=hp.lr, betas=(0.9, 0.98), weight_decay=0.01)
 
     def lr_at(step: int) -> float:
