@@ -12,6 +12,7 @@ never once per chunk, so lexicons and tables are loaded a single time.
 from __future__ import annotations
 
 import multiprocessing as mp
+from abc import abstractmethod
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -47,7 +48,9 @@ class ChunkResult:
 class Job(Protocol):
     """What the engines run: one call per chunk of input."""
 
-    def process(self, chunk: Any) -> ChunkResult: ...
+    @abstractmethod
+    def process(self, chunk: Any) -> ChunkResult:
+        """Parse, generate and render one chunk."""
 
 
 @dataclass

@@ -65,31 +65,8 @@ class Mixer:
 
     def next(self) -> tuple[int, int, Any, int, int] | None:
         """The next draw, or None when the stream has ended."""
-        cursors = self.cursors
-        while not self.finished:
-            if self.stopping == "exhausted":
-                candidates = [i for i, c in enumerate(cursors) if not c.done]
-                if not candidates:
-                    self._end_epoch()
-                    continue
-            else:
-                candidates = [i for i, e in enumerate(self.empty) if not e]
-                if not candidates:
-                    self.finished = True
-                    break
-            i = candidates[0] if len(candidates) == 1 else self._choose(candidates)
-            cursor = cursors[i]
-            item = cursor.next()
-            if item is None:
-                if self.stopping == "cycle":
-                    if cursor.emitted == 0:
-                        self.empty[i] = True
-                    else:
-                        cursor.start(self.epoch, cursor.pass_ + 1)
-                continue
-            self.drawn_in_epoch += 1
-            return i, item[0], item[1], self.epoch, cursor.pass_
-        return None
+        drawn = self.take(1)
+        return drawn[0] if drawn else None
 
     def take(self, n: int) -> list[tuple[int, int, Any, int, int]]:
         """Up to `n` next draws (fewer only when the stream ends): exactly what `n` calls of `next` give, with

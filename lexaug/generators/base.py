@@ -10,6 +10,7 @@ still reproduce old corpora.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any, Callable, ClassVar
@@ -69,7 +70,7 @@ def _resource_info(obj: Any) -> dict[str, Any]:
     return info
 
 
-class Generator:
+class Generator(ABC):
     """Base of all generators; subclasses set nothing but `generate` and `params` (and register a name)."""
 
     name: ClassVar[str] = "generator.v0"
@@ -77,6 +78,7 @@ class Generator:
     def __init__(self) -> None:
         self.stats: Counter = Counter()
 
+    @abstractmethod
     def generate(self, record: Record, rng: RecordRng) -> list[Record]:
         """Rewrite one record. Returns the output records; an empty list filters the record out (the
         generator counts the reason in `stats` as `filtered:<reason>`)."""

@@ -89,24 +89,8 @@ class Substitute(Generator):
     def _multiword(self, parts: list[str], words: list[str], chosen: list[str], lens: list[int], u: Any) -> int:
         """Put multiword translations into `chosen` (left to right, longest match first) and blank the gaps
         and words they cover; `parts` still holds the source words. Returns the replaced word count."""
-        table = self.table
-        starts = table.mw_surface
         hit = [n > 1 for n in lens]
-        i, n_words = 0, len(words)
-        while i < n_words:
-            longest = starts.get(words[i])
-            if longest is not None:
-                found = table.match_span(parts, i, longest)
-                if found is not None:
-                    span, ents = found
-                    chosen[i] = ents[u[i] % len(ents)]
-                    for k in range(i + 1, i + span):
-                        parts[2 * k] = chosen[k] = ""
-                        hit[k] = True
-                    hit[i] = True
-                    i += span
-                    continue
-            i += 1
+        self._multiword_all(parts, words, chosen, hit, u)
         return sum(hit)
 
     def generate(self, record: Record, rng: RecordRng) -> list[Record]:

@@ -8,6 +8,7 @@ on chunk size or worker count), and `render`s a record back to exactly its bytes
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import count, repeat
@@ -71,7 +72,7 @@ def as_chunk(chunk: Chunk | str) -> Chunk:
     return chunk if isinstance(chunk, Chunk) else Chunk(chunk)
 
 
-class Format:
+class Format(ABC):
     """Base of all corpus formats. Subclasses define `name`, `extensions`, `_records` and `render`."""
 
     name = "base"
@@ -168,13 +169,14 @@ class Format:
             yield raw, line, nlines
             line += nlines
 
+    @abstractmethod
     def _record(self, raw: str, rid: str, line: int, path: str | None, hints: dict[str, Any]) -> Record:
-        raise NotImplementedError
+        """One record from its raw text (`rid` its global index, `line` its first line in the file)."""
 
     # --- writing -------------------------------------------------------------------------------------------
+    @abstractmethod
     def render(self, record: Record, provenance: dict[str, Any] | None = None) -> str:
         """Exactly the text of `record` as this format writes it (with its line terminator(s))."""
-        raise NotImplementedError
 
 
 def iter_lines(lines: Iterable[str]) -> Iterator[str]:

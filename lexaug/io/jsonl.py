@@ -2,7 +2,7 @@
 
 The slot is the string value of a configurable field (`text` by default; `"doc.text"` or `("doc", "text")`
 reach nested objects). Writers splice the re-encoded string into the raw line at that value's span instead of
-re-dumping the object, so key order, spacing, number formatting and `\\uXXXX` escapes survive; an unchanged slot
+re-dumping the object, so key order, spacing, number formatting and `\\u00e9`-style escapes survive; an unchanged slot
 keeps the original bytes exactly. Provenance (a dict) is spliced in as one extra key (default `lexaug`) after
 the last top-level value; an existing key of that name has its value replaced. Whitespace-only lines are kept
 as records with no slots. Format: https://jsonlines.org/.
