@@ -1,7 +1,7 @@
 """Throughput of lexaug.io: chunk + parse + render (unchanged slots) per format, beside a plain baseline
 measured in the same run (read the file's lines and write them back, no parsing).
 
-Usage: python benchmarks/io_formats.py [--data ../shared/data] [--repeat 3]
+Usage: python benchmarks/bench_io.py [--data ../shared/data] [--repeat 3]
 Prints MB/s of lexaug.io and of the baseline, and their ratio.
 """
 
