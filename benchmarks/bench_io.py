@@ -10,19 +10,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import time
 from pathlib import Path
 
 from lexaug.io import get_format
-
-
-def _best(func, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
+from timing import best_of
 
 
 def _baseline(text: str) -> None:
@@ -55,8 +46,8 @@ def main() -> None:
     for name, text in cases:
         size = len(text.encode("utf-8")) / 1e6
         fmt = get_format(name)
-        ours = _best(lambda: _lexaug(fmt, text), args.repeat)
-        base = _best(lambda: _baseline(text), args.repeat)
+        ours = best_of(lambda: _lexaug(fmt, text), args.repeat)
+        base = best_of(lambda: _baseline(text), args.repeat)
         print(f"{name:8} {size:6.1f} {size / ours:12.1f} {size / base:14.1f} {base / ours:6.2f}")
 
 

@@ -16,9 +16,9 @@ import argparse
 import csv
 import os
 import sys
-import time
 from pathlib import Path
-from typing import Callable
+
+from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,15 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 def _default_data() -> Path:
     env = os.environ.get("LEXAUG_SHARED_DATA")
     return Path(env) if env else ROOT.parent / "shared" / "data"
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def csv_read(paths: list[Path]) -> int:

@@ -25,7 +25,7 @@ from lexaug.generators.batch import (BATCH_RECORDS, REC, draw_blocks, materials,
 from lexaug.generators.lookup import SurfaceTable
 from lexaug.generators.rng import RecordRng
 from lexaug.generators.slots import rewrite_slots
-from lexaug.generators.words import WordSpec
+from lexaug.generators.words import WordSpec, split_words
 from lexaug.types import Record
 
 _SPAN = 2 ** 32
@@ -84,8 +84,7 @@ class CodeSwitch(Generator):
         return {f"lexicon:{lang}": resource_info(lx) for lang, lx in zip(self.langs, self.lexicons)}
 
     def _rewrite(self, text: str, rng: RecordRng, sentence_lang: int, acc: list[Any]) -> str:
-        fast = self._split_ascii
-        parts = fast.split(text) if fast is not None and text.isascii() else self._split.split(text)
+        parts = split_words(text, self._split, self._split_ascii)
         words = parts[1::2]
         n = len(words)
         if not n:

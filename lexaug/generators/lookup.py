@@ -65,6 +65,17 @@ def lookup_keys(words: list[str], case_fold: bool = True) -> list[str]:
     return (unicodedata.normalize("NFC", nfc.casefold()) if case_fold else nfc).split("\n")
 
 
+
+def own_key_entry(key: str, choices: tuple[str | None, ...] | None) -> tuple[str, ...]:
+    """The cache entry of a surface form equal to its own lookup key: its choices with identity translations
+    (None) spelled as the key, at least two long (the batched path indexes entries by a draw modulo length);
+    `(key,)` for an unknown word."""
+    if choices is None:
+        return (key,)
+    # no None in `choices` means every choice is a str (mypy cannot narrow a tuple's items)
+    ent = tuple(key if t is None else t for t in choices) if None in choices else choices
+    return cast("tuple[str, ...]", ent * 2 if len(ent) == 1 else ent)
+
 class SurfaceTable:
     """Memoised choices per surface form for one lexicon (see module docstring).
 
@@ -129,15 +140,7 @@ class SurfaceTable:
             return
         mw_first, mw_surface = self.mw_first, self.mw_surface
         for key in own:  # what `_entry` gives a surface form equal to its key
-            choices = memo[key]
-            if choices is None:
-                ent: tuple[str, ...] = (key,)
-            else:
-                # no None in `choices` means every choice is a str (mypy cannot narrow a tuple's items)
-                ent = tuple(key if t is None else t for t in choices) if None in choices else choices  # type: ignore[assignment]
-                if len(ent) == 1:
-                    ent *= 2
-            lower[key] = cache[key] = ent
+            lower[key] = cache[key] = ent = own_key_entry(key, memo[key])
             if key in mw_first:
                 mw_surface[key] = mw_first[key]
 
@@ -208,14 +211,7 @@ class SurfaceTable:
     def _lower_entry(self, key: str) -> tuple[str, ...]:
         """The entry of a surface form equal to its own lookup key (no case to restore: `restore_case` leaves
         targets as written for LOWER and for caseless OTHER), memoised per key beside `choices`."""
-        choices = self.choices(key)
-        if choices is None:
-            ent: tuple[str, ...] = (key,)
-        else:
-            # no None in `choices` means every choice is a str (mypy cannot narrow a tuple's items)
-            ent = tuple(key if t is None else t for t in choices) if None in choices else choices  # type: ignore[assignment]
-            if len(ent) == 1:
-                ent *= 2
+        ent = own_key_entry(key, self.choices(key))
         lower = self._lower
         if len(lower) >= self.cache_size:
             lower.clear()

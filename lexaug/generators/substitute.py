@@ -24,7 +24,7 @@ from lexaug.generators.batch import (BATCH_RECORDS, REC, aligned_draws, material
 from lexaug.generators.lookup import SurfaceTable
 from lexaug.generators.rng import RecordRng
 from lexaug.generators.slots import rewrite_slots
-from lexaug.generators.words import WordSpec
+from lexaug.generators.words import WordSpec, split_words
 from lexaug.types import Record
 
 
@@ -66,8 +66,7 @@ class Substitute(Generator):
 
     def _rewrite(self, text: str, rng: Any) -> str:
         """Rewrite one string; `rng` offers `u32(n)`. Adds to `self._counts` (tokens, replaced)."""
-        fast = self._split_ascii
-        parts = fast.split(text) if fast is not None and text.isascii() else self._split.split(text)
+        parts = split_words(text, self._split, self._split_ascii)
         words = parts[1::2]
         n = len(words)
         if not n:

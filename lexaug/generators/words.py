@@ -124,3 +124,9 @@ def restore_case(target: str, cls: int) -> str:
     if cls == UPPER:
         return target.upper()
     return target
+
+
+def split_words(text: str, uni: Pattern[str], fast: Pattern[str] | None) -> list[str]:
+    """`[gap, word, gap, ..., word, gap]` of `text`, with the ASCII splitter (stdlib `re`, faster) when it
+    applies; the two splitters come from `WordSpec.splitters()` and match the same words on ASCII text."""
+    return fast.split(text) if fast is not None and text.isascii() else uni.split(text)
