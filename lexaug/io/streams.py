@@ -96,6 +96,18 @@ class LineReader(io.TextIOBase):
         self._pos += 1
         return line
 
+    def read_lines(self, n: int) -> list[str]:
+        """The next `n` lines (fewer at the end of the stream, none after it), as slices of the decoded
+        blocks: for readers that take many lines at once, without a call per line."""
+        out: list[str] = []
+        while len(out) < n:
+            if self._pos >= len(self._lines) and not self._fill():
+                break
+            start = self._pos
+            self._pos = min(len(self._lines), start + n - len(out))
+            out += self._lines[start:self._pos]
+        return out
+
     def __iter__(self) -> Iterator[str]:  # type: ignore[override]  # a text stream yields str
         return self
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lexaug.io.base import Format
+from lexaug.io.base import Chunk, Format
 from lexaug.types import Record
 
 
@@ -40,3 +40,19 @@ class TextFormat(Format):
 
     def render(self, record: Record, provenance: dict[str, Any] | None = None) -> str:
         return record.slots[0] + record.payload
+
+    def lines(self, chunk: Chunk) -> tuple[list[str], list[str]]:
+        """(contents, terminators) of the lines of a chunk, as `parse` makes its records' slots and payloads,
+        without building the records (`SynthesisJob` rewrites plain text this way)."""
+        contents = chunk.text.split("\n")
+        last = contents.pop()
+        ends = ["\n"] * len(contents)
+        if "\r" in chunk.text:
+            crlf = [i for i, line in enumerate(contents) if line[-1:] == "\r"]
+            for i in crlf:
+                contents[i] = contents[i][:-1]
+                ends[i] = "\r\n"
+        if last:
+            contents.append(last)
+            ends.append("")
+        return contents, ends

@@ -105,3 +105,34 @@ def test_progress_line_draws_and_clears(monkeypatch):
     off = Progress(total=200, enabled=False, stream=quiet)
     off.update(Chunk(), ChunkResult("", {"records_in": 7}))
     assert (off.chars, off.records, quiet.getvalue()) == (100, 7, "")
+
+
+class FailingJob:
+    """Fails unexpectedly on the chunk at line 5: raises, or (`exit`) ends its process."""
+
+    def __init__(self, exit: bool = False):
+        self.exit = exit
+
+    def process(self, chunk: tuple[int, str]) -> ChunkResult:
+        if chunk[0] == 5:
+            if self.exit:
+                import os
+
+                os._exit(3)
+            raise ValueError("a bug in a generator")
+        return ChunkResult(chunk[1])
+
+
+def test_unexpected_worker_failures_are_reported():
+    with pytest.raises(LexaugError, match="worker process failed: ValueError: a bug in a generator") as info:
+        run_local(FailingJob(), make_chunks(LINES, 4), lambda t: None, workers=2)
+    assert "Traceback" in str(info.value)  # the worker's traceback comes along
+    with pytest.raises(LexaugError, match=r"worker process lexaug-worker-\d died \(exit code 3\)"):
+        run_local(FailingJob(exit=True), make_chunks(LINES, 4), lambda t: None, workers=2)
+
+
+def test_many_workers_few_chunks_and_no_chunks():
+    out: list[str] = []
+    run_local(UpperJob(), make_chunks(LINES[:3], 2), out.append, workers=4)
+    assert "".join(out) == "".join(LINES[:3]).upper()
+    assert run_local(UpperJob(), [], out.append, workers=3).counts == {}

@@ -69,3 +69,32 @@ def test_codeswitch_batched_equals_per_record():
         ref.stats["records_filtered"] += 0
         assert batched == expected and gen.stats == ref.stats
     assert any(m["replaced"] for _, m in batched[:150]) is False  # rate 0.0 switches nothing
+
+
+def _text_lines() -> list[str]:
+    words = ["the", "dog", "The", "DOG", "a", "lot", "big", "cat", ",", "\r", unicodedata.normalize("NFD", "Ọjọ́")]
+    return [" ".join(random.Random(i).choices(words, k=9)) for i in range(150)] + ["", "the x dog", "a\x00the"]
+
+
+def test_run_texts_equals_run_over_one_slot_records():
+    """`run_texts` (plain text without record objects) gives the texts and stats of `run`, including
+    filtered records, a text holding REC (redone one by one) and NUL inside a line."""
+    from lexaug.generators import CodeSwitch
+
+    lines = _text_lines()
+    ids = [str(100 + i) for i in range(len(lines))]
+    records = [Record(i, [t]) for i, t in zip(ids, lines)]
+    lex = Lexicon.from_pairs([(w, f"{w}{k}") for w in ["dog", "the", "a", "ọjọ́"] for k in range(3)]
+                             + [("a lot", "sana"), ("x", "\x01")], tgt_lang="swh")
+    plain = Lexicon.from_pairs([(w, f"{w}{k}") for w in ["dog", "the", "a"] for k in range(3)], tgt_lang="swh")
+    makers = [lambda: Substitute(lex), lambda: Substitute(lex, min_replacements=3),
+              lambda: Substitute(lex, words=WordSpec(pattern=r"\w+")),
+              lambda: CodeSwitch(plain, rate=0.4, sentence_rate=0.7), lambda: CodeSwitch(plain, rate=1.0),
+              lambda: CodeSwitch(lex, rate=0.5), lambda: CodeSwitch([plain, lex], rate=0.5)]
+    for make in makers:
+        gen, ref = make(), make()
+        kept = {r.id: r.slots[0] for r in ref.run(records, seed=3)}
+        got = gen.run_texts(ids, lines, seed=3)
+        assert got == [kept.get(i) for i in ids]
+        assert gen.stats == ref.stats and gen.stats["tokens"] > 500
+    assert None in Substitute(lex, min_replacements=3).run_texts(ids, lines, seed=3)

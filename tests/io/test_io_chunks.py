@@ -84,3 +84,32 @@ def test_lenient_parse_without_report_is_refused():
 
     with pytest.raises(ConfigError, match="needs a ReadReport"):
         list(get_format("text").parse("x\n", strict=False))
+
+
+@pytest.mark.parametrize("key", ["text", "jsonl", "massive"])
+def test_line_formats_chunk_a_file_as_they_chunk_a_stream(key, tmp_path):
+    """Line formats read a `LineReader` many lines at a time (`read_lines`); the chunks are exactly those of a
+    line-by-line read, including a lone CR inside a line, CRLF and a last line without a terminator."""
+    from lexaug.io import open_input
+
+    name, options, text = FIXTURES[key]
+    fmt = get_format(name, **options)
+    path = tmp_path / "in.txt"
+    path.write_bytes(text.encode("utf-8"))
+    for size in (1, 2, 3, 100):
+        with open_input(path) as fh:
+            from_file = list(fmt.chunks(fh, size))
+        assert from_file == list(fmt.chunks(io.StringIO(text, newline=""), size))
+        assert "".join(c.text for c in from_file) == text
+
+
+def test_read_lines_crosses_decoded_blocks(tmp_path, monkeypatch):
+    from lexaug.io import open_input, streams
+
+    monkeypatch.setattr(streams, "_BLOCK", 7)  # blocks far shorter than the lines requested
+    lines = [f"line {i}\n" for i in range(10)] + ["end"]
+    path = tmp_path / "in.txt"
+    path.write_text("".join(lines), encoding="utf-8")
+    with open_input(path) as fh:
+        got = [fh.read_lines(4), fh.read_lines(4), fh.read_lines(4), fh.read_lines(4)]
+    assert got == [lines[0:4], lines[4:8], lines[8:11], []]
