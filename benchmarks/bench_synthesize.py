@@ -75,7 +75,7 @@ def child(mode: str, workers: int, corpus: str, lexicon: str, out: str) -> None:
         fmt = get_format("text")
         job = SynthesisJob(fmt, built.generator, options.seed, corpus, True, provenance_base(options, built))
         with open_input(corpus) as fin, open_output(out) as fout:
-            run_local(job, fmt.chunks(fin, 2000), fout.write, workers=workers)
+            run_local(job, fmt.chunks(fin, 2000), fout.write, workers=workers, write_bytes=fout.buffer.write)
     end, cpu = time.perf_counter(), cpu_seconds() - cpu0
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -347,8 +347,9 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
     try:
         with open_input(input_path, errors="strict" if strict else "surrogateescape") as fin, \
                 open_output(target) as fout:
+            raw = getattr(fout, "buffer", None)  # the byte stream under the text stream, when there is one
             totals = run_local(job, form.chunks(fin, chunk_records), fout.write, workers=workers,
-                               progress=bar.update)
+                               progress=bar.update, write_bytes=raw.write if raw is not None else None)
         if target != output_path:
             os.replace(target, output_path)
     finally:

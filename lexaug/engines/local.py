@@ -41,6 +41,7 @@ class ChunkResult:
     stats: Any = None
     errors: list[str] = field(default_factory=list)
     error: tuple[str, int | None, str, str] | None = None
+    data: bytes | None = None  # the text as UTF-8, when a worker process encoded it for a byte sink
 
     def raise_error(self) -> None:
         """Re-raise the FormatError a worker reported, if any."""
@@ -85,7 +86,7 @@ def safe_process(job: Job, chunk: Any) -> ChunkResult:
         return ChunkResult(error=(err.path, err.line, err.detail, err.reason))
 
 
-def _serve(job: Job, conn: Any) -> None:
+def _serve(job: Job, conn: Any, encode: bool) -> None:
     """A worker process: chunks in, results out, until the parent sends None or goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     while True:
@@ -97,7 +98,10 @@ def _serve(job: Job, conn: Any) -> None:
             return
         seq, chunk = message
         try:
-            reply: Any = (seq, safe_process(job, chunk))
+            result = safe_process(job, chunk)
+            if encode:  # the parent writes bytes: encoding here takes that work off the parent
+                result.data, result.text = result.text.encode("utf-8"), ""
+            reply: Any = (seq, result)
         except BaseException as err:  # noqa: BLE001 - re-raised in the parent, with the worker's traceback
             reply = (seq, _Failure(f"{type(err).__name__}: {err}", traceback.format_exc()))
         conn.send(reply)
@@ -121,7 +125,7 @@ class _Crew:
     about a sixth of the single-worker time and kept two workers from scaling on two cores.
     """
 
-    def __init__(self, job: Job, workers: int):
+    def __init__(self, job: Job, workers: int, encode: bool):
         ctx: Any = _context()  # a fork or spawn context (BaseContext declares no Process)
         self.idle: list[int] = list(range(workers))
         self.conns: list[Any] = []
@@ -133,7 +137,7 @@ class _Crew:
         try:
             for k in range(workers):
                 mine, theirs = ctx.Pipe()
-                proc = ctx.Process(target=_serve, args=(job, theirs), name=f"lexaug-worker-{k}", daemon=True)
+                proc = ctx.Process(target=_serve, args=(job, theirs, encode), name=f"lexaug-worker-{k}", daemon=True)
                 proc.start()
                 theirs.close()
                 self.conns.append(mine)
@@ -199,6 +203,7 @@ def run_local(
     workers: int = 1,
     max_in_flight: int | None = None,
     progress: Callable[[Any, ChunkResult], None] | None = None,
+    write_bytes: Callable[[bytes], Any] | None = None,
 ) -> Totals:
     """Process `chunks` with `job` and pass each chunk's output text to `write`, in input order.
 
@@ -206,6 +211,8 @@ def run_local(
         job: the work to do per chunk (picklable when workers > 1 without fork).
         chunks: lazily produced work units (e.g. `Format.chunks(fh, n)`); read at most `max_in_flight` ahead.
         write: called with each chunk's rendered text, in the order of `chunks`.
+        write_bytes: with workers > 1, called instead of `write` with the text as UTF-8 (the workers encode
+            it, so the parent, which reads, writes and is the one process that does not scale, does less).
         workers: 1 runs in this process; N > 1 runs N worker processes (see `_Crew`).
         max_in_flight: chunks read but not yet written (default IN_FLIGHT_PER_WORKER x workers);
             this bounds memory whatever the corpus size.
@@ -224,7 +231,10 @@ def run_local(
 
     def consume(chunk: Any, result: ChunkResult) -> None:
         result.raise_error()
-        write(result.text)
+        if result.data is not None and write_bytes is not None:
+            write_bytes(result.data)
+        else:
+            write(result.text)
         totals.add(result)
         if progress is not None:
             progress(chunk, result)
@@ -241,7 +251,7 @@ def run_local(
     waiting: deque[int] = deque()  # read, not yet sent (every worker busy)
     next_read = next_write = 0
     exhausted = False
-    crew = _Crew(job, workers)
+    crew = _Crew(job, workers, write_bytes is not None)
     try:
         while True:
             while not exhausted and next_read - next_write < limit and (crew.idle or len(waiting) < workers):

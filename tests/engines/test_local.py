@@ -136,3 +136,13 @@ def test_many_workers_few_chunks_and_no_chunks():
     run_local(UpperJob(), make_chunks(LINES[:3], 2), out.append, workers=4)
     assert "".join(out) == "".join(LINES[:3]).upper()
     assert run_local(UpperJob(), [], out.append, workers=3).counts == {}
+
+
+def test_workers_encode_for_a_byte_sink():
+    lines = LINES + ["ünïcödé ✓\n"]
+    texts: list[str] = []
+    data: list[bytes] = []
+    run_local(UpperJob(), make_chunks(lines, 4), texts.append, workers=2, write_bytes=data.append)
+    assert texts == [] and b"".join(data) == "".join(lines).upper().encode("utf-8")
+    run_local(UpperJob(), make_chunks(lines, 4), texts.append, workers=1, write_bytes=data.append)
+    assert "".join(texts) == "".join(lines).upper()  # in-process: text as it is, nothing to hand over
