@@ -148,6 +148,30 @@ def test_lang_only_without_cache_names_the_fetch_command(tmp_path, monkeypatch):
     assert "lexaug resources fetch lug" in result.output and "\n" not in result.output.strip()
 
 
+def test_lang_only_with_morph_reads_the_caches(tmp_path, monkeypatch):
+    """`--lang spa --morph` alone: the lexicon from $LEXAUG_HOME/lexicons/eng_spa/, the tables from the unimorph
+    cache; the output is that of the run naming the same files."""
+    import shutil
+
+    from lexaug.catalog import lexicon_dir
+
+    monkeypatch.setenv("LEXAUG_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("UNIMORPH", str(tmp_path / "um"))
+    lexicon_dir("eng", "spa").mkdir(parents=True)
+    shutil.copy(SAMPLES / "en_es.tsv", lexicon_dir("eng", "spa") / "en_es.tsv")
+    shutil.copytree(SAMPLES / "unimorph", tmp_path / "um")
+    cached, explicit = tmp_path / "cached.txt", tmp_path / "explicit.txt"
+    result = run(["--lang", "es", "--morph", "--input", SAMPLES / "english.txt", "--output", cached])
+    assert result.exit_code == 0, result.output
+    assert run(["--lang", "spa", "--lexicon", SAMPLES / "en_es.tsv", "--unimorph", SAMPLES / "unimorph", "--morph",
+                "--input", SAMPLES / "english.txt", "--output", explicit]).exit_code == 0
+    assert cached.read_bytes() == explicit.read_bytes()
+    manifest = json.loads(Path(f"{cached}{defaults.MANIFEST_SUFFIX}").read_text())
+    assert [(r["kind"], r["lang"], Path(r["path"]).parent.name) for r in manifest["resources"]] == [
+        ("lexicon", "spa", "eng_spa"), ("unimorph", "eng", "eng"), ("unimorph", "spa", "spa")]
+    assert manifest["generator_stats"]["morph:table"] > 150
+
+
 # --- lossless: an identity lexicon reproduces every format byte for byte --------------------------------
 
 def test_identity_text_gatitos(tmp_path, shared_data):
