@@ -1,25 +1,32 @@
 """Feed throughput with on-the-fly synthesis beside tokenization alone of the same text, in the same run.
 
-    python benchmarks/bench_feed.py [--text PATH] [--lexicon PATH] [--lines N] [--repeat 3] [--block-size 128]
+    python benchmarks/bench_feed.py [--text PATH] [--lexicon PATH] [--lines N] [--repeat-corpus K] [--repeat 3]
+                                    [--parallelism both|true|false] [--block-size 128]
 
 Setup: a WordPiece tokenizer (vocabulary 8000) trained here on the KJV verses plus their synthesized version,
-saved with `save_pretrained` and loaded back offline. Rows (run interleaved, `--repeat` rounds):
+saved with `save_pretrained` and loaded back offline. `--repeat-corpus K` feeds the corpus K times over (one
+file, K copies), which makes the one-off start-up a smaller part of the run. Rows (run interleaved, `--repeat`
+rounds, each under both tokenizer thread settings unless `--parallelism` picks one):
 
   tokenize only       the synthesized texts, pre-computed, tokenized in batches of the feed's batch size (256)
-                      with the same encoder the feed uses (the baseline)
-  feed, synthesis     `Feed` over the plain KJV file with a `SynthSource` (substitute.v1, lex_en_xx.tsv):
-                      read, shard, shuffle (buffer 10,000), synthesize, tokenize, pack, count the report;
-                      synthesis in the feed's own process (synth_workers=0), or reading + mixing + synthesis in
-                      one spawned producer process (synth_workers=1; its start-up is included)
-  tokenize plain      the plain KJV texts, tokenized the same way (second baseline)
-  feed, plain         `Feed` over the plain file (no synthesis), in-process
+                      with the same encoder the feed uses (the baseline of the synthesis rows)
+  feed, synth in-process       `Feed` over the plain file with a `SynthSource` (substitute.v1, lex_en_xx.tsv):
+                      read, shard, shuffle (buffer 10,000), synthesize, tokenize, pack, count the report, all in
+                      this process (synth_workers=0)
+  feed, synth + prefetch thread   the same with the batches made in a background thread (prefetch=2)
+  feed, synth in 1 producer    reading, mixing and synthesis in one producer process (synth_workers=1, the
+                      default on >= 2 cores), tokenizing and packing here
+  tokenize plain / feed, plain text   the same without synthesis (second baseline; the feed in-process)
 
-Columns: wall time; CPU time of this (the training) process, all its threads; CPU time of the producer
-processes (`RUSAGE_CHILDREN`); total. Each column is its best over the rounds. Overheads are
-(feed - tokenize only) / tokenize only for wall, own CPU and total CPU. The 15% target is about the training
-process (its CPU and wall time): with a producer process the synthesis runs on another core, and total CPU says
-what that costs. Wall time is only meaningful with a free core (see the load average printed).
-Set TOKENIZERS_PARALLELISM=false for the setting of DataLoader workers (one tokenizer thread each).
+Columns: `start s` wall seconds until the first block (first batch for the baselines: includes a producer's
+start-up); `wall s` whole run; `steady s` wall after the first block; `cpu s` CPU of this (the training)
+process, all its threads; `steady cpu` the same after the first block; `child s` CPU of producer processes
+(`RUSAGE_CHILDREN`, start-up included); `tok/s` tokens per steady wall second. Each column is its best over the
+rounds. Overheads compare each feed row with its baseline under the same thread setting: own CPU and wall of
+the whole run, their steady-state values, and total CPU (own + children). The 15% target is about the training
+process; a producer runs on another core, and total CPU says what that costs. Wall time needs a free core to
+mean anything: see the load average printed. TOKENIZERS_PARALLELISM=false is the setting of DataLoader workers
+(one tokenizer thread each); the default lets the Rust tokenizer use all cores.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,6 +48,7 @@ from lexaug.feed import CorpusSource, Feed, SynthSource  # noqa: E402
 from lexaug.feed.tokenize_pack import batch_encoder  # noqa: E402
 
 DATA = Path(os.environ.get("LEXAUG_SHARED_DATA") or ROOT.parent / "shared" / "data")
+FIELDS = ("start", "wall", "steady", "cpu", "steady_cpu", "child", "total")
 
 
 def cpu(who: int = resource.RUSAGE_SELF) -> float:
@@ -47,11 +56,18 @@ def cpu(who: int = resource.RUSAGE_SELF) -> float:
     return r.ru_utime + r.ru_stime
 
 
-def timed(fn) -> tuple[float, float, float, int]:
-    """(wall s, own cpu s, children's cpu s, tokens) of one call."""
-    w, c, k = time.perf_counter(), cpu(), cpu(resource.RUSAGE_CHILDREN)
-    tokens = fn()
-    return time.perf_counter() - w, cpu() - c, cpu(resource.RUSAGE_CHILDREN) - k, tokens
+def measure(run: Callable[[], tuple[Iterator[object], Callable[[], int]]]) -> dict[str, float]:
+    """Times of one run: `run()` gives (an iterator of units, a function giving the tokens once exhausted)."""
+    w0, c0, k0 = time.perf_counter(), cpu(), cpu(resource.RUSAGE_CHILDREN)
+    units, tokens = run()
+    next(units)
+    w1, c1 = time.perf_counter(), cpu()
+    for _ in units:
+        pass
+    w2, c2, k2 = time.perf_counter(), cpu(), cpu(resource.RUSAGE_CHILDREN)
+    own, child = c2 - c0, k2 - k0
+    return {"start": w1 - w0, "wall": w2 - w0, "steady": w2 - w1, "cpu": own, "steady_cpu": c2 - c1,
+            "child": child, "total": own + child, "tokens": tokens()}
 
 
 def train_tokenizer(lines: list[str], folder: Path):
@@ -73,7 +89,10 @@ def main() -> None:
     ap.add_argument("--text", default=str(DATA / "text" / "kjv_verses.txt"))
     ap.add_argument("--lexicon", default=str(DATA / "bench" / "lex_en_xx.tsv"))
     ap.add_argument("--lines", type=int, default=0, help="use only the first N lines (0: all)")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat-corpus", type=int, default=1, help="feed the corpus K times over (one file)")
+    ap.add_argument("--repeat", type=int, default=3, help="rounds (best of)")
+    ap.add_argument("--parallelism", choices=("both", "true", "false"), default="both",
+                    help="TOKENIZERS_PARALLELISM settings to run (the variable is read at each call)")
     ap.add_argument("--block-size", type=int, default=128)
     args = ap.parse_args()
 
@@ -84,56 +103,75 @@ def main() -> None:
     lines = Path(args.text).read_text(encoding="utf-8").splitlines()
     if args.lines:
         lines = lines[: args.lines]
+    corpus = lines * max(1, args.repeat_corpus)
     text_path = work / "corpus.txt"
-    text_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text_path.write_text("\n".join(corpus) + "\n", encoding="utf-8")
     gen = build(SynthesisOptions(langs=("xx",), lexicons=(args.lexicon,), seed=0)).generator
     synthesized = [r.slots[0] for r in gen.run(read_records(text_path), seed=0)]
-    tokenizer = train_tokenizer(lines + synthesized, work / "tok")
-    encode = batch_encoder(tokenizer)
-
+    tokenizer = train_tokenizer(lines + synthesized[: len(lines)], work / "tok")
     encode = batch_encoder(tokenizer)
     size = defaults.FEED_TOKENIZE_BATCH
 
     def tokenize(texts: list[str]):
-        def run() -> int:
-            return sum(len(ids) for i in range(0, len(texts), size) for ids in encode(texts[i:i + size]))
+        def run():
+            counted = [0]
+
+            def units() -> Iterator[int]:
+                for i in range(0, len(texts), size):
+                    counted[0] += sum(map(len, encode(texts[i:i + size])))
+                    yield i
+            return units(), lambda: counted[0]
         return run
 
-    def feed(synth: bool, workers: int = 0):
-        def run() -> int:
+    def feed(synth: bool, workers: int = 0, prefetch: int = 0):
+        def run():
             source = SynthSource(str(text_path), generator=gen, seed=0) if synth else CorpusSource(str(text_path))
-            f = Feed([source], tokenizer, args.block_size, seed=0, batch_size=size, synth_workers=workers)
-            for _ in f:
-                pass
-            return f.report()["total"]["tokens"]
+            f = Feed([source], tokenizer, args.block_size, seed=0, batch_size=size, synth_workers=workers,
+                     prefetch=prefetch)
+            return iter(f), lambda: f.report()["total"]["tokens"]
         return run
 
     base, plain = "tokenize only (synthesized text)", "tokenize plain text"
-    rows = {base: tokenize(synthesized), "feed, synthesis in-process": feed(True),
-            "feed, synthesis in 1 producer process": feed(True, workers=1),
-            plain: tokenize(lines), "feed, plain text": feed(False)}
-    best: dict[str, list[float]] = {}
+    rows = {base: tokenize(synthesized), "feed, synth in-process": feed(True),
+            "feed, synth + prefetch thread": feed(True, prefetch=2),
+            "feed, synth in 1 producer process": feed(True, workers=1),
+            plain: tokenize(corpus), "feed, plain text": feed(False)}
+    compare = [(label, base) for label in list(rows)[1:4]] + [("feed, plain text", plain)]
+    settings = ("true", "false") if args.parallelism == "both" else (args.parallelism,)
+    best: dict[tuple[str, str], dict[str, float]] = {}
     loads = [os.getloadavg()[0]]
     for _ in range(args.repeat):
-        for label, fn in rows.items():
-            w, c, k, n = timed(fn)
-            old = best.get(label, [w, c, k, c + k, n])
-            best[label] = [min(w, old[0]), min(c, old[1]), min(k, old[2]), min(c + k, old[3]), n]
-    loads.append(os.getloadavg()[0])
-    mb = sum(len(x.encode()) + 1 for x in lines) / 1e6
-    print(f"feed benchmark: {len(lines):,} lines ({mb:.1f} MB) of {Path(args.text).name}, lexicon "
-          f"{Path(args.lexicon).name}, block size {args.block_size}, batch {size}, best of {args.repeat}")
-    print(f"tokenizer threads: {os.environ.get('TOKENIZERS_PARALLELISM', 'default (all cores)')}; "
-          f"{os.cpu_count()} cpus; load average {loads[0]:.1f} before, {loads[1]:.1f} after")
-    print(f"{'':38} {'tokens':>10} {'wall s':>7} {'cpu s':>6} {'child s':>7} {'total':>6} "
-          f"{'tok/s wall':>11} {'tok/s cpu':>10}")
-    for label, (w, c, k, t, n) in best.items():
-        print(f"{label:38} {n:>10,.0f} {w:>7.2f} {c:>6.2f} {k:>7.2f} {t:>6.2f} {n / w:>11,.0f} {n / c:>10,.0f}")
-    for feed_row, base_row in (("feed, synthesis in-process", base), ("feed, synthesis in 1 producer process", base),
-                               ("feed, plain text", plain)):
-        (fw, fc, _, ft, _), (bw, bc, _, bt, _) = best[feed_row], best[base_row]
-        print(f"overhead of {feed_row!r}: {100 * (fc - bc) / bc:+.1f}% own cpu, {100 * (fw - bw) / bw:+.1f}% wall, "
-              f"{100 * (ft - bt) / bt:+.1f}% total cpu")
+        for setting in settings:
+            os.environ["TOKENIZERS_PARALLELISM"] = setting
+            for label, fn in rows.items():
+                got = measure(fn)
+                old = best.setdefault((setting, label), got)
+                for key in FIELDS:
+                    old[key] = min(old[key], got[key])
+            loads.append(os.getloadavg()[0])
+    mb = sum(len(x.encode()) + 1 for x in corpus) / 1e6
+    print(f"feed benchmark: {len(corpus):,} lines ({mb:.1f} MB; {Path(args.text).name} x{max(1, args.repeat_corpus)}), "
+          f"lexicon {Path(args.lexicon).name}, block size {args.block_size}, batch {size}, best of {args.repeat}")
+    print(f"{os.cpu_count()} cpus; load average (1 min) {loads[0]:.1f} before, {min(loads[1:]):.1f}-"
+          f"{max(loads[1:]):.1f} during/after the rounds")
+    for setting in settings:
+        print(f"\nTOKENIZERS_PARALLELISM={setting}"
+              f"{' (Rust tokenizer on all cores)' if setting == 'true' else ' (one tokenizer thread)'}")
+        print(f"{'':36} {'tokens':>10} {'start s':>7} {'wall s':>6} {'steady s':>8} {'cpu s':>6} "
+              f"{'steady cpu':>10} {'child s':>7} {'total':>6} {'tok/s':>10}")
+        for label in rows:
+            r = best[setting, label]
+            print(f"{label:36} {r['tokens']:>10,.0f} {r['start']:>7.2f} {r['wall']:>6.2f} {r['steady']:>8.2f} "
+                  f"{r['cpu']:>6.2f} {r['steady_cpu']:>10.2f} {r['child']:>7.2f} {r['total']:>6.2f} "
+                  f"{r['tokens'] / r['steady']:>10,.0f}")
+        print("overhead over the baseline: own cpu (steady) | wall (steady) | total cpu | start-up s")
+        for label, ref in compare:
+            f, b = best[setting, label], best[setting, ref]
+
+            def pct(key: str) -> str:
+                return f"{100 * (f[key] - b[key]) / b[key]:+.1f}%"
+            print(f"  {label:34} {pct('cpu'):>7} ({pct('steady_cpu'):>7}) | {pct('wall'):>7} ({pct('steady'):>7})"
+                  f" | {pct('total'):>7} | {f['start']:.2f}")
 
 
 if __name__ == "__main__":

@@ -89,8 +89,9 @@ FEED_SHUFFLE_BUFFER = 10_000  # records per source in the shuffle buffer (bounds
 FEED_TOKENIZE_BATCH = 256  # records drawn, synthesized and tokenized per batch
 FEED_PREFETCH = 0  # batches read and synthesized ahead in a background thread (0: none; GIL contention made
 #                   it slower than none on a 2-core machine, see README "Pretraining feed")
-FEED_SYNTH_WORKERS = 0  # producer processes (reading, mixing, synthesis); 0: in the feed's own process
-#                        (a process costs a core: slower wall time on a busy 2-core machine, see README)
+FEED_SYNTH_WORKERS = None  # producer processes (reading, mixing, synthesis); 0: in the feed's own process;
+#                           None: 1 when a source synthesizes on the fly and >= 2 cores are usable, else 0
+#                           (lexaug.feed.producers.auto_workers; see README "Pretraining feed")
 FEED_BLOCKS_PER_SHARD = 10_000  # blocks per .npy shard file written by `lexaug feed`
 
 

@@ -36,9 +36,9 @@ from lexaug import defaults
 @click.option("--max-blocks", type=int, default=None, help="Stop after this many blocks.")
 @click.option("--rank", type=int, default=0, show_default=True, help="Write only this rank's shard of the stream.")
 @click.option("--world-size", type=int, default=1, show_default=True, help="Number of ranks.")
-@click.option("--synth-workers", type=int, default=defaults.FEED_SYNTH_WORKERS, show_default=True,
-              help="Producer processes for reading, mixing and on-the-fly synthesis (0: in this process; use where "
-                   "cores are free). Output is identical for any value.")
+@click.option("--synth-workers", type=int, default=defaults.FEED_SYNTH_WORKERS,
+              help="Producer processes for reading, mixing and on-the-fly synthesis (0: in this process; default: 1 "
+                   "with --synthesize on >= 2 cores, else 0). Output is identical for any value.")
 @click.option("--blocks-per-shard", type=int, default=defaults.FEED_BLOCKS_PER_SHARD, show_default=True,
               help="Blocks per .npy shard file.")
 @click.option("--output", "output_dir", required=True, type=click.Path(file_okay=False),

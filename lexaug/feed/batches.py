@@ -4,9 +4,10 @@ background thread (or other processes) while the main thread tokenizes.
 Each batch carries the mixer state *after* it (`snapshot`) and its per-source counts (`deltas`), so the feed's
 state describes exactly the batches it has consumed, however far the producer has run ahead. The producer is
 the only user of the mixer and runs in order, so the stream is the same with or without the thread. The thread
-helps because fast tokenizers release the GIL: synthesis (Python) overlaps tokenization (Rust). With
-`workers` > 0, whole batches (reading, mixing, synthesis) are made in producer processes instead
-(`lexaug.feed.producers`), which takes them off the training process's cores.
+helps because fast tokenizers release the GIL: synthesis (Python) overlaps tokenization (Rust), but it still
+costs the training process's CPU and GIL. With `workers` > 0 (by default for on-the-fly synthesis on >= 2
+cores), whole batches (reading, mixing, synthesis) are made in producer processes instead
+(`lexaug.feed.producers`), which takes them off the training process.
 """
 
 from __future__ import annotations
@@ -85,19 +86,27 @@ def texts_of(sources: Sequence[Any], draws: list[tuple[int, int, Any, int, int]]
     return texts, owners, deltas
 
 
-def produce(mixer: Any, sources: Sequence[Any], size: int, workers: int = 0) -> Iterator[Batch]:
+def produce(mixer: Any, sources: Sequence[Any], size: int, workers: int | None = 0) -> Iterator[Batch]:
     """Batches of the texts of `size` draws each until the mixer ends. With `workers` > 0 the batches are made
-    by that many producer processes (see `lexaug.feed.producers`); inside a daemonic process (a DataLoader
-    worker), which may not have children, they are made in-process."""
+    by that many producer processes (see `lexaug.feed.producers`), except inside a daemonic process (a
+    DataLoader worker, already off the training process), where they are made in-process. `workers=None`:
+    `producers.auto_workers` decides (1 process for on-the-fly synthesis with >= 2 cores), and sources that
+    cannot go to another process are synthesized in-process instead of raising."""
     import multiprocessing
 
-    if workers <= 0 or multiprocessing.current_process().daemon:
+    from lexaug.feed import producers
+
+    auto = workers is None
+    count = producers.auto_workers(sources) if workers is None else workers
+    setup = None
+    if count > 0 and not multiprocessing.current_process().daemon:
+        setup = producers.pack_setup(mixer, sources, size, count, strict=not auto)
+    if setup is None:
         for draws, snapshot in draw_batches(mixer, size):
             yield Batch(*texts_of(sources, draws), snapshot)
         return
-    from lexaug.feed.producers import produce_in_processes
-
-    yield from produce_in_processes(mixer, sources, size, workers)
+    for texts, owners, deltas, snapshot in producers.produce_in_processes(setup, count):
+        yield Batch(texts, owners, deltas, snapshot)
 
 
 class _Failed:

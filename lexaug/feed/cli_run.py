@@ -36,7 +36,7 @@ class FeedOptions:
     max_blocks: int | None = None
     rank: int = 0
     world_size: int = 1
-    synth_workers: int = defaults.FEED_SYNTH_WORKERS
+    synth_workers: int | None = defaults.FEED_SYNTH_WORKERS
     blocks_per_shard: int = defaults.FEED_BLOCKS_PER_SHARD
 
 

@@ -133,7 +133,8 @@ class Feed:
         prefetch: batches read and synthesized ahead in a background thread (0: no thread); the blocks are
             the same either way.
         synth_workers: producer processes that read, mix and synthesize the batches (0: in this process, or
-            in the prefetch thread), see `lexaug.feed.producers`; the blocks are the same either way.
+            in the prefetch thread; None: 1 when a source synthesizes on the fly and >= 2 cores are usable,
+            see `lexaug.feed.producers.auto_workers`); the blocks are the same either way.
     """
 
     def __init__(self, sources: Sequence[Any], tokenizer: Any, block_size: int, *,
@@ -141,7 +142,7 @@ class Feed:
                  worker_id: int | None = None, num_workers: int | None = None,
                  shuffle_buffer: int = defaults.FEED_SHUFFLE_BUFFER, stopping: str = defaults.FEED_STOPPING,
                  epochs: int | None = 1, batch_size: int = defaults.FEED_TOKENIZE_BATCH,
-                 prefetch: int = defaults.FEED_PREFETCH, synth_workers: int = defaults.FEED_SYNTH_WORKERS):
+                 prefetch: int = defaults.FEED_PREFETCH, synth_workers: int | None = defaults.FEED_SYNTH_WORKERS):
         if not 0 <= rank < world_size:
             raise ConfigError(f"rank must be in [0, world_size={world_size}), got {rank}")
         if worker_id is not None and num_workers is not None and not 0 <= worker_id < num_workers:
@@ -161,7 +162,7 @@ class Feed:
         self.shuffle_buffer, self.stopping, self.epochs = int(shuffle_buffer), stopping, epochs
         self.batch_size = max(1, int(batch_size))
         self.prefetch = max(0, int(prefetch))
-        self.synth_workers = max(0, int(synth_workers))
+        self.synth_workers = None if synth_workers is None else max(0, int(synth_workers))
         self.epoch = 0
         Packer(self.tokenizer, self.block_size, mode)  # validate block size, mode and pad token now
         self.unk_id = getattr(self.tokenizer, "unk_token_id", None)
