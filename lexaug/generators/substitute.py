@@ -10,6 +10,7 @@ translations is uniform or count-weighted; case is restored (lower, Title, UPPER
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, compress, count, islice, repeat
 from operator import getitem, mod, ne
@@ -212,9 +213,16 @@ class Substitute(Generator):
         if table.mw_surface and not table.mw_surface.keys().isdisjoint(toks):
             hit = list(hit)
             self._multiword_all(parts, toks, chosen, hit, u)
-        # replaced words of record k = hits strictly between its start and its REC, from running totals
-        total = list(accumulate(hit, initial=0))
-        reps = [total[e] - total[s + 1] for s, e in zip([-1, *ends[:-1]], ends)]
+        missing = lens.count(1)  # words without a translation (before multiword matching)
+        if hit.__class__ is list or 8 * missing > len(lens):
+            # replaced words of record k = hits strictly between its start and its REC, from running totals
+            total = list(accumulate(hit, initial=0))
+            reps = [total[e] - total[s + 1] for s, e in zip([-1, *ends[:-1]], ends)]
+        else:  # few words missing (a good lexicon): take them off their records' word counts one by one
+            reps, p = counts[:], -1
+            for _ in range(missing):
+                p = lens.index(1, p + 1)
+                reps[bisect_left(ends, p)] -= 1
         parts[1::2] = chosen
         pieces = "".join(parts).split(REC)
         if len(pieces) != len(ids):  # a translation contains REC: redo one by one

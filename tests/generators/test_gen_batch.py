@@ -98,3 +98,18 @@ def test_run_texts_equals_run_over_one_slot_records():
         assert got == [kept.get(i) for i in ids]
         assert gen.stats == ref.stats and gen.stats["tokens"] > 500
     assert None in Substitute(lex, min_replacements=3).run_texts(ids, lines, seed=3)
+
+
+def test_replaced_counts_with_few_and_many_missing_words():
+    """Both ways `_batch` attributes untranslated words to records (few missing: one by one; many: running
+    totals) give the per-record counts of `generate`."""
+    lex = Lexicon.from_pairs([(w, f"{w}{k}") for w in ["dog", "the", "a"] for k in range(2)])
+    for share in (0.02, 0.5):
+        rng = random.Random(7)
+        lines = [" ".join("cat" if rng.random() < share else rng.choice(["the", "dog", "a", "The"])
+                          for _ in range(rng.randrange(0, 12))) for _ in range(200)]
+        records = [Record(str(i), [line]) for i, line in enumerate(lines)]
+        gen, ref = Substitute(lex), Substitute(lex)
+        assert [(r.slots, r.meta) for r in gen.run_batch(records, seed=1)] == per_record(ref, records, 1)
+        missing = sum(line.split().count("cat") for line in lines)
+        assert gen.stats["tokens"] - gen.stats["replaced"] == missing and missing > 10
