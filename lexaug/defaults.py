@@ -87,8 +87,8 @@ FEED_MODE = "packed"  # or "line": one padded/truncated block per text
 FEED_STOPPING = "exhausted"  # an epoch covers each record once; "cycle": endless, weights hold throughout
 FEED_SHUFFLE_BUFFER = 10_000  # records per source in the shuffle buffer (bounds memory)
 FEED_TOKENIZE_BATCH = 256  # records drawn, synthesized and tokenized per batch
-FEED_PREFETCH = 0  # batches read and synthesized ahead in a background thread (0: none; GIL contention made
-#                   it slower than none on a 2-core machine, see README "Pretraining feed")
+FEED_PREFETCH = 0  # batches read and synthesized ahead in a background thread (0: none; synthesis goes to a
+#                   producer process by default, which also spares the training process's GIL; see README)
 FEED_SYNTH_WORKERS = None  # producer processes (reading, mixing, synthesis); 0: in the feed's own process;
 #                           None: 1 when a source synthesizes on the fly and >= 2 cores are usable, else 0
 #                           (lexaug.feed.producers.auto_workers; see README "Pretraining feed")

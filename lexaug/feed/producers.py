@@ -73,34 +73,47 @@ def _read(inp: Any) -> Any:
 
 def serve() -> None:
     """A producer's main loop (the child side): read the set-up from stdin, write its batches to stdout."""
-    import gc
-
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a print() in a generator goes to stderr, never into the batch stream
     try:
-        try:
-            worker, setup = _read(sys.stdin.buffer)
-            sources, mixer_args, snapshot, size, workers = pickle.loads(setup)
-            del setup
-            gc.freeze()  # the generator's lexicon lives as long as the process: keep it out of every collection
-            from lexaug.feed.batches import texts_of
-            from lexaug.feed.mixing import Mixer
-
-            mixer = Mixer(sources, **mixer_args)
-            mixer.load(snapshot)
-            k = 0
-            while not mixer.finished:
-                draws = mixer.take(size)
-                if k % workers == worker:
-                    _write(out, ("batch", *texts_of(sources, draws), mixer.state()))
-                k += 1
-            _write(out, ("end",))
-        except (BrokenPipeError, EOFError):  # the consumer is gone
-            return
-        except BaseException as err:  # rebuilt and raised in the consumer (exceptions with a custom __init__
-            _write(out, ("failed", type(err), err.args, dict(getattr(err, "__dict__", {})), str(err)))  # do not
-    except BrokenPipeError:  # unpickle); the consumer went away while we reported
+        _serve(out)
+    except (BrokenPipeError, EOFError):  # the consumer is gone
         return
+    except BaseException as err:  # rebuilt and raised in the consumer (exceptions with a custom __init__ do not
+        report = ("failed", type(err), err.args, dict(getattr(err, "__dict__", {})), str(err))  # unpickle)
+        try:
+            _write(out, report)
+        except BrokenPipeError:
+            return
+        except Exception:  # details that do not pickle: the message only
+            _write(out, ("failed", LexaugError, (f"feed producer process failed: {type(err).__name__}: {err}",),
+                         {}, str(err)))
+
+
+def _serve(out: Any) -> None:
+    import gc
+
+    worker, setup = _read(sys.stdin.buffer)
+    try:
+        sources, mixer_args, snapshot, size, workers = pickle.loads(setup)
+    except Exception as err:
+        raise ConfigError(f"a feed producer process cannot rebuild the sources ({type(err).__name__}: {err}); "
+                          "classes defined in the script you run (__main__) are not importable there: move "
+                          "them to a module, or use synth_workers=0") from None
+    del setup
+    gc.freeze()  # the generator's lexicon lives as long as the process: keep it out of every collection
+    from lexaug.feed.batches import texts_of
+    from lexaug.feed.mixing import Mixer
+
+    mixer = Mixer(sources, **mixer_args)
+    mixer.load(snapshot)
+    k = 0
+    while not mixer.finished:
+        draws = mixer.take(size)
+        if k % workers == worker:
+            _write(out, ("batch", *texts_of(sources, draws), mixer.state()))
+        k += 1
+    _write(out, ("end",))
 
 
 def _rebuild(kind: type[BaseException], args: tuple[Any, ...], attrs: dict[str, Any], text: str) -> BaseException:

@@ -135,3 +135,13 @@ def test_script_without_main_guard_uses_a_producer(tiny_dir, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("script top level runs") == 1  # never again in the producer
     assert int(done.stdout.strip()) > 3
+
+
+@pytest.mark.slow
+def test_a_class_of_the_script_is_a_clear_error_when_asked_for_a_producer(tiny_dir, monkeypatch):
+    monkeypatch.setattr(sys.modules["__main__"], "ScriptThing", ScriptThing, raising=False)
+    source = CorpusSource(str(tiny_dir / "a.txt"))
+    source.extra = ScriptThing()
+    with pytest.raises(ConfigError, match=r"cannot rebuild the sources .*move them to a module"):
+        list(Feed([source], tiny_dir / "tok", 5, synth_workers=1))
+    assert len(list(Feed([source], tiny_dir / "tok", 5, mode="line", synth_workers=None))) == 5  # auto: here
