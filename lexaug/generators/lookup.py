@@ -93,14 +93,7 @@ class SurfaceTable:
         self.lexicon, self.weighting, self.case_fold, self.cache_size = lexicon, weighting, case_fold, cache_size
         # surface form -> entry; a miss calls `_fill` (dict.__missing__), so one C-level `map` over a batch's
         # words both looks up the known forms and fills in the new ones, without a second pass
-        self._cache: _FormCache = _FormCache(self)
-        self._cache[REC] = (REC, REC)  # batch.REC maps to itself, never counted
-        self.get = self._cache.get  # bound once; the dict is cleared, never replaced
-        self._lookup = self._cache.__getitem__
-        self._clears = 0  # times the cache was full and cleared
-        self._choices: dict[str, tuple[str | None, ...] | None] = {}
-        self._complete = False  # `_choices` holds every headword (absent keys are not memoised then)
-        self._lower: dict[str, tuple[str, ...]] = {}  # entries of forms equal to their key (`_lower_entry`)
+        self._reset_memos()
         # multiword headwords: first word -> most words of an entry starting with it
         self.mw_first: dict[str, int] = {}
         if getattr(lexicon, "max_source_words", 1) > 1:
@@ -109,9 +102,32 @@ class SurfaceTable:
                     first, n = key.split(" ", 1)[0], key.count(" ") + 1
                     if n > self.mw_first.get(first, 0):
                         self.mw_first[first] = n
-        self.mw_surface: dict[str, int] = {}  # surface forms that may start a multiword entry
         if len(lexicon.keys()) <= PREPARE_ALL_KEYS:
             self.prepare()
+
+    _MEMOS = ("_cache", "get", "_lookup", "_clears", "_choices", "_complete", "_lower", "mw_surface")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without its memos (most of its size): a worker or feed producer that unpickles a table
+        rebuilds them with `prepare`, faster than unpickling them."""
+        return {k: v for k, v in self.__dict__.items() if k not in self._MEMOS}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._reset_memos()
+        if len(self.lexicon.keys()) <= PREPARE_ALL_KEYS:
+            self.prepare()
+
+    def _reset_memos(self) -> None:
+        self._cache = _FormCache(self)
+        self._cache[REC] = (REC, REC)  # batch.REC maps to itself, never counted
+        self.get = self._cache.get  # bound once; the dict is cleared, never replaced
+        self._lookup = self._cache.__getitem__
+        self._clears = 0  # times the cache was full and cleared
+        self._choices: dict[str, tuple[str | None, ...] | None] = {}
+        self._complete = False  # `_choices` holds every headword (absent keys are not memoised then)
+        self._lower: dict[str, tuple[str, ...]] = {}  # entries of forms equal to their key (`_lower_entry`)
+        self.mw_surface: dict[str, int] = {}  # surface forms that may start a multiword entry
 
     def choices(self, key: str) -> tuple[str | None, ...] | None:
         """Weighted choices for a lookup key; None marks an identity translation; None overall = absent."""
