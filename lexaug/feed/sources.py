@@ -176,7 +176,13 @@ class SynthSource(CorpusSource):
         """`texts` of several items through the generator's batch path (`run_batch`: the same outputs as
         `generate` per record, faster where the generator batches its work), in order (see
         `CorpusSource.texts_batch` for the shape)."""
-        fmt = self.fmt_name
+        fmt, gen = self.fmt_name, self.generator
+        if fmt == "text" and hasattr(gen, "run_texts") and not getattr(gen, "min_replacements", 0):
+            # plain lines without record objects (`run_texts`: the same texts and stats); nothing is
+            # filtered, so the replaced words of the outputs are those the generator counted
+            before = gen.stats["replaced"]
+            texts = gen.run_texts(list(map(str, indices)), items, self.synth_seed(epoch, pass_))
+            return texts, gen.stats["replaced"] - before
         if fmt == "text":
             records = [Record(str(i), [t]) for i, t in zip(indices, items)]
         else:

@@ -187,3 +187,25 @@ def test_producer_process_raises_the_format_error_with_its_place(tiny_dir, tmp_p
     sources = [CorpusSource(str(tiny_dir / "a.txt")), CorpusSource(str(tiny_dir / "b.txt"))]
     blocks = list(Feed(sources, tiny_dir / "tok", 5, seed=1, epochs=2, batch_size=2))
     assert list(Feed(sources, tiny_dir / "tok", 5, seed=1, epochs=2, batch_size=2, synth_workers=2)) == blocks
+
+
+def test_texts_batch_equals_generate_per_record_on_kjv(shared_data):
+    """Plain lines go through `run_texts` (no record objects); texts and replaced counts are those of the
+    per-record `texts`, for substitute, codeswitch and a filtering substitute (which takes the record path)."""
+    from lexaug.generators import CodeSwitch, Substitute
+    from lexaug.loaders.lexicon import Lexicon
+    from lexaug.types import Record
+
+    path = shared_data / "text" / "kjv_verses.txt"
+    lex = Lexicon.read(shared_data / "bench" / "lex_en_xx.tsv")
+    lines = path.read_text(encoding="utf-8").split("\n")[1000:1300]
+    indices = list(range(1000, 1300))
+    makers = [lambda: Substitute(lex), lambda: CodeSwitch(lex, rate=0.3, sentence_rate=0.5),
+              lambda: Substitute(lex, min_replacements=12)]
+    for make in makers:
+        got, replaced = SynthSource(str(path), generator=make(), seed=3).texts_batch(indices, lines, 1, 0)
+        ref = SynthSource(str(path), generator=make(), seed=3)
+        per = [ref.texts(Record(str(i), [t]), 1, 0) for i, t in zip(indices, lines)]
+        assert [g if type(g) is list else [g] for g in got] == [[t for t, _ in p] for p in per]
+        assert replaced == sum(n for p in per for _, n in p) > 1000
+    assert [] in got and any(g for g in got)  # some verses have fewer than 12 replaced words
