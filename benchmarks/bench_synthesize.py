@@ -5,6 +5,8 @@ Prints, in one run:
   (the scaling ratio), beside a plain `regex` + dict substitution written inline here (same input, same word
   pattern, first translation, no case handling) as the per-core baseline;
 - peak RSS of each run (its own process and its worker processes);
+- scaling with workers on the corpus concatenated 4 times (16.6 MB), where process start-up and the last chunk
+  weigh less;
 - memory flatness: peak RSS on the corpus and on the corpus concatenated 4 times.
 
 Each measurement runs in a fresh child process (this script with `--child`) so that its peak RSS is its own.
@@ -150,8 +152,17 @@ def main() -> None:
                      first if workers != args.workers[0] else None)
         big = Path(tmp) / "kjv_x4.txt"
         big.write_bytes(corpus.read_bytes() * 4)
-        one = measure("substitute", 1, corpus, lexicon, out, 1)
-        four = measure("substitute", 1, big, lexicon, out, 1)
+        one = rows["substitute", args.workers[0]] if args.workers[0] == 1 else measure("substitute", 1, corpus,
+                                                                                        lexicon, out, 1)
+        big_runs: dict[int, list[dict]] = {w: [] for w in args.workers}
+        for _ in range(args.repeat):  # scaling on a 4x longer run, where start-up and the last chunk weigh less
+            for workers in args.workers:
+                big_runs[workers].append(run_once("substitute", workers, big, lexicon, out))
+        big_rows = {w: best_of(found, big) for w, found in big_runs.items()}
+        first = big_rows[args.workers[0]]
+        print(f"scaling on the corpus x4 ({big.stat().st_size / 1e6:.1f} MB), substitute: " + ", ".join(
+            f"{w} worker(s) {r['mb_s']:.2f} MB/s = {r['mb_s'] / first['mb_s']:.2f}x" for w, r in big_rows.items()))
+        four = big_rows.get(1) or measure("substitute", 1, big, lexicon, out, 1)
         print(f"memory flatness (substitute, 1 worker): peak RSS {one['rss_mb']:.0f} MB on x1 "
               f"({corpus.stat().st_size / 1e6:.1f} MB), {four['rss_mb']:.0f} MB on x4 ({big.stat().st_size / 1e6:.1f} MB):"
               f" ratio {four['rss_mb'] / one['rss_mb']:.2f}")

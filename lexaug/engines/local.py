@@ -252,8 +252,17 @@ def run_local(
     next_read = next_write = 0
     exhausted = False
     crew = _Crew(job, workers, write_bytes is not None)
+    def dispatch() -> None:  # chunks already read go to idle workers first: a worker never waits on a read
+        while waiting and crew.idle:
+            seq = waiting.popleft()
+            crew.send(seq, read[seq])
+
     try:
         while True:
+            dispatch()
+            while next_write in done:
+                consume(read.pop(next_write), done.pop(next_write))
+                next_write += 1
             while not exhausted and next_read - next_write < limit and (crew.idle or len(waiting) < workers):
                 try:
                     read[next_read] = next(source)
@@ -262,17 +271,9 @@ def run_local(
                     break
                 waiting.append(next_read)
                 next_read += 1
-                while waiting and crew.idle:
-                    seq = waiting.popleft()
-                    crew.send(seq, read[seq])
-            while next_write in done:
-                consume(read.pop(next_write), done.pop(next_write))
-                next_write += 1
+                dispatch()
             if exhausted and next_write == next_read:
                 return totals
-            while waiting and crew.idle:
-                seq = waiting.popleft()
-                crew.send(seq, read[seq])
             if crew.busy:
                 done.update(crew.receive())
     finally:
