@@ -143,8 +143,12 @@ class Substitute(Generator):
                 if slots.__class__ is str:
                     slots = [slots] if len(record.slots) == 1 and not record.frozen else record_slots(record, slots)
                 append(Record(record.id, slots, record.frozen, record.payload, meta))
+        self._count(len(records), len(outs), tokens, replaced)
+        return outs
+
+    def _count(self, n_in: int, n_out: int, tokens: int, replaced: int) -> None:
+        """Add a batch's counts to `stats` (records filtered here are filtered by `min_replacements`)."""
         stats = self.stats
-        n_in, n_out = len(records), len(outs)
         stats["records_in"] += n_in
         stats["records_out"] += n_out
         stats["records_filtered"] += n_in - n_out
@@ -152,7 +156,6 @@ class Substitute(Generator):
         stats["replaced"] += replaced
         if n_in - n_out:
             stats["filtered:min_replacements"] += n_in - n_out
-        return outs
 
     def _generic(self, record: Record, seed: int | str) -> tuple[list[str], int, int]:
         """(slots, tokens, replaced) of one record through the per-record path."""
@@ -179,16 +182,7 @@ class Substitute(Generator):
             if k_min:
                 pieces = [p if r >= k_min else None for p, r in zip(pieces, reps)]
             out += pieces
-        n_in = len(texts)
-        n_out = n_in - out.count(None) if k_min else n_in
-        stats = self.stats
-        stats["records_in"] += n_in
-        stats["records_out"] += n_out
-        stats["records_filtered"] += n_in - n_out
-        stats["tokens"] += tokens
-        stats["replaced"] += replaced
-        if n_in - n_out:
-            stats["filtered:min_replacements"] += n_in - n_out
+        self._count(len(texts), len(texts) - out.count(None) if k_min else len(texts), tokens, replaced)
         return out
 
     def _batch(self, ids: list[str], texts: list[str], seed: int | str, records: list[Record] | None = None
