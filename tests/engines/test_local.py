@@ -146,3 +146,15 @@ def test_workers_encode_for_a_byte_sink():
     assert texts == [] and b"".join(data) == "".join(lines).upper().encode("utf-8")
     run_local(UpperJob(), make_chunks(lines, 4), texts.append, workers=1, write_bytes=data.append)
     assert "".join(texts) == "".join(lines).upper()  # in-process: text as it is, nothing to hand over
+
+
+def test_spawned_workers_receive_the_job_pickled(monkeypatch):
+    """Where fork is missing (macOS, Windows) workers are spawned and get the job pickled once each."""
+    import multiprocessing as mp
+
+    from lexaug.engines import local
+
+    monkeypatch.setattr(local, "_context", lambda: mp.get_context("spawn"))
+    out: list[str] = []
+    totals = run_local(UpperJob(), make_chunks(LINES, 4), out.append, workers=2)
+    assert "".join(out) == "".join(LINES).upper() and totals.counts == {"records_in": 50}
