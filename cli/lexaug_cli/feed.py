@@ -41,14 +41,17 @@ from lexaug import defaults
                    "with --synthesize on >= 2 cores, else 0). Output is identical for any value.")
 @click.option("--blocks-per-shard", type=int, default=defaults.FEED_BLOCKS_PER_SHARD, show_default=True,
               help="Blocks per .npy shard file.")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted run in --output from its last written shard (checkpoint.json); same "
+                   "options required. The shards are those an uninterrupted run writes.")
 @click.option("--output", "output_dir", required=True, type=click.Path(file_okay=False),
               help="Output folder: index.json, input_ids-NNNNN.npy, attention_mask-*, special_tokens_mask-*, "
                    "report.json.")
 def feed(tokenizer_dir: str, block_size: int, sources: tuple[str, ...], synth: tuple[str, ...],
          langs: tuple[str, ...], lexicons: tuple[str, ...], mode: str, rate: float | None, src_lang: str,
          text_field: str | None, line_by_line: bool, stopping: str, shuffle_buffer: int, seed: int,
-         epochs: int | None, max_blocks: int | None, rank: int, world_size: int, synth_workers: int, blocks_per_shard: int,
-         output_dir: str) -> None:
+         epochs: int | None, max_blocks: int | None, rank: int, world_size: int, synth_workers: int,
+         blocks_per_shard: int, resume: bool, output_dir: str) -> None:
     """Mix real, synthesized and on-the-fly synthesized text; tokenize; pack into fixed-size blocks.
 
     \b
@@ -67,4 +70,4 @@ def feed(tokenizer_dir: str, block_size: int, sources: tuple[str, ...], synth: t
         max_blocks=max_blocks, rank=rank, world_size=world_size, synth_workers=synth_workers,
         blocks_per_shard=blocks_per_shard,
     )
-    click.echo(run_feed(options, output_dir), err=True)
+    click.echo(run_feed(options, output_dir, resume=resume), err=True)

@@ -70,8 +70,38 @@ def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | Non
     return sources, signature
 
 
-def run_feed(options: FeedOptions, output_dir: str) -> str:
-    """Run the feed for one rank and write its shards and report under `output_dir`; returns a summary line."""
+CHECKPOINT = "checkpoint.json"  # in the output folder while a run is under way: what `--resume` continues from
+
+
+def _read_checkpoint(output_dir: str, options: FeedOptions) -> dict[str, Any]:
+    path = Path(output_dir) / CHECKPOINT
+    if not path.is_file():
+        raise ConfigError(f"{output_dir}: no {CHECKPOINT} to resume from (a run writes it after each shard); "
+                          "run without --resume")
+    checkpoint: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    saved, now = checkpoint["options"], json.loads(json.dumps(asdict(options)))
+    # every option shapes the stream except where synthesis runs (same blocks for any --synth-workers)
+    changed = sorted(k for k in set(saved) | set(now) if saved.get(k) != now.get(k) and k != "synth_workers")
+    if changed:
+        raise ConfigError(f"{path}: the interrupted run had other options ({', '.join(changed)}); resume with the "
+                          "same options, or write to another --output folder")
+    return checkpoint
+
+
+def _write_checkpoint(output_dir: str, options: FeedOptions, feed: Any, writer: Any) -> None:
+    """The feed's state after the blocks of the shards written so far (renamed into place: never half-written)."""
+    path = Path(output_dir) / CHECKPOINT
+    data = {"options": asdict(options), "shards": writer.shards, "feed_state": feed.state_dict()}
+    partial = path.with_name(f".{CHECKPOINT}.partial")
+    partial.write_text(json.dumps(data) + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def run_feed(options: FeedOptions, output_dir: str, *, resume: bool = False) -> str:
+    """Run the feed for one rank and write its shards and report under `output_dir`; returns a summary line.
+
+    After each shard the feed's state goes to `checkpoint.json`; with `resume`, a run that was interrupted
+    continues from its last shard and writes exactly the shards an uninterrupted run writes."""
     from lexaug.feed.feed import Feed
     from lexaug.feed.tokenize_pack import Packer
     from lexaug.feed.writer import ShardWriter
@@ -88,8 +118,18 @@ def run_feed(options: FeedOptions, output_dir: str) -> str:
                 seed=options.seed, rank=options.rank, world_size=options.world_size,
                 shuffle_buffer=options.shuffle_buffer, stopping=options.stopping, synth_workers=options.synth_workers,
                 epochs=None if options.stopping == "cycle" else (options.epochs or 1))
-    writer = ShardWriter(output_dir, options.block_size, options.blocks_per_shard)
-    for block in itertools.islice(feed, options.max_blocks):
+    shards = None
+    if resume:
+        checkpoint = _read_checkpoint(output_dir, options)
+        feed.load_state_dict(checkpoint["feed_state"])
+        shards = checkpoint["shards"]
+    elif (Path(output_dir) / CHECKPOINT).exists():
+        raise ConfigError(f"{output_dir} holds an interrupted feed ({CHECKPOINT}): add --resume to continue it, or "
+                          "choose an empty --output folder")
+    writer = ShardWriter(output_dir, options.block_size, options.blocks_per_shard, shards=shards,
+                         on_flush=lambda w: _write_checkpoint(output_dir, options, feed, w))
+    left = None if options.max_blocks is None else max(0, options.max_blocks - writer.blocks)
+    for block in itertools.islice(feed, left):
         writer.add(block)
     report = feed.report()
     elapsed = time.perf_counter() - start
@@ -105,6 +145,7 @@ def run_feed(options: FeedOptions, output_dir: str) -> str:
                   "report": "report.json"})
     Path(output_dir, "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                                                encoding="utf-8")
+    Path(output_dir, CHECKPOINT).unlink(missing_ok=True)
     total = report["total"]
     return (f"feed: {report['blocks']:,} blocks of {options.block_size} tokens from {total['records']:,} texts "
             f"({total['tokens']:,} tokens, fertility {total['fertility']:.3f}, unknown {100 * total['unk_rate']:.2f}%)"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from lexaug import defaults
 from lexaug.errors import ConfigError
@@ -30,7 +30,11 @@ COLUMNS = {"input_ids": "int32", "attention_mask": "int8", "special_tokens_mask"
 class ShardWriter:
     """Buffers blocks and writes them as `.npy` shard triples of at most `blocks_per_shard` blocks."""
 
-    def __init__(self, out_dir: str | Path, block_size: int, blocks_per_shard: int = defaults.FEED_BLOCKS_PER_SHARD):
+    def __init__(self, out_dir: str | Path, block_size: int, blocks_per_shard: int = defaults.FEED_BLOCKS_PER_SHARD,
+                 *, shards: list[dict[str, Any]] | None = None,
+                 on_flush: Callable[["ShardWriter"], Any] | None = None):
+        """`shards`: the shards an interrupted run already wrote (to continue after them); `on_flush` is called
+        after each shard is written (`lexaug feed` saves its checkpoint there)."""
         if blocks_per_shard < 1:
             raise ConfigError(f"blocks_per_shard must be >= 1, got {blocks_per_shard}")
         self.dir = Path(out_dir)
@@ -39,8 +43,9 @@ class ShardWriter:
             raise ConfigError(f"{self.dir} already holds a feed (index.json); choose an empty --output folder")
         self.block_size, self.per_shard = block_size, blocks_per_shard
         self.rows: dict[str, list[list[int]]] = {c: [] for c in COLUMNS}
-        self.shards: list[dict[str, Any]] = []
-        self.blocks = 0
+        self.shards: list[dict[str, Any]] = list(shards or [])
+        self.blocks = sum(shard["blocks"] for shard in self.shards)
+        self.on_flush = on_flush
 
     def add(self, block: dict[str, list[int]]) -> None:
         for col, rows in self.rows.items():
@@ -65,6 +70,8 @@ class ShardWriter:
             entry[col] = name
             self.rows[col] = []
         self.shards.append(entry)
+        if self.on_flush is not None:
+            self.on_flush(self)
 
     def close(self, meta: dict[str, Any]) -> dict[str, Any]:
         """Write the last shard and `index.json` (with `meta` added); returns the index."""
