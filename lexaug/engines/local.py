@@ -18,8 +18,8 @@ import traceback
 from abc import abstractmethod
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
-from multiprocessing.connection import wait
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from typing import Any, Protocol
 
 from lexaug.defaults import IN_FLIGHT_PER_WORKER, MAX_REPORTED_ERRORS
@@ -142,6 +142,9 @@ class _Crew:
                 theirs.close()
                 self.conns.append(mine)
                 self.procs.append(proc)
+        except BaseException:  # e.g. a job that does not pickle for spawn: stop the workers already started
+            self.close()
+            raise
         finally:
             gc.unfreeze()
 
