@@ -251,7 +251,6 @@ class SynthesisJob:
             counts[f"skipped:{reason}"] = n
         return ChunkResult("".join(parts), counts, stats=stats, errors=list(report.errors))
 
-
     def _plain_text(self, chunk: Any) -> bool:
         """True when the chunk can skip records: text lines, all decodable, a generator with `run_texts`, no
         LID step (which reads and annotates records)."""
