@@ -12,9 +12,9 @@ translation in the picked language stays as it is, as in CoSDA-ML, so the realis
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from bisect import bisect_left
 from collections import deque
+from collections.abc import Iterable, Iterator
 from itertools import chain, compress, count, repeat
 from operator import getitem, gt, mod
 from typing import Any
