@@ -182,12 +182,15 @@ class CodeSwitch(Generator):
         """One batch of `run`'s fast path (one table, no multiword headwords); in input order."""
         texts = list(map(record_text, records))
         # `run` calls this only when `_batch_split` is set, and `_batch` sees `texts` only when none is None
-        done = None if None in texts else self._batch([r.id for r in records], texts, seed)  # type: ignore[arg-type]
+        done = None if None in texts else self._batch([r.id for r in records], texts, seed,  # type: ignore[arg-type]
+                                                      per_record=True)
         if done is None:  # slots holding NUL or REC: the per-record path
             return list(super().run(records, seed))
+        pieces, counts, reps, selected = done
+        assert reps is not None  # asked for with per_record
         lang = self.langs[0]
         out = []
-        for record, text, n, r, sel in zip(records, *done):
+        for record, text, n, r, sel in zip(records, pieces, counts, reps, selected):
             meta = {**record.meta, "tokens": n, "replaced": r, "selected": sel, "langs": {lang: r} if r else {}}
             out.append(Record(record.id, record_slots(record, text), record.frozen, record.payload, meta))
         return out
@@ -207,10 +210,11 @@ class CodeSwitch(Generator):
                 out += done[0]
         return out
 
-    def _batch(self, ids: list[str], texts: list[str], seed: int | str
-               ) -> tuple[list[str], list[int], list[int], list[bool]] | None:
-        """(new texts, tokens, replaced, selected) per record of one batch, with the batch's stats counted, as
-        `generate` gives them one by one; None (nothing counted) where a text holds REC."""
+    def _batch(self, ids: list[str], texts: list[str], seed: int | str, per_record: bool = False
+               ) -> tuple[list[str], list[int], list[int] | None, list[bool]] | None:
+        """(new texts, tokens, replaced (with `per_record`, else None), selected) per record of one batch, with
+        the batch's stats counted, as `generate` gives them one by one; None (nothing counted) where a text holds
+        REC."""
         assert self._batch_split is not None
         packed = pack(texts, *self._batch_split)
         if packed is None:
@@ -239,18 +243,10 @@ class CodeSwitch(Generator):
         if len(pieces) != len(ids):  # a translation contains REC
             return None
         hits = list(compress(chosen, map(gt, lens, repeat(1))))  # positions of switched words
-        reps = []
-        start = sel_records = sel_tokens = untranslated = 0
-        for n, end, sel in zip(counts, ends, selected):
-            r = 0
-            if sel:
-                r = bisect_left(hits, end) - bisect_left(hits, start)
-                sel_records += 1
-                sel_tokens += n
-                untranslated += bisect_left(chosen, end) - bisect_left(chosen, start) - r
-            reps.append(r)
-            start = end + 1
-        stats, replaced = self.stats, len(hits)
+        reps = None
+        if per_record:  # switched words per record (none in unselected records: nothing is chosen there)
+            reps = [bisect_left(hits, e) - bisect_left(hits, s + 1) for s, e in zip([-1, *ends[:-1]], ends)]
+        stats, replaced, sel_records = self.stats, len(hits), selected.count(True)
         stats["records_in"] += len(ids)
         stats["records_out"] += len(ids)
         stats["records_filtered"] += 0
@@ -258,8 +254,8 @@ class CodeSwitch(Generator):
         stats["replaced"] += replaced
         if sel_records:
             stats["records_selected"] += sel_records
-            stats["selected_tokens"] += sel_tokens
-            stats["untranslated"] += untranslated
+            stats["selected_tokens"] += sum(compress(counts, selected))
+            stats["untranslated"] += len(chosen) - replaced  # chosen words without a translation
         if replaced:
             stats[f"replaced:{self.langs[0]}"] += replaced
         return pieces, counts, reps, selected
