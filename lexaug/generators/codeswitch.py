@@ -222,8 +222,11 @@ class CodeSwitch(Generator):
         parts, toks, ends = packed
         counts = word_counts(ends)
         name = self.name
-        head = u32(b"".join(draw_blocks(materials(seed, name, ids, 0), [2] * len(ids))))
-        selected = list(map(gt, repeat(self._sentence_thr), head[0::2]))
+        if self._sentence_thr > _FILLER:  # sentence rate 1.0: every record is selected, whatever its first draw
+            selected = [True] * len(ids)
+        else:
+            head = u32(b"".join(draw_blocks(materials(seed, name, ids, 0), [2] * len(ids))))
+            selected = list(map(gt, repeat(self._sentence_thr), head[0::2]))
         blocks = draw_blocks(materials(seed, name, ids, 1), [3 * n if s else 0 for n, s in zip(counts, selected)])
         filler = _FILLER.to_bytes(4, "little")
         pick = u32(filler.join([b[: 4 * n] if b else filler * n for b, n in zip(blocks, counts)]))
