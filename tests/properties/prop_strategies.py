@@ -245,3 +245,13 @@ def massive_line(draw) -> str:
               "utt": json_string("".join(utt), data), "annot_utt": json_string("".join(annot), data)}
     order = draw(st.permutations(list(fields)))
     return "{" + ", ".join(f'"{k}": {fields[k]}' for k in order) + "}"
+
+
+# one document strategy per corpus format, for the round-trip and identity properties
+DOCS = {
+    "text": texts(allow_newline=True),
+    "jsonl": documents(jsonl_line()),
+    "conll": conll_document(),
+    "conllu": conllu_document(),
+    "massive": documents(massive_line(), blank_ok=False),
+}

@@ -16,16 +16,8 @@ from hypothesis import strategies as st
 from lexaug.io import read_records
 from lexaug_cli.main import cli
 
-from prop_strategies import (conll_document, conllu_document, documents, identity_pairs, jsonl_line,  # noqa: E402
-                             massive_line, texts, write_lexicon, words_of)
+from prop_strategies import DOCS, identity_pairs, write_lexicon, words_of  # noqa: E402
 
-DOCS = {
-    "text": texts(allow_newline=True),
-    "jsonl": documents(jsonl_line()),
-    "conll": conll_document(),
-    "conllu": conllu_document(),
-    "massive": documents(massive_line(), blank_ok=False),
-}
 MODES = [("substitute",), ("codeswitch", "--rate", "1.0", "--sentence-rate", "1.0")]
 
 

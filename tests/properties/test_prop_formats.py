@@ -15,18 +15,9 @@ from lexaug.errors import FormatError
 from lexaug.io import ReadReport, get_format, read_records, write_records
 from lexaug.io.base import text_lines
 
-from prop_strategies import (conll_document, conllu_document, documents, jsonl_line, massive_line,  # noqa: E402
-                             texts)
+from prop_strategies import DOCS, jsonl_line, massive_line, texts  # noqa: E402
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-DOCS = {
-    "text": texts(allow_newline=True),
-    "jsonl": documents(jsonl_line()),
-    "conll": conll_document(),
-    "conllu": conllu_document(),
-    "massive": documents(massive_line(), blank_ok=False),
-}
 
 
 def round_trip(doc: str, fmt: str, chunk: int, **options) -> tuple[bytes, list]:
