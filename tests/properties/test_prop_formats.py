@@ -15,7 +15,7 @@ from lexaug.errors import FormatError
 from lexaug.io import ReadReport, get_format, read_records, write_records
 from lexaug.io.base import text_lines
 
-from prop_strategies import DOCS, jsonl_line, massive_line, texts  # noqa: E402
+from prop_strategies import DOCS, conllu_document, jsonl_line, massive_line, texts  # noqa: E402
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
