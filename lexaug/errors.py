@@ -35,3 +35,11 @@ class ChecksumError(ResourceError):
 
 class ConfigError(LexaugError):
     """Options that contradict each other or are out of range."""
+
+
+def name_lenient_option(err: FormatError, option: str) -> FormatError:
+    """`err` with the CLI option that reads leniently named after its hint: a loader says "read leniently to
+    skip it" (a loader does not know which command called it); the command adds ` (--lexicon-lenient)`."""
+    if "leniently" not in err.detail:
+        return err
+    return FormatError(err.path, err.line, f"{err.detail} ({option})", reason=err.reason)

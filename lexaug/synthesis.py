@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from lexaug import __version__, defaults
 from lexaug.engines.local import ChunkResult, Totals, run_local
-from lexaug.errors import ConfigError, LexaugError
+from lexaug.errors import ConfigError, FormatError, LexaugError, name_lenient_option
 
 MODES = ("substitute", "codeswitch")
 
@@ -44,6 +44,7 @@ class SynthesisOptions:
     lid_model: str | None = None  # fastText LID model: annotates output records with their language
     lid_keep: tuple[str, ...] = ()  # with lid_model: keep only input records identified as these languages
     lid_min_score: float = 0.0  # with lid_model: drop input records whose best LID score is lower
+    lexicon_lenient: bool = False  # skip malformed lexicon/UniMorph rows (counted per resource in the manifest)
 
     def effective_rate(self) -> float:
         if self.rate is not None:
@@ -65,6 +66,12 @@ class Resource:
     path: str
     sha256: str
     content_sha256: str | None = None
+    skipped: dict[str, int] | None = None  # with --lexicon-lenient: malformed rows skipped, by reason
+    skipped_examples: list[str] | None = None  # ... and the first messages
+
+    def as_dict(self) -> dict[str, Any]:
+        """The manifest entry (the skip fields only when rows were skipped)."""
+        return {k: v for k, v in asdict(self).items() if v is not None or k == "content_sha256"}
 
 
 @dataclass
@@ -133,9 +140,18 @@ def _tables(options: SynthesisOptions, src: str, tgt: str) -> tuple[Any, Any, li
         found.append((lang, [str(p) for p in paths]))
     tables, resources = [], []
     for lang, files in found:
-        table = MorphTable.read(files if len(files) > 1 else files[0])
+        try:
+            table = MorphTable.read(files if len(files) > 1 else files[0], strict=not options.lexicon_lenient)
+        except FormatError as err:
+            raise name_lenient_option(err, "--lexicon-lenient") from None
         tables.append(table)
-        resources += [Resource("unimorph", lang, p, file_sha256(p), getattr(table, "sha256", None)) for p in files]
+        st = table.stats()
+        skipped = {k: v for k, v in st.get("skipped", {}).items() if v} or None
+        for p in files:
+            res = Resource("unimorph", lang, p, file_sha256(p), getattr(table, "sha256", None))
+            if skipped:  # a table's counts cover all its files: reported on its first file
+                res.skipped, res.skipped_examples, skipped = skipped, list(st.get("warnings", []))[:10], None
+            resources.append(res)
     return tables[0], tables[1], resources
 
 
@@ -161,6 +177,12 @@ def build(options: SynthesisOptions) -> Built:
         raise ConfigError("--mode substitute takes one --lang; use --mode codeswitch for several targets")
     if options.morph and len(targets) > 1:
         raise ConfigError("--morph takes one --lang")
+    if options.morph and options.mode != "substitute":
+        raise ConfigError(f"--morph works with --mode substitute only (--mode {options.mode} would ignore it); "
+                          "drop --morph or use --mode substitute")
+    if options.sentence_rate is not None and options.mode != "codeswitch":
+        raise ConfigError(f"--sentence-rate applies to --mode codeswitch only (--mode {options.mode} would ignore "
+                          "it); drop --sentence-rate or use --mode codeswitch")
     for name, value in (("--rate", options.effective_rate()), ("--sentence-rate", options.effective_sentence_rate())):
         if not 0.0 <= value <= 1.0:
             raise ConfigError(f"{name} must be between 0 and 1, got {value}")
@@ -173,10 +195,20 @@ def build(options: SynthesisOptions) -> Built:
         for p in paths:
             if not Path(p).is_file():
                 raise LexaugError(f"{p}: lexicon file not found; check the --lexicon path")
-        lex = Lexicon.read(paths if len(paths) > 1 else paths[0], src_lang=None if explicit else src,
-                           tgt_lang=None if explicit else tgt, weighting=options.weighting)
+        try:
+            lex = Lexicon.read(paths if len(paths) > 1 else paths[0], src_lang=None if explicit else src,
+                               tgt_lang=None if explicit else tgt, weighting=options.weighting,
+                               strict=not options.lexicon_lenient)
+        except FormatError as err:
+            raise name_lenient_option(err, "--lexicon-lenient") from None
         lexicons[tgt] = lex
-        resources += [Resource("lexicon", tgt, p, file_sha256(p), lex.sha256) for p in paths]
+        per_file = lex.stats().get("files", [])
+        for k, p in enumerate(paths):
+            res = Resource("lexicon", tgt, p, file_sha256(p), lex.sha256)
+            counts = per_file[k] if k < len(per_file) else {}
+            if counts.get("skipped"):
+                res.skipped, res.skipped_examples = dict(counts["skipped"]), list(counts.get("messages", []))
+            resources.append(res)
 
     if options.min_replacements and (options.mode != "substitute" or options.morph):
         raise ConfigError("--min-replacements applies to --mode substitute without --morph")
@@ -305,14 +337,74 @@ def provenance_base(options: SynthesisOptions, built: Built) -> dict[str, Any]:
 
 
 def default_manifest_path(output: str) -> str:
-    """`<output>.manifest.json`, or `defaults.STDOUT_MANIFEST` in the working directory for stdout."""
-    return defaults.STDOUT_MANIFEST if output == "-" else output + defaults.MANIFEST_SUFFIX
+    """`<output>.manifest.json`, or `defaults.STDOUT_MANIFEST` in the working directory for stdout and for a
+    special file such as /dev/null (whose folder is no place for a manifest)."""
+    from lexaug.outputs import is_special
+
+    return defaults.STDOUT_MANIFEST if is_special(output) else output + defaults.MANIFEST_SUFFIX
 
 
-def _partial_path(output: str) -> Path:
-    # Same folder and same suffixes (.gz/.zst decide compression), hidden, renamed into place on success.
-    out = Path(output)
-    return out.with_name(f".partial-{os.getpid()}-{out.name}")
+def _check_paths(options: SynthesisOptions, input_path: str, output_path: str, manifest_path: str | None,
+                 manifest_file: str) -> None:
+    """Every output checked before any work: writable folder, not a folder, not one of the inputs, not each
+    other (see `lexaug.outputs`). Raises OutputError/LexaugError with one line naming the option."""
+    from lexaug.outputs import check_distinct, check_output_path
+
+    if input_path != "-" and not Path(input_path).is_file():
+        if Path(input_path).is_dir():
+            raise LexaugError(f"{input_path}: --input is a directory; give a corpus file")
+        raise LexaugError(f"{input_path}: input file not found; check the --input path")
+    inputs: list[tuple[str, str]] = [("--input", input_path)] if input_path != "-" else []
+    inputs += [("--lexicon", p) for p in options.lexicons]
+    if options.lid_model:
+        inputs.append(("--lid-model", options.lid_model))
+    check_output_path(output_path, "--output", inputs)
+    check_distinct({"--output": output_path, "--manifest": manifest_path or manifest_file})
+    if manifest_path != "-":
+        check_output_path(manifest_file, "--manifest", [*inputs, ("--output", output_path)])
+
+
+def _make_format(fmt: str | None, input_path: str, format_options: dict[str, Any]) -> Any:
+    """The corpus format; a format option the format does not take is an error naming the CLI option."""
+    from lexaug.io import FORMATS, format_for_path, get_format
+
+    try:
+        return get_format(fmt, **format_options) if fmt else format_for_path(input_path, **format_options)
+    except ConfigError:
+        if not format_options:
+            raise
+        import inspect
+
+        form = get_format(fmt) if fmt else format_for_path(input_path)
+        taken = inspect.signature(type(form).__init__).parameters
+        for key in format_options:
+            if key not in taken:
+                option = _FORMAT_OPTION_NAMES.get(key, key)
+                takers = [name for name, cls in FORMATS.items() if key in inspect.signature(cls.__init__).parameters]
+                raise ConfigError(f"{option} applies to --format {' or '.join(takers)}, not {form.name}; drop "
+                                  f"{option} or pass the right --format") from None
+        raise
+
+
+_FORMAT_OPTION_NAMES = {"field": "--text-field", "keep_slot_values": "--keep-slot-values"}
+
+
+class _OutputFailed(Exception):
+    """A write to the output failed (disk full, closed pipe ...): carries the OSError."""
+
+    def __init__(self, err: OSError):
+        super().__init__(str(err))
+        self.err = err
+
+
+def _guard(write: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`write` with its OSErrors marked as the output's (reads fail with their own errors)."""
+    def guarded(data: Any) -> Any:
+        try:
+            return write(data)
+        except OSError as err:
+            raise _OutputFailed(err) from None
+    return guarded
 
 
 def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, *, fmt: str | None = None,
@@ -322,55 +414,107 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
                   warn: Callable[[str], Any] | None = None) -> str:
     """Run `synthesize` end to end with the local engine; returns the one-line summary.
 
-    The output is written to a hidden partial file and renamed into place when the run succeeds, so a
-    failed run leaves no half-written corpus. The manifest (see `manifest`) is written beside the output.
+    Outputs are checked before any work (`lexaug.outputs`). The output and the manifest are written to hidden
+    partial files and renamed into place only when both are complete, so a failed or interrupted run
+    (SIGTERM, SIGINT, SIGHUP: `Interrupted`) leaves neither; partial files of earlier runs killed with SIGKILL
+    are removed first. `manifest_path` "-" prints the manifest on stdout (not with `output_path` "-").
+
+    Raises:
+        LexaugError: bad input, options or resources, or a write that failed (one line naming the path).
+        Interrupted: a signal stopped the run (after the clean-up).
+        BrokenPipeError: stdout was closed by its reader (e.g. `| head`); the CLI ends quietly.
     """
+    from lexaug.engines.local import run_local, worker_cap
     from lexaug.engines.progress import Progress
-    from lexaug.io import format_for_path, get_format, open_input, open_output
+    from lexaug.engines.signals import stop_on_signals
+    from lexaug.io import open_input, open_output
+    from lexaug.outputs import OutputError, describe_os_error, is_special, partial_path, remove_stale_partials
 
     start = time.perf_counter()
-    if input_path != "-" and output_path != "-" and Path(input_path).resolve() == Path(output_path).resolve():
-        raise ConfigError(f"--output {output_path} is the input file; write to another path")
-    if input_path != "-" and not Path(input_path).is_file():
-        raise LexaugError(f"{input_path}: input file not found; check the --input path")
-    form = get_format(fmt, **(format_options or {})) if fmt else format_for_path(input_path, **(format_options or {}))
+    say = warn or (lambda m: None)
+    manifest_file = manifest_path or default_manifest_path(output_path)
+    _check_paths(options, input_path, output_path, manifest_path, manifest_file)
+    form = _make_format(fmt, input_path, format_options or {})
     built = build(options)
     for message in built.warnings:
-        (warn or (lambda m: None))(message)
+        say(message)
     name = "<stdin>" if input_path == "-" else input_path
     job = SynthesisJob(form, built.generator, options.seed, name, strict,
                        provenance_base(options, built) if provenance else None, lid_step(options))
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {workers}")
+    used = worker_cap(workers)
+    if used < workers:
+        say(f"--workers {workers} capped at {used} ({os.cpu_count() or 1} cores); workers are also started only "
+            "as there are chunks for them")
     size = Path(input_path).stat().st_size if input_path != "-" else None
     bar = Progress(size, enabled=progress)
-    target = output_path if output_path == "-" else str(_partial_path(output_path))
+    direct = is_special(output_path)  # stdout, /dev/null: written as it comes, no rename
+    target = output_path if direct else str(partial_path(output_path))
+    man_tmp = None if manifest_file == "-" or is_special(manifest_file) else partial_path(manifest_file)
+    for path in (output_path, manifest_file):
+        remove_stale_partials(path)
     try:
-        with open_input(input_path, errors="strict" if strict else "surrogateescape") as fin, \
-                open_output(target) as fout:
-            raw = getattr(fout, "buffer", None)  # the byte stream under the text stream, when there is one
-            totals = run_local(job, form.chunks(fin, chunk_records), fout.write, workers=workers,
-                               progress=bar.update, write_bytes=raw.write if raw is not None else None)
-        if target != output_path:
-            os.replace(target, output_path)
+        with stop_on_signals():
+            try:
+                with open_input(input_path, errors="strict" if strict else "surrogateescape") as fin, \
+                        open_output(target) as fout:
+                    raw = getattr(fout, "buffer", None)  # the byte stream under the text stream, if any
+                    totals = run_local(job, form.chunks(fin, chunk_records), _guard(fout.write), workers=used,
+                                       progress=bar.update,
+                                       write_bytes=_guard(raw.write) if raw is not None else None)
+            except _OutputFailed as failed:
+                if isinstance(failed.err, BrokenPipeError):
+                    raise failed.err from None
+                raise OutputError(describe_os_error(failed.err, output_path)
+                                  + ("" if direct else "; nothing was written")) from None
+            except OSError as err:  # opening, or flushing on close
+                if isinstance(err, BrokenPipeError) or err.filename not in (None, target):
+                    raise
+                raise OutputError(describe_os_error(err, output_path)
+                                  + ("" if direct else "; nothing was written")) from None
+            elapsed = time.perf_counter() - start
+            data = manifest(options, built, totals, input_path=input_path, output_path=output_path, fmt=form,
+                            format_options=format_options or {}, workers=totals.workers_used,
+                            chunk_records=chunk_records, strict=strict, provenance=provenance, elapsed=elapsed,
+                            chars=bar.chars, workers_requested=workers)
+            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+            if man_tmp is not None:
+                try:
+                    with open(man_tmp, "w", encoding="utf-8") as fh:
+                        fh.write(text)
+                        fh.flush()
+                        os.fsync(fh.fileno())
+                except OSError as err:
+                    raise OutputError(describe_os_error(err, manifest_file) + "; the run failed and wrote "
+                                      "nothing" + (" else" if direct else "")) from None
+            if not direct:
+                os.replace(target, output_path)
+            if man_tmp is not None:
+                os.replace(man_tmp, manifest_file)
+            elif manifest_file == "-":
+                import sys
+
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            else:  # a special file
+                from lexaug.outputs import write_atomic
+
+                write_atomic(manifest_file, text.encode("utf-8"), "manifest")
     finally:
         bar.close()
-        if target != output_path and os.path.exists(target):
-            os.remove(target)
-    elapsed = time.perf_counter() - start
-    manifest_file = manifest_path or default_manifest_path(output_path)
-    data = manifest(options, built, totals, input_path=input_path, output_path=output_path, fmt=form,
-                    format_options=format_options or {}, workers=workers, chunk_records=chunk_records,
-                    strict=strict, provenance=provenance, elapsed=elapsed, chars=bar.chars)
-    with open(manifest_file, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
+        for leftover in (None if direct else target, man_tmp):
+            if leftover is not None and os.path.exists(leftover):
+                os.remove(leftover)
     return summary_line(data, output_path, manifest_file)
 
 
 def manifest(options: SynthesisOptions, built: Built, totals: Totals, *, input_path: str, output_path: str,
              fmt: Any, format_options: dict[str, Any], workers: int, chunk_records: int, strict: bool,
-             provenance: bool, elapsed: float, chars: int) -> dict[str, Any]:
-    """The run's manifest: generator signature and parameters, resources with sha256, lexaug version, seed,
-    engine settings and counts (records in = out + filtered + skipped; tokens, replaced, coverage)."""
+             provenance: bool, elapsed: float, chars: int, workers_requested: int | None = None) -> dict[str, Any]:
+    """The run's manifest: generator signature and parameters, resources with sha256 (and, read leniently, the
+    rows skipped), lexaug version, seed, engine settings (`workers`: processes that did the work;
+    `workers_requested` when --workers asked for more) and counts (records in = out + filtered + skipped; tokens, replaced, coverage)."""
     gen = built.generator
     counts = dict(totals.counts)
     skipped = {k.split(":", 1)[1]: v for k, v in sorted(counts.items()) if k.startswith("skipped:")}
@@ -385,10 +529,12 @@ def manifest(options: SynthesisOptions, built: Built, totals: Totals, *, input_p
                     "targets": list(built.targets), "rate": options.effective_rate(),
                     "sentence_rate": options.effective_sentence_rate()},
         "seed": options.seed,
-        "resources": [asdict(r) for r in built.resources],
+        "resources": [r.as_dict() for r in built.resources],
         "input": {"path": input_path, "format": fmt.name, "format_options": format_options, "strict": strict},
         "output": {"path": output_path, "provenance": provenance},
-        "engine": {"name": "local", "workers": workers, "chunk_records": chunk_records},
+        "engine": {"name": "local", "workers": workers, "chunk_records": chunk_records,
+                   **({"workers_requested": workers_requested}
+                      if workers_requested is not None and workers_requested != workers else {})},
         "counts": {
             "records_in": counts.get("records_in", 0),
             "records_out": counts.get("records_out", 0),

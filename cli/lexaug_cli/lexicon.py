@@ -34,11 +34,15 @@ def stats(paths: tuple[str, ...], sep: str | None, strict: bool, strip_annotatio
           max_target_words: int | None, reverse: bool, extra_columns: str, src_lang: str | None,
           tgt_lang: str | None, as_json: bool) -> None:
     """Load PATH... as one merged lexicon and print its counts (per file, then in total)."""
+    from lexaug.errors import FormatError, name_lenient_option
     from lexaug.loaders.lexicon import Lexicon
 
-    lex = Lexicon.read(list(paths), src_lang=src_lang, tgt_lang=tgt_lang, sep=sep, strict=strict,
-                       strip_annotations=strip_annotations, max_target_words=max_target_words,
-                       reverse=reverse, extra_columns=extra_columns)
+    try:
+        lex = Lexicon.read(list(paths), src_lang=src_lang, tgt_lang=tgt_lang, sep=sep, strict=strict,
+                           strip_annotations=strip_annotations, max_target_words=max_target_words,
+                           reverse=reverse, extra_columns=extra_columns)
+    except FormatError as err:
+        raise name_lenient_option(err, "--lenient") from None
     st = lex.stats()
     if as_json:
         click.echo(json.dumps(st, ensure_ascii=False, indent=2))

@@ -8,6 +8,7 @@ import importlib
 import click
 
 from lexaug import __version__
+from lexaug.engines.signals import Interrupted
 from lexaug.errors import LexaugError
 
 # (command name, module under lexaug_cli, attribute): one row per command or group.
@@ -23,13 +24,45 @@ COMMANDS: list[tuple[str, str, str]] = [
 
 
 class LexaugGroup(click.Group):
-    """A click group that turns `LexaugError` into a one-line message and exit status 1."""
+    """A click group that turns errors into one line and an exit status, never a traceback:
+
+    - `LexaugError`: `Error: <message>`, exit 1;
+    - an OSError no command handled (permission, disk full, a folder where a file was expected ...):
+      `Error: <path>: <reason>`, exit 1;
+    - `Interrupted` (SIGTERM, SIGINT, SIGHUP during a run that cleans up after itself): one line, exit
+      128 + the signal number, as a shell reports a process a signal ended;
+    - a closed stdout (`lexaug ... | head`): nothing more is written, exit 141 (128 + SIGPIPE), silently.
+    """
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except LexaugError as err:
             raise click.ClickException(str(err)) from None
+        except Interrupted as err:
+            click.echo(f"Error: {err}; the run was stopped, its worker processes ended and its partial files "
+                       "removed (no output or manifest written)", err=True)
+            ctx.exit(128 + err.signum)
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(128 + 13)
+        except OSError as err:
+            where = err.filename if err.filename is not None else "<file>"
+            raise click.ClickException(f"{where}: {err.strerror or err}; check the path, its permissions and "
+                                       "the free space") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush does not fail again on the closed pipe."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 @click.group(cls=LexaugGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -47,7 +47,8 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive")
 @click.option("--output", "output_path", required=True, help="Output corpus (.gz/.zst compressed), or - for stdout.")
 @click.option("--manifest", "manifest_path", default=None,
               help=f"Where to write the run manifest (default: <output>{defaults.MANIFEST_SUFFIX}; for stdout "
-                   f"./{defaults.STDOUT_MANIFEST}).")
+                   f"./{defaults.STDOUT_MANIFEST}); - prints it on stdout (not with --output -). It may not name "
+                   "an input or the output.")
 @click.option("--workers", type=int, default=defaults.WORKERS, show_default=True,
               help="Worker processes (1 runs in-process). Output is identical for any value.")
 @click.option("--chunk-records", type=int, default=defaults.CHUNK_RECORDS, show_default=True,
@@ -62,6 +63,9 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive")
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="Random seed.")
 @click.option("--strict/--lenient", default=True, show_default=True,
               help="strict: a malformed record stops the run with file and line; lenient: skip and count it.")
+@click.option("--lexicon-lenient", is_flag=True,
+              help="Skip malformed rows of the lexicon(s) and UniMorph tables instead of stopping; the manifest "
+                   "counts them per resource with the first messages. (--lenient applies to corpus records.)")
 @click.option("--no-provenance", is_flag=True, help="Do not add the provenance object to JSONL/MASSIVE records.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a tty).")
 def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...], unimorph: str | None, mode: str,
@@ -69,7 +73,7 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
                fmt_name: str | None, text_field: str | None, keep_slot_values: bool, input_path: str,
                output_path: str, manifest_path: str | None, workers: int, chunk_records: int, seed: int,
                strict: bool, no_provenance: bool, progress: bool | None, lid_model: str | None,
-               lid_keep: tuple[str, ...], lid_min_score: float) -> None:
+               lid_keep: tuple[str, ...], lid_min_score: float, lexicon_lenient: bool) -> None:
     """Make synthetic target-language (or code-switched) text from a corpus and a bilingual lexicon.
 
     \b
@@ -79,7 +83,9 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
         --input resources/samples/english.txt --output english.spa.txt
 
     Writes the output corpus and a manifest (parameters, resource sha256, counts) beside it, and one summary
-    line on stderr.
+    line on stderr. Outputs are checked before any work and renamed into place only when complete: a failed
+    or interrupted run (SIGTERM, SIGINT, SIGHUP) leaves neither; partial files left by a run killed with
+    SIGKILL are removed by the next run of the same output.
     """
     from lexaug.synthesis import SynthesisOptions, run_synthesis
 
@@ -91,7 +97,7 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
     options = SynthesisOptions(
         langs=langs, mode=mode, src_lang=src_lang, lexicons=lexicons, unimorph=unimorph, rate=rate,
         sentence_rate=sentence_rate, choose=choose, min_replacements=min_replacements, morph=morph, weighting=weighting, seed=seed,
-        lid_model=lid_model, lid_keep=lid_keep, lid_min_score=lid_min_score,
+        lid_model=lid_model, lid_keep=lid_keep, lid_min_score=lid_min_score, lexicon_lenient=lexicon_lenient,
     )
     show = sys.stderr.isatty() if progress is None else progress
     summary = run_synthesis(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
-import signal
+import os
 import traceback
 from abc import abstractmethod
 from collections import Counter, deque
@@ -23,7 +23,17 @@ from multiprocessing.connection import wait
 from typing import Any, Protocol
 
 from lexaug.defaults import IN_FLIGHT_PER_WORKER, MAX_REPORTED_ERRORS
+from lexaug.engines.signals import die_with_parent
 from lexaug.errors import FormatError, LexaugError
+
+MAX_WORKERS_PER_CORE = 4  # more processes than this per core only add memory and switching
+
+
+def worker_cap(requested: int) -> int:
+    """The most worker processes worth starting: `requested`, at most MAX_WORKERS_PER_CORE x the cores.
+
+    (The engine also starts no more workers than there are chunks to give them; see `_Crew`.)"""
+    return max(1, min(requested, MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)))
 
 
 @dataclass
@@ -66,6 +76,7 @@ class Totals:
     stats: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     max_errors: int = MAX_REPORTED_ERRORS
+    workers_used: int = 1  # processes that did the work (1: in-process; worker processes are started on demand)
 
     def add(self, result: ChunkResult) -> None:
         """Merge one chunk's result (in input order, so the kept messages are the first ones)."""
@@ -86,9 +97,10 @@ def safe_process(job: Job, chunk: Any) -> ChunkResult:
         return ChunkResult(error=(err.path, err.line, err.detail, err.reason))
 
 
-def _serve(job: Job, conn: Any, encode: bool) -> None:
-    """A worker process: chunks in, results out, until the parent sends None or goes away."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+def _serve(job: Job, conn: Any, encode: bool, parent_pid: int) -> None:
+    """A worker process: chunks in, results out, until the parent sends None or goes away (EOF on the pipe,
+    or, on Linux, the kernel's SIGKILL when the parent dies: see `die_with_parent`)."""
+    die_with_parent(parent_pid)
     while True:
         try:
             message = conn.recv()
@@ -116,7 +128,10 @@ class _Failure:
 
 
 class _Crew:
-    """`workers` processes, each fed one chunk at a time over its own pipe.
+    """Up to `workers` processes, each fed one chunk at a time over its own pipe.
+
+    Workers are started on demand, when a chunk waits and none is idle, so a short input that makes fewer
+    chunks than `workers` starts only as many processes as it has chunks.
 
     The parent sends a chunk only to an idle worker (which is blocked reading its pipe), and takes results
     from whichever worker finishes first, so neither side ever waits on a full pipe the other is not reading,
@@ -126,27 +141,37 @@ class _Crew:
     """
 
     def __init__(self, job: Job, workers: int, encode: bool):
-        ctx: Any = _context()  # a fork or spawn context (BaseContext declares no Process)
-        self.idle: list[int] = list(range(workers))
+        self.ctx: Any = _context()  # a fork or spawn context (BaseContext declares no Process)
+        self.job, self.encode, self.workers = job, encode, workers
+        self.idle: list[int] = []
         self.conns: list[Any] = []
         self.procs: list[Any] = []
         self.busy: dict[Any, int] = {}  # connection -> worker index, for workers holding a chunk
+
+    def can_grow(self) -> bool:
+        return len(self.procs) < self.workers
+
+    def grow(self) -> None:
+        """Start one more worker (idle)."""
+        k = len(self.procs)
+        mine, theirs = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_serve, args=(self.job, theirs, self.encode, os.getpid()),
+                                name=f"lexaug-worker-{k}", daemon=True)
         # workers share the parent's loaded resources copy-on-write; frozen objects are never visited by
         # the workers' garbage collections, which would otherwise write to (and so copy) their pages
         gc.freeze()
         try:
-            for k in range(workers):
-                mine, theirs = ctx.Pipe()
-                proc = ctx.Process(target=_serve, args=(job, theirs, encode), name=f"lexaug-worker-{k}", daemon=True)
-                proc.start()
-                theirs.close()
-                self.conns.append(mine)
-                self.procs.append(proc)
-        except BaseException:  # e.g. a job that does not pickle for spawn: stop the workers already started
-            self.close()
+            proc.start()
+        except BaseException:  # e.g. a job that does not pickle for spawn
+            mine.close()
+            theirs.close()
             raise
         finally:
             gc.unfreeze()
+        theirs.close()
+        self.conns.append(mine)
+        self.procs.append(proc)
+        self.idle.append(k)
 
     def send(self, seq: int, chunk: Any) -> None:
         worker = self.idle.pop()
@@ -255,8 +280,11 @@ def run_local(
     next_read = next_write = 0
     exhausted = False
     crew = _Crew(job, workers, write_bytes is not None)
+
     def dispatch() -> None:  # chunks already read go to idle workers first: a worker never waits on a read
-        while waiting and crew.idle:
+        while waiting and (crew.idle or crew.can_grow()):
+            if not crew.idle:
+                crew.grow()
             seq = waiting.popleft()
             crew.send(seq, read[seq])
 
@@ -276,6 +304,7 @@ def run_local(
                 next_read += 1
                 dispatch()
             if exhausted and next_write == next_read:
+                totals.workers_used = max(1, len(crew.procs))
                 return totals
             if crew.busy:
                 done.update(crew.receive())

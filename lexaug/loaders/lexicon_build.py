@@ -141,4 +141,4 @@ def _freeze(raw: dict[str, dict[str, int]]) -> dict[str, tuple[Translation, ...]
 def _file_stats(f: FileCounts) -> dict[str, Any]:
     return {"path": f.path, "sha256": f.sha256, "sep": "tab" if f.sep == "\t" else "space", "lines": f.lines,
             "blank_lines": f.blank_lines, "rows_read": f.rows_read, "skipped": dict(sorted(f.skipped.items())),
-            "extra_columns_ignored": f.extra_columns_ignored, "empty": f.empty}
+            "extra_columns_ignored": f.extra_columns_ignored, "empty": f.empty, "messages": list(f.messages)}

@@ -11,6 +11,8 @@ not part of the first headword, whitespace-only lines are blank (counted, not ro
 Errors (`FormatError`, message after `path, line N: `), with the `reason` used for lenient counts:
   columns      expected 2 tab-separated columns, got 1; fix the row, or read leniently to skip it
   empty_field  empty source column; fix the row, or read leniently to skip it
+(`lexaug synthesize` adds the option that reads resources leniently, `--lexicon-lenient`; `lexicon stats` has
+`--lenient`. A lenient read keeps the first messages in `FileCounts.messages`.)
   binary       NUL byte: this is a binary file, not a UTF-8 text lexicon; convert or decompress it first
   encoding     not valid UTF-8 (byte 0xe9 at column 5); re-encode the file as UTF-8, e.g. `iconv -f latin1 -t utf-8`
 File-level errors (raised in lenient mode too, since no row of such a file can be read):
@@ -32,7 +34,8 @@ from lexaug.errors import ConfigError, FormatError
 from lexaug.loaders.lexicon_text import clean_field
 
 _SEPARATORS = {"\t": "\t", "tab": "\t", "\\t": "\t", " ": " ", "space": " "}
-_SKIP_HINT = "fix the row, or read leniently (strict=False, --lenient) to skip it"
+_SKIP_HINT = "fix the row, or read leniently to skip it"
+MAX_MESSAGES = 10  # skip messages kept per file in lenient mode (for manifests and stats)
 
 
 @dataclass
@@ -48,6 +51,7 @@ class FileCounts:
     skipped: Counter = field(default_factory=Counter)
     extra_columns_ignored: int = 0
     empty: bool = False
+    messages: list[str] = field(default_factory=list)  # the first skip messages (lenient mode)
 
 
 def separator(sep: str | None) -> str | None:
@@ -63,6 +67,8 @@ def _fail(path: Path, line: int | None, message: str, reason: str, strict: bool,
     if strict:
         raise FormatError(path, line, message, reason=reason)
     counts.skipped[reason] += 1
+    if len(counts.messages) < MAX_MESSAGES:
+        counts.messages.append(str(FormatError(path, line, message, reason=reason)))
 
 
 def decode_lines(path: Path, data: bytes, strict: bool, counts: FileCounts) -> list[str | None]:
@@ -164,7 +170,8 @@ def _parse_slow(path: Path, lines: list[str | None], sep: str, strict: bool, ext
                 counts.extra_columns_ignored += 1
             else:
                 hint = (_SKIP_HINT if len(parts) < 2 else
-                        "fix the row, or pass extra_columns='ignore' (--extra-columns ignore) to use the first two")
+                        "fix the row, or read leniently to skip it, or use the first two columns with "
+                        "extra_columns='ignore' (`lexaug lexicon stats --extra-columns ignore`)")
                 _fail(path, number, f"expected 2 {kind}-separated columns, got {len(parts)}; {hint}",
                       "columns", strict, counts)
                 continue
