@@ -40,8 +40,8 @@ class LexaugGroup(click.Group):
         except LexaugError as err:
             raise click.ClickException(str(err)) from None
         except Interrupted as err:
-            click.echo(f"Error: {err}; the run was stopped, its worker processes ended and its partial files "
-                       "removed (no output or manifest written)", err=True)
+            click.echo(f"Error: {err}; the run stopped: its worker processes ended, its partial files were "
+                       "removed and no manifest was written", err=True)
             ctx.exit(128 + err.signum)
         except BrokenPipeError:
             _silence_stdout()

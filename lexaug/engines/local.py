@@ -116,7 +116,10 @@ def _serve(job: Job, conn: Any, encode: bool, parent_pid: int) -> None:
             reply: Any = (seq, result)
         except BaseException as err:  # noqa: BLE001 - re-raised in the parent, with the worker's traceback
             reply = (seq, _Failure(f"{type(err).__name__}: {err}", traceback.format_exc()))
-        conn.send(reply)
+        try:
+            conn.send(reply)
+        except OSError:  # the parent is gone (platforms without PR_SET_PDEATHSIG notice it here)
+            return
 
 
 @dataclass

@@ -284,3 +284,29 @@ def test_text_field_with_text_format(tmp_path):
     assert result.exit_code == 1
     line = one_error_line(result.stderr)
     assert "--text-field" in line and "__init__" not in line
+
+
+def test_manifest_enospc_in_process_leaves_nothing(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    import lexaug.synthesis
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(lexaug.synthesis.os, "fsync", full)
+    out = tmp_path / "out.txt"
+    result = CliRunner().invoke(cli, ["synthesize", *map(str, base(TEXT, out))])
+    assert result.exit_code == 1
+    line = one_error_line(result.stderr)
+    assert f"{out}.manifest.json" in line and "No space left on device" in line
+    assert files(tmp_path) == []
+
+
+def test_output_to_dev_null_is_written_directly(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(*base(TEXT, "/dev/null"), "--format", "text")
+    assert result.exit_code == 0, result.output
+    assert Path("/dev/null").is_char_device()
+    assert files(tmp_path) == ["lexaug-synthesize.manifest.json"]
