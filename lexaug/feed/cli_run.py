@@ -38,6 +38,7 @@ class FeedOptions:
     world_size: int = 1
     synth_workers: int | None = defaults.FEED_SYNTH_WORKERS
     blocks_per_shard: int = defaults.FEED_BLOCKS_PER_SHARD
+    lexicon_lenient: bool = False  # --synthesize: skip malformed lexicon rows (as `synthesize --lexicon-lenient`)
 
 
 def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | None]:
@@ -59,7 +60,8 @@ def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | Non
         if not options.langs:
             raise ConfigError("--synthesize needs --lang (and --lexicon, or a cached lexicon)")
         built = build(SynthesisOptions(langs=options.langs, mode=options.synth_mode, src_lang=options.src_lang,
-                                       lexicons=options.lexicons, rate=options.rate, seed=options.seed))
+                                       lexicons=options.lexicons, rate=options.rate, seed=options.seed,
+                                       lexicon_lenient=options.lexicon_lenient))
         signature = {**built.generator.signature(), "targets": list(built.targets),
                      "lexicon_sha256": built.lexicon_sha256}
         for spec in options.synth:

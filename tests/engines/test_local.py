@@ -158,3 +158,22 @@ def test_spawned_workers_receive_the_job_pickled(monkeypatch):
     out: list[str] = []
     totals = run_local(UpperJob(), make_chunks(LINES, 4), out.append, workers=2)
     assert "".join(out) == "".join(LINES).upper() and totals.counts == {"records_in": 50}
+
+
+def test_workers_start_only_as_chunks_need_them():
+    out: list[str] = []
+    totals = run_local(UpperJob(), make_chunks(["a\n", "b\n"], 4), out.append, workers=8)
+    assert "".join(out) == "A\nB\n"
+    assert totals.workers_used == 1  # one chunk: one worker process, not 8
+    totals = run_local(UpperJob(), make_chunks(LINES, 4), out.append, workers=2)
+    assert totals.workers_used == 2
+
+
+def test_worker_cap_is_a_multiple_of_the_cores():
+    import os
+
+    from lexaug.engines.local import MAX_WORKERS_PER_CORE, worker_cap
+
+    cores = os.cpu_count() or 1
+    assert worker_cap(1000 * cores) == MAX_WORKERS_PER_CORE * cores
+    assert worker_cap(2) == min(2, MAX_WORKERS_PER_CORE * cores) and worker_cap(0) == 1

@@ -310,3 +310,17 @@ def test_output_to_dev_null_is_written_directly(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert Path("/dev/null").is_char_device()
     assert files(tmp_path) == ["lexaug-synthesize.manifest.json"]
+
+
+def test_feed_synthesize_reads_the_lexicon_leniently_on_request(shared_data):
+    from lexaug.errors import FormatError
+    from lexaug.feed.cli_run import FeedOptions, build_sources
+
+    lex = str(shared_data / "lexicons" / "gatitos" / "en_arn.tsv")
+    options = FeedOptions(tokenizer="unused", block_size=8, synth=(str(TEXT),), langs=("arn",), lexicons=(lex,))
+    with pytest.raises(FormatError, match=r"line 3235: .*\(--lexicon-lenient\)"):
+        build_sources(options)
+    options.lexicon_lenient = True
+    sources, signature = build_sources(options)
+    assert len(sources) == 1 and signature is not None and signature["targets"] == ["arn"]
+    assert "--lexicon-lenient" in {o for p in cli.commands["feed"].params for o in p.opts}
