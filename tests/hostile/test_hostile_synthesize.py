@@ -324,3 +324,17 @@ def test_feed_synthesize_reads_the_lexicon_leniently_on_request(shared_data):
     sources, signature = build_sources(options)
     assert len(sources) == 1 and signature is not None and signature["targets"] == ["arn"]
     assert "--lexicon-lenient" in {o for p in cli.commands["feed"].params for o in p.opts}
+
+
+def test_unexpected_os_error_is_one_line_naming_the_path(tmp_path, monkeypatch):
+    import errno
+
+    import lexaug.synthesis
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", "/data/locked/out.txt")
+
+    monkeypatch.setattr(lexaug.synthesis, "run_synthesis", denied)
+    result = CliRunner().invoke(cli, ["synthesize", *map(str, base(TEXT, tmp_path / "o.txt"))])
+    assert result.exit_code == 1
+    assert one_error_line(result.stderr).startswith("Error: /data/locked/out.txt: Permission denied")

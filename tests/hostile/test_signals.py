@@ -63,19 +63,20 @@ def no_strays():
             os.kill(pid, signal.SIGKILL)
 
 
-def start_run(tmp_path: Path) -> tuple[subprocess.Popen, Path, list[int]]:
-    """A 2-worker run reading stdin, fed enough lines for several chunks and then kept waiting for more."""
+def start_run(tmp_path: Path, workers: int = 2) -> tuple[subprocess.Popen, Path, list[int]]:
+    """A run reading stdin, fed enough lines for several chunks and then kept waiting for more."""
     out = tmp_path / "out.txt"
     proc = subprocess.Popen(
         [*CMD, "synthesize", "--lang", "spa", "--lexicon", str(SAMPLES / "en_es.tsv"), "--input", "-",
-         "--format", "text", "--output", str(out), "--workers", "2", "--chunk-records", "200", "--no-progress"],
+         "--format", "text", "--output", str(out), "--workers", str(workers), "--chunk-records", "200", "--no-progress"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdin is not None
     lines = (SAMPLES / "english.txt").read_bytes()
     # more than the reader's first 1 MiB block, so chunks reach the workers; then the run waits for more input
     proc.stdin.write(lines * (2_500_000 // len(lines)))
     proc.stdin.flush()
-    assert wait_for(lambda: len(children(proc.pid)) >= 2), "the workers did not start"
+    if workers > 1:
+        assert wait_for(lambda: len(children(proc.pid)) >= workers), "the workers did not start"
     assert wait_for(lambda: any(p.name.startswith(".partial-") for p in tmp_path.iterdir()))
     return proc, out, children(proc.pid)
 
@@ -97,6 +98,14 @@ def test_signal_stops_run_workers_and_partial(tmp_path, sig, no_strays):
     assert len(lines) == 1 and lines[0].startswith("Error: ") and signal.Signals(sig).name in lines[0], text
     assert wait_for(lambda: not any(alive(p) for p in workers), 5)
     assert list(tmp_path.iterdir()) == []  # no output, no manifest, no partial
+
+
+def test_sigterm_in_process_run_removes_partial(tmp_path):
+    proc, out, _ = start_run(tmp_path, workers=1)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143 and "SIGTERM" in err.decode() and "Traceback" not in err.decode()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_sigkill_of_parent_takes_workers_down_and_next_run_cleans_up(tmp_path, no_strays):
