@@ -424,7 +424,7 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
         Interrupted: a signal stopped the run (after the clean-up).
         BrokenPipeError: stdout was closed by its reader (e.g. `| head`); the CLI ends quietly.
     """
-    from lexaug.engines.local import run_local, worker_cap
+    from lexaug.engines.local import worker_cap
     from lexaug.engines.progress import Progress
     from lexaug.engines.signals import stop_on_signals
     from lexaug.io import open_input, open_output
