@@ -443,6 +443,8 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
                        provenance_base(options, built) if provenance else None, lid_step(options))
     if workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {workers}")
+    if chunk_records < 1:
+        raise ConfigError(f"--chunk-records must be at least 1, got {chunk_records}")
     used = worker_cap(workers)
     if used < workers:
         say(f"--workers {workers} capped at {used} ({os.cpu_count() or 1} cores); workers are also started only "

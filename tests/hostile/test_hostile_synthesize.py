@@ -338,3 +338,11 @@ def test_unexpected_os_error_is_one_line_naming_the_path(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["synthesize", *map(str, base(TEXT, tmp_path / "o.txt"))])
     assert result.exit_code == 1
     assert one_error_line(result.stderr).startswith("Error: /data/locked/out.txt: Permission denied")
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_chunk_records_below_one_is_refused(tmp_path, value):
+    result = run(*base(TEXT, tmp_path / "o.txt"), "--chunk-records", value)
+    assert result.exit_code == 1
+    assert f"--chunk-records must be at least 1, got {value}" in one_error_line(result.stderr)
+    assert files(tmp_path) == []
