@@ -350,10 +350,11 @@ def _check_paths(options: SynthesisOptions, input_path: str, output_path: str, m
     other (see `lexaug.outputs`). Raises OutputError/LexaugError with one line naming the option."""
     from lexaug.outputs import check_distinct, check_output_path
 
-    if input_path != "-" and not Path(input_path).is_file():
+    if input_path != "-":  # a file, or a pipe such as bash's <(zcat corpus.gz)
         if Path(input_path).is_dir():
             raise LexaugError(f"{input_path}: --input is a directory; give a corpus file")
-        raise LexaugError(f"{input_path}: input file not found; check the --input path")
+        if not Path(input_path).exists():
+            raise LexaugError(f"{input_path}: input file not found; check the --input path")
     inputs: list[tuple[str, str]] = [("--input", input_path)] if input_path != "-" else []
     inputs += [("--lexicon", p) for p in options.lexicons]
     if options.lid_model:
@@ -449,7 +450,7 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
     if used < workers:
         say(f"--workers {workers} capped at {used} ({os.cpu_count() or 1} cores); workers are also started only "
             "as there are chunks for them")
-    size = Path(input_path).stat().st_size if input_path != "-" else None
+    size = Path(input_path).stat().st_size if input_path != "-" and Path(input_path).is_file() else None
     bar = Progress(size, enabled=progress)
     direct = is_special(output_path)  # stdout, /dev/null: written as it comes, no rename
     target = output_path if direct else str(partial_path(output_path))

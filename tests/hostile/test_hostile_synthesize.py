@@ -346,3 +346,14 @@ def test_chunk_records_below_one_is_refused(tmp_path, value):
     assert result.exit_code == 1
     assert f"--chunk-records must be at least 1, got {value}" in one_error_line(result.stderr)
     assert files(tmp_path) == []
+
+
+def test_input_from_a_pipe_and_input_a_directory(tmp_path):
+    shell = (f"{CMD[0]} -c {CMD[2]!r} synthesize --lang spa --lexicon {LEX} --format text "
+             f"--input <(cat {TEXT}) --output {tmp_path / 'o.txt'}")
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert len((tmp_path / "o.txt").read_text(encoding="utf-8").splitlines()) == 46
+    result = run(*base(tmp_path, tmp_path / "p.txt"), "--format", "text")
+    assert result.exit_code == 1
+    assert "--input is a directory" in one_error_line(result.stderr)
