@@ -146,14 +146,16 @@ def test_manifest_write_failure_leaves_nothing(tmp_path):
     assert files(tmp_path) == ["small.txt"]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_output_write_failure_leaves_nothing(tmp_path, workers):
+@pytest.mark.parametrize("name,workers,limit", [("out.txt", 1, 300_000), ("out.txt", 2, 300_000),
+                                                ("out.txt.gz", 2, 1_000), ("out.txt.zst", 1, 1_000)])
+def test_output_write_failure_leaves_nothing(tmp_path, name, workers, limit):
     big = tmp_path / "big.txt"
-    big.write_bytes(TEXT.read_bytes() * 200)
-    done = limited_run([*base(big, tmp_path / "out.txt"), "--workers", workers, "--chunk-records", 100],
-                       big.stat().st_size // 3)
+    big.write_bytes(TEXT.read_bytes() * 400)  # ~1 MB in
+    done = limited_run([*base(big, tmp_path / name), "--workers", workers, "--chunk-records", 100, "--format",
+                        "text"], limit)
     assert done.returncode == 1, done.stderr
-    assert str(tmp_path / "out.txt") in one_error_line(done.stderr)
+    line = one_error_line(done.stderr)
+    assert f"{tmp_path / name}: cannot write" in line and "nothing was written" in line
     assert files(tmp_path) == ["big.txt"]
 
 
