@@ -350,6 +350,14 @@ def _check_paths(options: SynthesisOptions, input_path: str, output_path: str, m
     other (see `lexaug.outputs`). Raises OutputError/LexaugError with one line naming the option."""
     from lexaug.outputs import check_distinct, check_output_path
 
+    import sys
+
+    if input_path == "-" and sys.stdin is None:
+        raise LexaugError("-: --input - reads stdin, which is closed; give --input FILE or redirect stdin")
+    for option, path in (("--output", output_path), ("--manifest", manifest_path)):
+        if path == "-" and sys.stdout is None:
+            raise LexaugError(f"-: {option} - writes to stdout, which is closed; give {option} FILE or redirect "
+                              "stdout")
     if input_path != "-":  # a file, or a pipe such as bash's <(zcat corpus.gz)
         if Path(input_path).is_dir():
             raise LexaugError(f"{input_path}: --input is a directory; give a corpus file")

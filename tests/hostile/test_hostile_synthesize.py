@@ -359,3 +359,13 @@ def test_input_from_a_pipe_and_input_a_directory(tmp_path):
     result = run(*base(tmp_path, tmp_path / "p.txt"), "--format", "text")
     assert result.exit_code == 1
     assert "--input is a directory" in one_error_line(result.stderr)
+
+
+@pytest.mark.parametrize("redirect,option", [(">&-", "--output"), ("<&-", "--input")])
+def test_closed_stdin_or_stdout(tmp_path, redirect, option):
+    args = " ".join(map(str, base("-", "-"))) if option == "--input" else " ".join(map(str, base(TEXT, "-")))
+    shell = f"{CMD[0]} -c {CMD[2]!r} synthesize {args} --format text {redirect}"
+    done = subprocess.run(["bash", "-c", shell], stderr=subprocess.PIPE, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 1
+    assert f"{option} -" in one_error_line(done.stderr)
+    assert files(tmp_path) == []
