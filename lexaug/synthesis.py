@@ -466,7 +466,7 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
     for path in (output_path, manifest_file):
         remove_stale_partials(path)
     try:
-        with stop_on_signals():
+        with stop_on_signals() as stopper:
             try:
                 with open_input(input_path, errors="strict" if strict else "surrogateescape") as fin, \
                         open_output(target) as fout:
@@ -499,16 +499,17 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
                 except OSError as err:
                     raise OutputError(describe_os_error(err, manifest_file) + "; the run failed and wrote "
                                       "nothing" + (" else" if direct else "")) from None
-            if not direct:
-                os.replace(target, output_path)
-            if man_tmp is not None:
-                os.replace(man_tmp, manifest_file)
-            elif manifest_file == "-":
+            with stopper.commit():  # both files or neither: a signal now is held back, then ignored
+                if not direct:
+                    os.replace(target, output_path)
+                if man_tmp is not None:
+                    os.replace(man_tmp, manifest_file)
+            if manifest_file == "-":
                 import sys
 
                 sys.stdout.write(text)
                 sys.stdout.flush()
-            else:  # a special file
+            elif man_tmp is None:  # a special file, e.g. /dev/stderr
                 from lexaug.outputs import write_atomic
 
                 write_atomic(manifest_file, text.encode("utf-8"), "manifest")

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["Interrupted", "stop_on_signals", "die_with_parent"]
+__all__ = ["Interrupted", "Stopper", "stop_on_signals", "die_with_parent"]
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name))
 
@@ -33,20 +33,39 @@ class Interrupted(BaseException):
         return signal.Signals(self.signum).name
 
 
+class Stopper:
+    """What `stop_on_signals` yields: `commit()` wraps the last step of a run (renaming finished files into
+    place), during which signals are held back; a signal that arrives then is ignored, the run being done."""
+
+    def __init__(self) -> None:
+        self.raised = False
+        self.done = False
+
+    @contextmanager
+    def commit(self) -> Iterator[None]:
+        block = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS) if block else None
+        try:
+            yield
+            self.done = True
+        finally:
+            if old is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 @contextmanager
-def stop_on_signals() -> Iterator[None]:
+def stop_on_signals() -> Iterator[Stopper]:
     """Within the block, SIGTERM/SIGINT/SIGHUP raise `Interrupted` (once: a second signal during the clean-up
-    is ignored, so the clean-up finishes). Previous handlers are restored on exit. Outside the main thread
-    (where Python cannot install handlers) this does nothing."""
+    is ignored, so the clean-up finishes), except inside `Stopper.commit()`. Previous handlers are restored on
+    exit. Outside the main thread (where Python cannot install handlers) no handler is installed."""
+    stopper = Stopper()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield stopper
         return
-    raised = False
 
     def handler(signum: int, frame: Any) -> None:
-        nonlocal raised
-        if not raised:
-            raised = True
+        if not stopper.raised and not stopper.done:
+            stopper.raised = True
             raise Interrupted(signum)
 
     previous = {}
@@ -56,7 +75,7 @@ def stop_on_signals() -> Iterator[None]:
         except (OSError, ValueError):  # pragma: no cover - a signal this platform does not let us catch
             pass
     try:
-        yield
+        yield stopper
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)

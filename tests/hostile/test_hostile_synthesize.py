@@ -369,3 +369,19 @@ def test_closed_stdin_or_stdout(tmp_path, redirect, option):
     assert done.returncode == 1
     assert f"{option} -" in one_error_line(done.stderr)
     assert files(tmp_path) == []
+
+
+def test_signal_during_commit_is_held_back_and_ignored():
+    import os
+    import signal as sig
+
+    from lexaug.engines.signals import Interrupted, stop_on_signals
+
+    with stop_on_signals() as stopper:
+        with stopper.commit():
+            os.kill(os.getpid(), sig.SIGTERM)  # pending until the commit ends, then ignored: the run is done
+    with pytest.raises(Interrupted, match="SIGTERM"):
+        with stop_on_signals():
+            os.kill(os.getpid(), sig.SIGTERM)
+            for _ in range(1000):  # the handler runs between bytecodes
+                pass
