@@ -443,6 +443,10 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
     say = warn or (lambda m: None)
     manifest_file = manifest_path or default_manifest_path(output_path)
     _check_paths(options, input_path, output_path, manifest_path, manifest_file)
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {workers}")
+    if chunk_records < 1:
+        raise ConfigError(f"--chunk-records must be at least 1, got {chunk_records}")
     form = _make_format(fmt, input_path, format_options or {})
     built = build(options)
     for message in built.warnings:
@@ -450,10 +454,6 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
     name = "<stdin>" if input_path == "-" else input_path
     job = SynthesisJob(form, built.generator, options.seed, name, strict,
                        provenance_base(options, built) if provenance else None, lid_step(options))
-    if workers < 1:
-        raise ConfigError(f"--workers must be at least 1, got {workers}")
-    if chunk_records < 1:
-        raise ConfigError(f"--chunk-records must be at least 1, got {chunk_records}")
     used = worker_cap(workers)
     if used < workers:
         say(f"--workers {workers} capped at {used} ({os.cpu_count() or 1} cores); workers are also started only "
