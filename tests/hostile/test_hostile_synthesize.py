@@ -45,6 +45,19 @@ def files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
+def processes_naming(text: str) -> list[int]:
+    """Live processes whose command line contains `text` (e.g. a run's tmp_path): strays of a finished run."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text in (entry / "cmdline").read_bytes().decode(errors="replace") \
+                    and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
 # --- defect 4: --manifest naming the input or the output, or "-" ---------------------------------------
 
 def test_manifest_naming_the_input_is_refused(tmp_path):
@@ -157,6 +170,7 @@ def test_output_write_failure_leaves_nothing(tmp_path, name, workers, limit):
     line = one_error_line(done.stderr)
     assert f"{tmp_path / name}: cannot write" in line and "nothing was written" in line
     assert files(tmp_path) == ["big.txt"]
+    assert processes_naming(str(big)) == []
 
 
 def test_stdout_to_dev_full(tmp_path):
@@ -180,6 +194,7 @@ def test_broken_pipe_ends_quietly(tmp_path, workers):
     assert done.stderr == ""
     assert len(done.stdout.splitlines()) == 1
     assert files(tmp_path) == ["big.txt"]
+    assert processes_naming(str(big)) == []
 
 
 # --- defect 9: resources have their own leniency -----------------------------------------------------------
