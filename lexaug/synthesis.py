@@ -499,7 +499,7 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
                 except OSError as err:
                     raise OutputError(describe_os_error(err, manifest_file) + "; the run failed and wrote "
                                       "nothing" + (" else" if direct else "")) from None
-            with stopper.commit():  # both files or neither: a signal now is held back, then ignored
+            with stopper.commit():  # both files or neither: a signal from now on is ignored
                 if not direct:
                     os.replace(target, output_path)
                 if man_tmp is not None:

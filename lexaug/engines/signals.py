@@ -35,7 +35,7 @@ class Interrupted(BaseException):
 
 class Stopper:
     """What `stop_on_signals` yields: `commit()` wraps the last step of a run (renaming finished files into
-    place), during which signals are held back; a signal that arrives then is ignored, the run being done."""
+    place); a signal that arrives during or after it is ignored, the run being done."""
 
     def __init__(self) -> None:
         self.raised = False
@@ -43,14 +43,8 @@ class Stopper:
 
     @contextmanager
     def commit(self) -> Iterator[None]:
-        block = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS) if block else None
-        try:
-            yield
-            self.done = True
-        finally:
-            if old is not None:
-                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        self.done = True  # checked by the handler (any thread may receive the signal; the flag covers them all)
+        yield
 
 
 @contextmanager
