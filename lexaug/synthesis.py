@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from lexaug import __version__, defaults
 from lexaug.engines.local import ChunkResult, Totals, run_local
-from lexaug.errors import ConfigError, LexaugError
+from lexaug.errors import ConfigError, FormatError, LexaugError
 
 MODES = ("substitute", "codeswitch")
 
@@ -237,19 +237,49 @@ class SynthesisJob:
         outputs = generator.run(records, self.seed)
         if lid is not None:
             outputs = lid.annotate(outputs, stats)
+        unwritable = ReadReport()  # records the format cannot write (e.g. a MASSIVE slot holding a bracket)
         if base is None:
-            parts = list(map(render, outputs))  # no per-record provenance: the loop runs in C
+            outputs = list(outputs)
+            try:
+                parts = list(map(render, outputs))  # no per-record provenance: the loop runs in C
+            except FormatError:
+                parts = self._render_each(outputs, None, unwritable)
         else:
-            for record in outputs:
-                prov = {**base, "source_id": record.id}
-                if "lid" in record.meta:
-                    prov["lid"] = record.meta["lid"]
-                parts.append(render(record, prov))
+            parts = self._render_each(outputs, base, unwritable)
         counts = {"records_in": report.read + report.total_skipped, "records_read": report.read,
                   "records_out": len(parts)}
+        report.merge(unwritable)
         for reason, n in report.skipped.items():
             counts[f"skipped:{reason}"] = n
         return ChunkResult("".join(parts), counts, stats=stats, errors=list(report.errors))
+
+    def _render_each(self, outputs: Any, base: dict[str, Any] | None, unwritable: Any) -> list[str]:
+        """Render record by record: a record the format cannot write is a FormatError naming the input file
+        and the record's line (one-record-per-line formats) or sentence; lenient runs skip and count it."""
+        from lexaug.io.base import Format
+
+        parts: list[str] = []
+        render = self.fmt.render
+        by_line = type(self.fmt).split_records is Format.split_records
+        for record in outputs:
+            prov = None
+            if base is not None:
+                prov = {**base, "source_id": record.id}
+                if "lid" in record.meta:
+                    prov["lid"] = record.meta["lid"]
+            try:
+                parts.append(render(record, prov))
+            except FormatError as err:
+                index = int(record.id) if record.id.isdecimal() else -1
+                line = index + 1 if by_line and index >= 0 else None
+                where = "" if by_line or index < 0 else f"sentence {index + 1}: "
+                error = FormatError(self.path, line, f"{where}cannot write the rewritten record: {err.detail}; "
+                                    "fix the lexicon entry, or run with --lenient to skip such records",
+                                    reason="unwritable")
+                if self.strict:
+                    raise error from None
+                unwritable.skip(error)
+        return parts
 
     def _plain_text(self, chunk: Any) -> bool:
         """True when the chunk can skip records: text lines, all decodable, a generator with `run_texts`, no

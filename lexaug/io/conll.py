@@ -5,11 +5,18 @@ stay aligned (a multiword translation stays in its token's slot). The payload ke
 blank lines, `-DOCSTART-` lines and line endings. The separator and the column count are sniffed from the
 file's first token line unless given; every token line must have that many columns. A UTF-8 byte-order mark at
 the start of the file (MasakhaNER luo/train.txt) is kept in the output but is not part of the first token.
-Note: with the space separator, a multiword translation makes a line that reads back with too many columns.
+
+A changed token that holds ASCII whitespace (a multiword translation, `Pasin bilong pait`) is written as one
+line per word, in space- and tab-separated files alike, with the other columns repeated and a BIO/BIOES tag
+continued: `B-X` -> `B-X I-X`, `I-X` -> `I-X I-X`, `O` -> `O O`, `S-X` -> `B-X E-X`, `E-X` -> `I-X E-X`
+(`U-`/`L-` as `S-`/`E-`); any other value (a POS tag) is repeated. So every line written reads back with the
+file's column count and the sentence stays one entity per entity. Unchanged tokens are written as read, and a
+non-breaking space (U+00A0) is not ASCII whitespace: put it in a lexicon's target to keep words on one line.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lexaug.errors import ConfigError, FormatError
@@ -21,6 +28,8 @@ _SEP_NAMES = {"\t": "tab", " ": "space"}
 _SEP_ALIASES = {"tab": "\t", "\\t": "\t", "\t": "\t", "space": " ", " ": " "}
 DOCSTART = "-DOCSTART-"
 _BOM = "\ufeff"
+_WORD_BREAK = re.compile(r"[ \t\n\r\f\v]")
+_WORD_SPLIT = re.compile(r"[ \t\n\r\f\v]+")
 
 
 class ConllFormat(BlockFormat):
@@ -79,10 +88,61 @@ class ConllFormat(BlockFormat):
             slots.append(cols[0])
             acc = content[len(cols[0]):] + end
         parts.append(acc)
-        return Record(rid, slots, payload=parts)
+        return Record(rid, slots, payload=(parts, tuple(slots)))
 
     def render(self, record: Record, provenance: dict[str, Any] | None = None) -> str:
-        return interleave(record.payload, record.slots)
+        parts, original = record.payload
+        slots = record.slots
+        if len(slots) == len(original):
+            joined = "".join(slots)  # one C-level look at all tokens: most sentences need no split
+            if not _WORD_BREAK.search(joined) and DOCSTART not in joined and "" not in slots:
+                return interleave(parts, slots)
+            if tuple(slots) == original:
+                return interleave(parts, slots)
+        return _render_split(parts, slots, original)
+
+
+def _render_split(parts: list[str], slots: list[str], original: tuple[str, ...]) -> str:
+    """`interleave` where each changed token holding whitespace becomes one line per word (module doc)."""
+    if len(slots) != len(original):
+        raise FormatError(None, None, f"a CoNLL sentence of {len(original)} tokens came back with {len(slots)}",
+                          reason="render")
+    out = [parts[0]]
+    for n, (new, old) in enumerate(zip(slots, original)):
+        rest = parts[n + 1]
+        if new == old or not (_WORD_BREAK.search(new) or not new or new.startswith(DOCSTART)):
+            out += [new, rest]
+            continue
+        words = [w for w in _WORD_SPLIT.split(new) if w]
+        if not words or any(w.startswith(DOCSTART) or w.startswith(_BOM) for w in words):
+            raise FormatError(None, None, f"token {old!r} was rewritten to {new!r}, which a CoNLL line cannot "
+                              "hold; fix the lexicon entry", reason="render")
+        cut = rest.find("\n") + 1 or len(rest)
+        line, after = rest[:cut], rest[cut:]
+        content, end = split_terminator(line)
+        sep = content[:1]
+        columns = content[1:].split(sep) if sep else []
+        last = len(words) - 1
+        for k, word in enumerate(words):
+            tail = sep + sep.join(continue_tag(c, k, last) for c in columns) if sep else ""
+            out += [word, tail, end if k == last else (end or "\n")]
+        out.append(after)
+    return "".join(out)
+
+
+def continue_tag(tag: str, k: int, last: int) -> str:
+    """The tag of word `k` (0..`last`) of a token split into `last + 1` lines: BIO/BIOES/BILOU tags are
+    continued (`B-X` -> `B-X I-X ...`, `S-X` -> `B-X ... E-X`); anything else is repeated."""
+    if len(tag) < 3 or tag[1] != "-" or tag[0] not in "BISEUL" or last == 0:
+        return tag
+    kind, name = tag[0], tag[2:]
+    if kind == "B":
+        return tag if k == 0 else "I-" + name
+    if kind in "SU":
+        return ("B-" if k == 0 else ("E-" if kind == "S" else "L-") if k == last else "I-") + name
+    if kind in "EL":
+        return tag if k == last else "I-" + name
+    return tag  # I-X
 
 
 def _column_message(cols: list[str], columns: int | None, sep: str, content: str) -> str:
