@@ -246,6 +246,10 @@ class SynthesisJob:
                 parts = self._render_each(outputs, None, unwritable)
         else:
             parts = self._render_each(outputs, base, unwritable)
+        notes = getattr(self.fmt, "notes", None)  # what the writer did besides writing (e.g. CoNLL-U `# text`)
+        if notes:
+            stats.update(notes)
+            notes.clear()
         counts = {"records_in": report.read + report.total_skipped, "records_read": report.read,
                   "records_out": len(parts)}
         report.merge(unwritable)
