@@ -5,6 +5,8 @@ stay aligned (a multiword translation stays in its token's slot). The payload ke
 blank lines, `-DOCSTART-` lines and line endings. The separator and the column count are sniffed from the
 file's first token line unless given; every token line must have that many columns. A UTF-8 byte-order mark at
 the start of the file (MasakhaNER luo/train.txt) is kept in the output but is not part of the first token.
+Separators at the end of a line (`a O `) are kept but make no column, so a stray trailing space is neither an
+error nor a reason to blame the next line.
 
 A changed token that holds ASCII whitespace (a multiword translation, `Pasin bilong pait`) is written as one
 line per word, in space- and tab-separated files alike, with the other columns repeated and a BIO/BIOES tag
@@ -56,10 +58,10 @@ class ConllFormat(BlockFormat):
 
     def sniff(self, first_record: str) -> tuple[tuple[str, Any], ...]:
         for line in block_lines(first_record):
-            content = line.lstrip(_BOM)
+            content = split_terminator(line.lstrip(_BOM))[0]
             if content.strip() and not content.startswith(DOCSTART):
                 sep = self.sep or ("\t" if "\t" in content else " ")
-                return (("sep", sep), ("columns", self.columns or len(content.split(sep))))
+                return (("sep", sep), ("columns", self.columns or _count(content.split(sep))))
         return ()
 
     def _record(self, raw: str, rid: str, line: int, path: str | None, hints: dict[str, Any]) -> Record:
@@ -80,8 +82,8 @@ class ConllFormat(BlockFormat):
                 sep = "\t" if "\t" in content else " "
             cols = content.split(sep)
             if columns is None:
-                columns = len(cols)
-            if len(cols) != columns or len(cols) < 2 or not cols[0]:
+                columns = _count(cols)
+            if (len(cols) != columns and _count(cols) != columns) or len(cols) < 2 or not cols[0]:
                 raise FormatError(path, line + offset, _column_message(cols, columns, sep, content),
                                   reason="columns")
             parts.append(acc)
@@ -143,6 +145,15 @@ def continue_tag(tag: str, k: int, last: int) -> str:
     if kind in "EL":
         return tag if k == last else "I-" + name
     return tag  # I-X
+
+
+def _count(cols: list[str]) -> int:
+    """Columns of a token line, not counting empty ones after a trailing separator (`a O ` has 2): a stray
+    space at the end of a line is kept in the output but does not make a column."""
+    n = len(cols)
+    while n > 2 and not cols[n - 1]:
+        n -= 1
+    return n
 
 
 def _column_message(cols: list[str], columns: int | None, sep: str, content: str) -> str:

@@ -82,3 +82,18 @@ def test_masakhaner_tpi_output_reads_back(shared_data, tmp_path):
         assert tokens_out >= tokens_in
         split += tokens_out - tokens_in
     assert split > 100  # the lexicon's multiword entries were really split
+
+
+@pytest.mark.parametrize("data", ["a O \nb O\nc O\n", "a O\nb O \n\nc O  \n", "a\tO\t\nb\tO\n"])
+def test_trailing_separator_is_no_column_and_blames_no_line(tmp_path, data):
+    path, records = _records(tmp_path, data)
+    assert [t for r in records for t in r.slots] == ["a", "b", "c"][: data.count("\n") - data.count("\n\n")]
+    assert "".join(get_format("conll").render(r) for r in records) == data
+
+
+def test_wrong_line_after_a_trailing_space_is_the_one_blamed(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("a O \nb O\nlonely\n", encoding="utf-8")
+    with pytest.raises(FormatError) as err:
+        list(read_records(path, "conll"))
+    assert err.value.line == 3 and "got 1" in str(err.value)
