@@ -44,10 +44,31 @@ def get_format(name: str | Format, **options: Any) -> Format:
     cls = FORMATS.get(name)
     if cls is None:
         raise ConfigError(f"unknown format {name!r}; choose one of {', '.join(FORMATS)}")
-    try:
-        return cls(**options)
-    except TypeError as err:
-        raise ConfigError(f"format {name!r}: {err}") from None
+    unknown = sorted(set(options) - _accepted(cls))
+    if unknown:
+        raise ConfigError("; ".join(_option_message(name, option) for option in unknown))
+    return cls(**options)
+
+
+# the CLI option that sets each format option, for messages (`lexaug synthesize --keep-slot-values`)
+OPTION_FLAGS = {"field": "--text-field", "keep_slot_values": "--keep-slot-values"}
+
+
+def _accepted(cls: type[Format]) -> set[str]:
+    import inspect
+
+    params = inspect.signature(cls.__init__).parameters.values()
+    return {p.name for p in params if p.name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+
+def _option_message(name: str, option: str) -> str:
+    """`--keep-slot-values applies to --format massive only, not text` (or the option's own name)."""
+    takers = [fmt for fmt, cls in FORMATS.items() if option in _accepted(cls)]
+    label = OPTION_FLAGS.get(option, f"format option {option!r}")
+    if not takers:
+        return f"{label} is not an option of any format ({', '.join(FORMATS)})"
+    return (f"{label} applies to --format {' or '.join(takers)} only, not {name}; drop it or pass the "
+            "right --format")
 
 
 def format_for_path(path: str | Path, **options: Any) -> Format:
