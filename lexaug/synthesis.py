@@ -353,7 +353,7 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
                   format_options: dict[str, Any] | None = None, workers: int = defaults.WORKERS,
                   chunk_records: int = defaults.CHUNK_RECORDS, strict: bool = True, provenance: bool = True,
                   manifest_path: str | None = None, progress: bool = False,
-                  warn: Callable[[str], Any] | None = None) -> str:
+                  warn: Callable[[str], Any] | None = None, max_line_mb: float | None = None) -> str:
     """Run `synthesize` end to end with the local engine; returns the one-line summary.
 
     The output is written to a hidden partial file and renamed into place when the run succeeds, so a
@@ -378,7 +378,7 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
     bar = Progress(size, enabled=progress)
     target = output_path if output_path == "-" else str(_partial_path(output_path))
     try:
-        with open_input(input_path, errors="strict" if strict else "surrogateescape") as fin, \
+        with open_input(input_path, errors="strict" if strict else "surrogateescape", max_line_mb=max_line_mb) as fin, \
                 open_output(target) as fout:
             raw = getattr(fout, "buffer", None)  # the byte stream under the text stream, when there is one
             totals = run_local(job, form.chunks(fin, chunk_records), fout.write, workers=workers,

@@ -94,11 +94,12 @@ def _resolve(path: str | Path, fmt: str | Format | None, options: dict[str, Any]
 
 def read_records(path: str | Path, fmt: str | Format | None = None, *, strict: bool = True,
                  report: ReadReport | None = None, max_records: int = CHUNK_RECORDS,
-                 **options: Any) -> Iterator[Record]:
+                 max_line_mb: float | None = None, **options: Any) -> Iterator[Record]:
     """Stream the records of a file (or `-`). Lenient (`strict=False`): malformed records are skipped and
-    counted in `report`; undecodable bytes are then counted under `encoding` instead of raising."""
+    counted in `report`; undecodable bytes are then counted under `encoding` instead of raising. A line longer
+    than `max_line_mb` (default `defaults.MAX_LINE_MB`) is an error either way."""
     form = _resolve(path, fmt, options)
-    with open_input(path, errors="strict" if strict else "surrogateescape") as fh:
+    with open_input(path, errors="strict" if strict else "surrogateescape", max_line_mb=max_line_mb) as fh:
         name = "<stdin>" if str(path) == "-" else str(path)
         for chunk in form.chunks(fh, max_records):
             yield from form.parse(chunk, path=name, strict=strict, report=report)

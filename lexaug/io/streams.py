@@ -14,6 +14,7 @@ import zlib
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Iterator, TextIO
 
+from lexaug.defaults import MAX_LINE_MB
 from lexaug.errors import FormatError
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -40,7 +41,8 @@ class LineReader(io.TextIOBase):
     reader can skip and count the record that holds them (see `has_undecodable`).
     """
 
-    def __init__(self, raw: BinaryIO, name: str, errors: str = "strict", close_raw: bool = True):
+    def __init__(self, raw: BinaryIO, name: str, errors: str = "strict", close_raw: bool = True,
+                 max_line_mb: float | None = None):
         super().__init__()
         self._raw = raw
         self.name = name
@@ -48,26 +50,45 @@ class LineReader(io.TextIOBase):
         self._close_raw = close_raw
         self._lines: list[str] = []
         self._pos = 0
-        self._rest = b""
+        self._rest: list[bytes] = []  # pieces of a line that has not ended yet (joined once, not per block)
+        self._rest_size = 0
         self._eof = False
         self._lines_decoded = 0  # lines in blocks already decoded, for locating a bad byte
+        mb = MAX_LINE_MB if max_line_mb is None else max_line_mb
+        self._max_line = max(int(mb * (1 << 20)), _BLOCK)
 
     def readable(self) -> bool:
         return True
+
+    def _too_long(self) -> FormatError:
+        mb = self._max_line / (1 << 20)
+        return FormatError(self.name, self._lines_decoded + 1,
+                           f"a line longer than {mb:g} MB (rewriting one line takes about 30 times its size in "
+                           f"memory); split the line, or raise the limit with --max-line-mb", reason="line_too_long")
 
     def _fill(self) -> bool:
         while not self._eof:
             data = self._raw.read(_BLOCK)
             if not data:
                 self._eof = True
-                block, self._rest = self._rest, b""
+                block = b"".join(self._rest)
+                self._rest, self._rest_size = [], 0
             else:
-                data = self._rest + data
                 cut = data.rfind(b"\n") + 1
                 if cut == 0:
-                    self._rest = data
+                    self._rest.append(data)
+                    self._rest_size += len(data)
+                    if self._rest_size > self._max_line:
+                        raise self._too_long()
                     continue
-                block, self._rest = data[:cut], data[cut:]
+                if self._rest:
+                    if self._rest_size + data.find(b"\n") + 1 > self._max_line:
+                        raise self._too_long()
+                    block = b"".join(self._rest) + data[:cut]
+                else:
+                    block = data[:cut]
+                self._rest = [data[cut:]] if cut < len(data) else []
+                self._rest_size = len(data) - cut
             if not block:
                 return False
             try:
@@ -238,19 +259,22 @@ def _decompressed(raw: BinaryIO, name: str) -> Any:
     return buffered
 
 
-def open_input(path: str | Path, errors: str = "strict") -> TextIO:
+def open_input(path: str | Path, errors: str = "strict", max_line_mb: float | None = None) -> TextIO:
     """Open a corpus for reading as UTF-8 text with line endings untouched.
 
     Args:
         path: a file (plain, `.gz` or `.zst`; recognised by magic bytes) or `-` for stdin.
         errors: `"strict"` (an undecodable byte is a FormatError naming file and line) or `"surrogateescape"`
             (lenient readers skip and count such records).
+        max_line_mb: longest line accepted, in MiB of UTF-8 (default `defaults.MAX_LINE_MB`, at least 1); a
+            longer line is a FormatError (reason `line_too_long`) naming file and line.
     Returns:
         A text stream; iterate it for lines ending in `\\n` (or `\\r\\n`), the last one possibly without.
     """
     if str(path) == "-":
         raw: BinaryIO = sys.stdin.buffer
-        return LineReader(_decompressed(raw, "<stdin>"), "<stdin>", errors, close_raw=False)  # type: ignore[return-value]
+        return LineReader(_decompressed(raw, "<stdin>"), "<stdin>", errors, close_raw=False,  # type: ignore[return-value]
+                          max_line_mb=max_line_mb)
     try:
         fh = open(path, "rb")
     except OSError as err:
@@ -260,7 +284,7 @@ def open_input(path: str | Path, errors: str = "strict") -> TextIO:
     except BaseException:
         fh.close()
         raise
-    return LineReader(source, str(path), errors)  # type: ignore[return-value]
+    return LineReader(source, str(path), errors, max_line_mb=max_line_mb)  # type: ignore[return-value]
 
 
 class _StdoutWriter(io.TextIOWrapper):
