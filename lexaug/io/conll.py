@@ -19,6 +19,10 @@ non-breaking space (U+00A0) is not ASCII whitespace: put it in a lexicon's targe
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
+from itertools import accumulate
+from operator import add
 from typing import Any
 
 from lexaug.errors import ConfigError, FormatError
@@ -96,7 +100,8 @@ class ConllFormat(BlockFormat):
         parts, original = record.payload
         slots = record.slots
         if len(slots) == len(original):
-            joined = "".join(slots)  # one C-level look at all tokens: most sentences need no split
+            # one C-level look at all tokens: most sentences need no split
+            joined = "".join(slots)
             if not _WORD_BREAK.search(joined) and DOCSTART not in joined and "" not in slots:
                 return interleave(parts, slots)
             if tuple(slots) == original:
@@ -105,31 +110,52 @@ class ConllFormat(BlockFormat):
 
 
 def _render_split(parts: list[str], slots: list[str], original: tuple[str, ...]) -> str:
-    """`interleave` where each changed token holding whitespace becomes one line per word (module doc)."""
+    """`interleave` where each changed token holding whitespace becomes one line per word (module doc). Only
+    the tokens that need it are visited: whitespace is found in all tokens at once, then mapped to tokens."""
     if len(slots) != len(original):
         raise FormatError(None, None, f"a CoNLL sentence of {len(original)} tokens came back with {len(slots)}",
                           reason="render")
-    out = [parts[0]]
-    for n, (new, old) in enumerate(zip(slots, original)):
-        rest = parts[n + 1]
-        if new == old or not (_WORD_BREAK.search(new) or not new or new.startswith(DOCSTART)):
-            out += [new, rest]
+    joined = "".join(slots)
+    ends = list(accumulate(map(len, slots)))  # offset in `joined` just after each token
+    marks = [m.start() for m in _WORD_BREAK.finditer(joined)]
+    at = joined.find(DOCSTART)
+    while at >= 0:
+        marks.append(at)
+        at = joined.find(DOCSTART, at + 1)
+    todo = {bisect_right(ends, mark) for mark in marks}
+    if "" in slots:
+        todo.update(n for n, slot in enumerate(slots) if not slot)
+    parts, slots = list(parts), list(slots)
+    for n in sorted(todo):
+        new, old = slots[n], original[n]
+        if new == old:  # unchanged tokens are written as read, spaces and all
             continue
         words = [w for w in _WORD_SPLIT.split(new) if w]
         if not words or any(w.startswith(DOCSTART) or w.startswith(_BOM) for w in words):
             raise FormatError(None, None, f"token {old!r} was rewritten to {new!r}, which a CoNLL line cannot "
                               "hold; fix the lexicon entry", reason="render")
+        if len(words) == 1:
+            slots[n] = words[0]
+            continue
+        rest = parts[n + 1]
         cut = rest.find("\n") + 1 or len(rest)
-        line, after = rest[:cut], rest[cut:]
-        content, end = split_terminator(line)
-        sep = content[:1]
-        columns = content[1:].split(sep) if sep else []
-        last = len(words) - 1
-        for k, word in enumerate(words):
-            tail = sep + sep.join(continue_tag(c, k, last) for c in columns) if sep else ""
-            out += [word, tail, end if k == last else (end or "\n")]
-        out.append(after)
-    return "".join(out)
+        tails = _tails(rest[:cut], len(words))
+        slots[n] = words[0]
+        parts[n + 1] = "".join([tails[0], *map(add, words[1:], tails[1:]), rest[cut:]])
+    return interleave(parts, slots)
+
+
+@lru_cache(maxsize=4096)
+def _tails(line: str, count: int) -> tuple[str, ...]:
+    """What follows each of `count` words split from a token whose line ends in `line` (separator, other
+    columns, terminator): the columns with tags continued, and a terminator (`\n` inside a last line that had
+    none). Cached: the same few label columns recur throughout a corpus."""
+    content, end = split_terminator(line)
+    sep = content[:1]
+    columns = content[1:].split(sep) if sep else []
+    last = count - 1
+    return tuple((sep + sep.join([continue_tag(c, k, last) for c in columns]) if sep else "")
+                  + (end if k == last else (end or "\n")) for k in range(count))
 
 
 def continue_tag(tag: str, k: int, last: int) -> str:
