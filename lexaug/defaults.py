@@ -64,6 +64,9 @@ PROGRESS_AFTER_S = 1.0  # the stderr progress bar appears only for runs longer t
 # corpus formats (lexaug.io)
 JSONL_FIELD = "text"  # the JSONL field holding the text; dots reach nested keys ("doc.text")
 PROVENANCE_KEY = "lexaug"  # key under which JSONL/MASSIVE writers splice a record's provenance
+# longest input line read (MiB, UTF-8 bytes): a single line costs ~30x its size in memory while it is rewritten,
+# so a longer one is an error naming the file and line (`lexaug synthesize --max-line-mb` raises it)
+MAX_LINE_MB = 16
 MAX_REPORTED_ERRORS = 10  # messages a lenient read keeps (all skipped records are still counted)
 
 

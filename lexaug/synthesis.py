@@ -269,19 +269,53 @@ class SynthesisJob:
         outputs = generator.run(records, self.seed)
         if lid is not None:
             outputs = lid.annotate(outputs, stats)
+        unwritable = ReadReport()  # records the format cannot write (e.g. a MASSIVE slot holding a bracket)
         if base is None:
-            parts = list(map(render, outputs))  # no per-record provenance: the loop runs in C
+            outputs = list(outputs)
+            try:
+                parts = list(map(render, outputs))  # no per-record provenance: the loop runs in C
+            except FormatError:
+                parts = self._render_each(outputs, None, unwritable)
         else:
-            for record in outputs:
-                prov = {**base, "source_id": record.id}
-                if "lid" in record.meta:
-                    prov["lid"] = record.meta["lid"]
-                parts.append(render(record, prov))
+            parts = self._render_each(outputs, base, unwritable)
+        notes = getattr(self.fmt, "notes", None)  # what the writer did besides writing (e.g. CoNLL-U `# text`)
+        if notes:
+            stats.update(notes)
+            notes.clear()
         counts = {"records_in": report.read + report.total_skipped, "records_read": report.read,
                   "records_out": len(parts)}
+        report.merge(unwritable)
         for reason, n in report.skipped.items():
             counts[f"skipped:{reason}"] = n
         return ChunkResult("".join(parts), counts, stats=stats, errors=list(report.errors))
+
+    def _render_each(self, outputs: Any, base: dict[str, Any] | None, unwritable: Any) -> list[str]:
+        """Render record by record: a record the format cannot write is a FormatError naming the input file
+        and the record's line (one-record-per-line formats) or sentence; lenient runs skip and count it."""
+        from lexaug.io.base import Format
+
+        parts: list[str] = []
+        render = self.fmt.render
+        by_line = type(self.fmt).split_records is Format.split_records
+        for record in outputs:
+            prov = None
+            if base is not None:
+                prov = {**base, "source_id": record.id}
+                if "lid" in record.meta:
+                    prov["lid"] = record.meta["lid"]
+            try:
+                parts.append(render(record, prov))
+            except FormatError as err:
+                index = int(record.id) if record.id.isdecimal() else -1
+                line = index + 1 if by_line and index >= 0 else None
+                where = "" if by_line or index < 0 else f"sentence {index + 1}: "
+                error = FormatError(self.path, line, f"{where}cannot write the rewritten record: {err.detail}; "
+                                    "fix the lexicon entry, or run with --lenient to skip such records",
+                                    reason="unwritable")
+                if self.strict:
+                    raise error from None
+                unwritable.skip(error)
+        return parts
 
     def _plain_text(self, chunk: Any) -> bool:
         """True when the chunk can skip records: text lines, all decodable, a generator with `run_texts`, no
@@ -420,7 +454,7 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
                   format_options: dict[str, Any] | None = None, workers: int = defaults.WORKERS,
                   chunk_records: int = defaults.CHUNK_RECORDS, strict: bool = True, provenance: bool = True,
                   manifest_path: str | None = None, progress: bool = False,
-                  warn: Callable[[str], Any] | None = None) -> str:
+                  warn: Callable[[str], Any] | None = None, max_line_mb: float | None = None) -> str:
     """Run `synthesize` end to end with the local engine; returns the one-line summary.
 
     Outputs are checked before any work (`lexaug.outputs`). The output and the manifest are written to hidden
@@ -468,7 +502,8 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
     try:
         with stop_on_signals() as stopper:
             try:
-                with open_input(input_path, errors="strict" if strict else "surrogateescape") as fin, \
+                with open_input(input_path, errors="strict" if strict else "surrogateescape",
+                                max_line_mb=max_line_mb) as fin, \
                         open_output(target) as fout:
                     raw = getattr(fout, "buffer", None)  # the byte stream under the text stream, if any
                     totals = run_local(job, form.chunks(fin, chunk_records), _guard(fout.write), workers=used,

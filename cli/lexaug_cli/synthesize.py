@@ -60,6 +60,9 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive")
                                                 "language (repeatable; any code form).")
 @click.option("--lid-min-score", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
               help="With --lid-model: drop input records whose best language score is lower.")
+@click.option("--max-line-mb", type=click.FloatRange(1.0), default=defaults.MAX_LINE_MB, show_default=True,
+              help="Longest input line read, in MB; a longer one stops the run with its file and line (rewriting "
+                   "one line takes about 30 times its size in memory).")
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="Random seed.")
 @click.option("--strict/--lenient", default=True, show_default=True,
               help="strict: a malformed record stops the run with file and line; lenient: skip and count it.")
@@ -73,7 +76,8 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
                fmt_name: str | None, text_field: str | None, keep_slot_values: bool, input_path: str,
                output_path: str, manifest_path: str | None, workers: int, chunk_records: int, seed: int,
                strict: bool, no_provenance: bool, progress: bool | None, lid_model: str | None,
-               lid_keep: tuple[str, ...], lid_min_score: float, lexicon_lenient: bool) -> None:
+               lid_keep: tuple[str, ...], lid_min_score: float, lexicon_lenient: bool,
+               max_line_mb: float) -> None:
     """Make synthetic target-language (or code-switched) text from a corpus and a bilingual lexicon.
 
     \b
@@ -103,6 +107,6 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
     summary = run_synthesis(
         options, input_path, output_path, fmt=fmt_name, format_options=format_options, workers=workers,
         chunk_records=chunk_records, strict=strict, provenance=not no_provenance, manifest_path=manifest_path,
-        progress=show, warn=lambda msg: click.echo(f"Warning: {msg}", err=True),
+        progress=show, warn=lambda msg: click.echo(f"Warning: {msg}", err=True), max_line_mb=max_line_mb,
     )
     click.echo(summary, err=True)

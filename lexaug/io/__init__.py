@@ -44,10 +44,31 @@ def get_format(name: str | Format, **options: Any) -> Format:
     cls = FORMATS.get(name)
     if cls is None:
         raise ConfigError(f"unknown format {name!r}; choose one of {', '.join(FORMATS)}")
-    try:
-        return cls(**options)
-    except TypeError as err:
-        raise ConfigError(f"format {name!r}: {err}") from None
+    unknown = sorted(set(options) - _accepted(cls))
+    if unknown:
+        raise ConfigError("; ".join(_option_message(name, option) for option in unknown))
+    return cls(**options)
+
+
+# the CLI option that sets each format option, for messages (`lexaug synthesize --keep-slot-values`)
+OPTION_FLAGS = {"field": "--text-field", "keep_slot_values": "--keep-slot-values"}
+
+
+def _accepted(cls: type[Format]) -> set[str]:
+    import inspect
+
+    params = inspect.signature(cls.__init__).parameters.values()
+    return {p.name for p in params if p.name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+
+def _option_message(name: str, option: str) -> str:
+    """`--keep-slot-values applies to --format massive only, not text` (or the option's own name)."""
+    takers = [fmt for fmt, cls in FORMATS.items() if option in _accepted(cls)]
+    label = OPTION_FLAGS.get(option, f"format option {option!r}")
+    if not takers:
+        return f"{label} is not an option of any format ({', '.join(FORMATS)})"
+    return (f"{label} applies to --format {' or '.join(takers)} only, not {name}; drop it or pass the "
+            "right --format")
 
 
 def format_for_path(path: str | Path, **options: Any) -> Format:
@@ -73,11 +94,12 @@ def _resolve(path: str | Path, fmt: str | Format | None, options: dict[str, Any]
 
 def read_records(path: str | Path, fmt: str | Format | None = None, *, strict: bool = True,
                  report: ReadReport | None = None, max_records: int = CHUNK_RECORDS,
-                 **options: Any) -> Iterator[Record]:
+                 max_line_mb: float | None = None, **options: Any) -> Iterator[Record]:
     """Stream the records of a file (or `-`). Lenient (`strict=False`): malformed records are skipped and
-    counted in `report`; undecodable bytes are then counted under `encoding` instead of raising."""
+    counted in `report`; undecodable bytes are then counted under `encoding` instead of raising. A line longer
+    than `max_line_mb` (default `defaults.MAX_LINE_MB`) is an error either way."""
     form = _resolve(path, fmt, options)
-    with open_input(path, errors="strict" if strict else "surrogateescape") as fh:
+    with open_input(path, errors="strict" if strict else "surrogateescape", max_line_mb=max_line_mb) as fh:
         name = "<stdin>" if str(path) == "-" else str(path)
         for chunk in form.chunks(fh, max_records):
             yield from form.parse(chunk, path=name, strict=strict, report=report)

@@ -8,6 +8,7 @@ on chunk size or worker count), and `render`s a record back to exactly its bytes
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from lexaug.types import Record
 
 
 _RAW, _LINE = itemgetter(0), itemgetter(1)
+_ESCAPED = re.compile("[\udc80-\udcff]")  # undecodable bytes as `surrogateescape` passes them
 
 
 class Chunk(NamedTuple):
@@ -158,7 +160,9 @@ class Format(ABC):
         for raw, line, nlines in rows:
             try:
                 if check and has_undecodable(raw):
-                    raise FormatError(path, line, "bytes that are not valid UTF-8; re-encode the file as UTF-8",
+                    bad = _ESCAPED.search(raw)
+                    at = line + raw.count("\n", 0, bad.start()) if bad else line  # the bad byte's own line
+                    raise FormatError(path, at, "bytes that are not valid UTF-8; re-encode the file as UTF-8",
                                       reason="encoding")
                 record = make(raw, str(index), line, path, hints)
             except FormatError as err:

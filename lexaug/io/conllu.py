@@ -5,7 +5,12 @@ word lines (integer ID); every other column, comment lines, multiword-token rang
 (`8.1`) are kept unchanged. Words covered by a range line are frozen by default (`freeze_multiword=True`),
 because the range line's surface form, which stays unchanged, must keep spelling them. When forms change, the
 `# text = ...` comment is rewritten by replacing each surface token's original form at its position in the
-text, so spacing and anything else in the text survive; unchanged forms leave it untouched. A word line
+text, so spacing and anything else in the text survive; unchanged forms leave it untouched. A `# text` that
+does not spell the original surface forms (apart from whitespace) is left as it is, never guessed at, and
+counted in `notes["conllu_text_unmatched"]` (the manifest's `generator_stats`). A changed FORM may hold spaces
+(UD v2 allows them; the reader splits at tabs only), so a multiword translation stays one word; a FORM with a
+tab or line break cannot be written (FormatError, reason `render`). IDs are ASCII digits; a range `N-M` needs
+N < M. A word line
 without exactly 10 tab-separated columns, or with an ID that is none of `N`, `N-M`, `N.M`, is a FormatError.
 A UTF-8 byte-order mark opening the file is kept in the output but is not part of the first line.
 """
@@ -13,6 +18,7 @@ A UTF-8 byte-order mark opening the file is kept in the output but is not part o
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from lexaug.errors import FormatError
@@ -20,8 +26,9 @@ from lexaug.io.blocks import BlockFormat, block_lines, interleave
 from lexaug.io.text import split_terminator
 from lexaug.types import Record
 
-_RANGE = re.compile(r"(\d+)-(\d+)\Z")
-_EMPTY = re.compile(r"\d+\.\d+\Z")
+_RANGE = re.compile(r"([0-9]+)-([0-9]+)\Z")  # ASCII digits only: `\d` and str.isdigit accept '²', '١', '５'
+_EMPTY = re.compile(r"[0-9]+\.[0-9]+\Z")
+_UNWRITABLE = re.compile(r"[\t\n\r]")
 _TEXT = "# text = "
 _BOM = "\ufeff"
 
@@ -39,6 +46,9 @@ class ConlluFormat(BlockFormat):
     def __init__(self, freeze_multiword: bool = True) -> None:
         super().__init__()
         self.freeze_multiword = freeze_multiword
+        # what `render` did besides writing, e.g. `conllu_text_unmatched`: `# text` lines left alone because
+        # they do not spell the FORMs; the synthesis engine moves these counts into the manifest per chunk
+        self.notes: Counter[str] = Counter()
 
     def _record(self, raw: str, rid: str, line: int, path: str | None, hints: dict[str, Any]) -> Record:
         parts: list[str] = []
@@ -65,7 +75,7 @@ class ConlluFormat(BlockFormat):
                                   f"{content[:80]!r}; fix the line or read leniently to skip its sentence",
                                   reason="columns")
             wid = cols[0]
-            if wid.isdigit():
+            if wid.isdigit() and wid.isascii():
                 number = int(wid)
                 if not any(a <= number <= b for a, b in ranges):
                     surface.append(len(slots))
@@ -77,10 +87,16 @@ class ConlluFormat(BlockFormat):
                 continue
             found = _RANGE.match(wid)
             if found:
-                ranges.append((int(found.group(1)), int(found.group(2))))
+                first, last = int(found.group(1)), int(found.group(2))
+                if last <= first:
+                    raise FormatError(path, line + offset, f"multiword range {wid} does not run forward (N-M needs "
+                                      "N < M); fix the line or read leniently to skip its sentence",
+                                      reason="bad_id")
+                ranges.append((first, last))
                 surface.append(cols[1])
             elif not _EMPTY.match(wid):
-                raise FormatError(path, line + offset, f"ID {wid!r} is not N, N-M or N.M", reason="bad_id")
+                raise FormatError(path, line + offset, f"ID {wid!r} is not N, N-M or N.M (ASCII digits); fix the "
+                                  "line or read leniently to skip its sentence", reason="bad_id")
             acc += piece
         parts.append(acc)
         frozen: frozenset[int] = frozenset()
@@ -90,13 +106,30 @@ class ConlluFormat(BlockFormat):
 
     def render(self, record: Record, provenance: dict[str, Any] | None = None) -> str:
         parts, original, surface, text_at = record.payload
-        if text_at is not None and tuple(record.slots) != original:
-            index, start, end = text_at
-            part = parts[index]
-            text = rewrite_text(part[start:end], surface, original, record.slots)
-            parts = list(parts)
-            parts[index] = part[:start] + text + part[end:]
+        if tuple(record.slots) != original:
+            if _UNWRITABLE.search("".join(record.slots)):
+                form = next(f for f in record.slots if _UNWRITABLE.search(f))
+                raise FormatError(None, None, f"FORM {form!r} holds a tab or line break, which a CoNLL-U line "
+                                  "cannot hold", reason="render")
+            if text_at is not None:
+                index, start, end = text_at
+                part = parts[index]
+                old = part[start:end]
+                if not spells(old, surface, original):
+                    self.notes["conllu_text_unmatched"] += 1
+                else:
+                    parts = list(parts)
+                    parts[index] = part[:start] + rewrite_text(old, surface, original, record.slots) + part[end:]
         return interleave(parts, record.slots)
+
+
+def spells(text: str, surface: list[str | int], original: tuple[str, ...]) -> bool:
+    """True when `text` is the surface tokens' original forms in order, with only whitespace added between
+    them: then `rewrite_text` finds every form where it is, and the rewrite changes nothing else."""
+    forms = "".join([item if isinstance(item, str) else original[item] for item in surface])
+    if forms == text.replace(" ", ""):  # the usual case: single spaces between tokens
+        return True
+    return "".join(forms.split()) == "".join(text.split())
 
 
 def rewrite_text(text: str, surface: list[str | int], original: tuple[str, ...], forms: list[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass
 
 from lexaug.errors import FormatError
@@ -72,6 +73,15 @@ def _walk(s: str, i: int, paths: list[tuple[str, ...]], found: dict[int, tuple[i
         raise FormatError(path, line, f"invalid JSON at column {i + 1}: expected ',' or '}}'", reason="json")
 
 
+def _explain(msg: str) -> str:
+    """A json error message as a whole sentence: the decoder's "Invalid control character at" ends in "at"
+    because it expects the position to follow."""
+    if msg.startswith("Invalid control character"):
+        return ("a raw control character (tab, line break or other character below U+0020) inside a string; "
+                "escape it (\\t, \\n, \\u00XX)")
+    return msg[:-3] if msg.endswith(" at") else msg
+
+
 def locate(s: str, paths: list[tuple[str, ...]], path: str | None = None, line: int = 0) -> Located:
     """Validate `s` (one JSON object, optional surrounding whitespace; on line 1 a UTF-8 byte-order mark may
     open it, as Windows tools write) and find the value spans of `paths`.
@@ -87,22 +97,37 @@ def locate(s: str, paths: list[tuple[str, ...]], path: str | None = None, line: 
     try:
         close, empty, last_end = _walk(s, i, paths, found, 0, path, line)
     except json.JSONDecodeError as err:
-        raise FormatError(path, line, f"invalid JSON at column {err.pos + 1}: {err.msg}", reason="json") from None
+        raise FormatError(path, line, f"invalid JSON at column {err.pos + 1}: {_explain(err.msg)}",
+                          reason="json") from None
+    except RecursionError:
+        raise FormatError(path, line, "JSON nested too deeply to read (arrays or objects nested about "
+                          f"{sys.getrecursionlimit()} levels or more); flatten the record or read leniently to "
+                          "skip it", reason="json") from None
     except (ValueError, IndexError) as err:
+        if "int_max_str_digits" in str(err) or "Exceeds the limit" in str(err):
+            raise FormatError(path, line, f"a JSON number of more than {sys.get_int_max_str_digits()} digits, "
+                              "which lexaug cannot read; write it as a string or read leniently to skip the record",
+                              reason="json") from None
         raise FormatError(path, line, f"invalid JSON: {err}", reason="json") from None
     if _skip_ws(s, close + 1) != len(s):
         raise FormatError(path, line, f"extra text after the JSON object at column {close + 2}", reason="json")
     return Located(tuple(found.get(n) for n in range(len(paths))), close, empty, last_end)
 
 
-def string_at(s: str, span: tuple[int, int] | None, field: str, path: str | None, line: int) -> str:
-    """The decoded string value at `span`; FormatError when the field is missing or not a string."""
+_KINDS = {"{": "an object", "[": "an array", "t": "a boolean", "f": "a boolean", "n": "null", "N": "a number",
+          "I": "a number", "-": "a number"}
+
+
+def string_at(s: str, span: tuple[int, int] | None, field: str, path: str | None, line: int,
+              hint: str = "pass the field that holds the text with --text-field") -> str:
+    """The decoded string value at `span`; FormatError when the field is missing (the message ends with
+    `hint`) or not a string."""
     if span is None:
-        raise FormatError(path, line, f"no field {field!r}; pass the right field name (e.g. --field)",
-                          reason="missing_field")
+        raise FormatError(path, line, f"no field {field!r}; {hint}", reason="missing_field")
     if s[span[0]] != '"':
-        kind = type(json.loads(s[span[0]:span[1]])).__name__
-        raise FormatError(path, line, f"field {field!r} is a {kind}, expected a string", reason="not_string")
+        kind = _KINDS.get(s[span[0]], "a number")
+        raise FormatError(path, line, f"field {field!r} is {kind}, expected a string; {hint}",
+                          reason="not_string")
     value, _ = json.decoder.scanstring(s, span[0] + 1)  # type: ignore[attr-defined]
     return value
 

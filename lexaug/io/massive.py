@@ -20,6 +20,7 @@ from lexaug.io.jsonspan import encode_like, locate, provenance_edit, splice, str
 from lexaug.types import Record
 
 _SEP = " : "
+_HINT = "MASSIVE records hold 'annot_utt' (and 'utt') strings; for other JSONL use --format jsonl"
 
 
 def parse_annot(annot: str, path: str | None = None, line: int = 0) -> tuple[list[str], list[str]]:
@@ -88,10 +89,10 @@ class MassiveFormat(Format):
 
     def _record(self, raw: str, rid: str, line: int, path: str | None, hints: dict[str, Any]) -> Record:
         located = locate(raw, [("annot_utt",), ("utt",), (self.provenance_key,)], path, line)
-        annot = string_at(raw, located.spans[0], "annot_utt", path, line)
+        annot = string_at(raw, located.spans[0], "annot_utt", path, line, _HINT)
         spans = located.spans
         if spans[1] is not None:
-            string_at(raw, spans[1], "utt", path, line)
+            string_at(raw, spans[1], "utt", path, line, _HINT)
         slots, openings = parse_annot(annot, path, line)
         frozen = frozenset(range(1, len(slots), 2)) if self.keep_slot_values else frozenset()
         return Record(rid, slots, frozen=frozen, payload=(raw, located, openings, tuple(slots)))

@@ -39,8 +39,9 @@ def test_conll_tab_with_extra_columns_and_docstart(tmp_path):
     fmt = get_format("conll")
     records = list(read_records(path))
     assert [r.slots for r in records] == [["en:New", "en:York"], ["hi"]]
-    records[0].slots = ["nueva york", "ciudad"]  # a multiword translation stays in its slot
-    assert fmt.render(records[0]) == "-DOCSTART-\t-X-\tO\n\nnueva york\tNNP\tB-LOC\nciudad\tNNP\tI-LOC\n\n"
+    records[0].slots = ["nueva york", "ciudad"]  # a multiword translation: one line per word, B- continued
+    assert fmt.render(records[0]) == ("-DOCSTART-\t-X-\tO\n\nnueva\tNNP\tB-LOC\nyork\tNNP\tI-LOC\n"
+                                      "ciudad\tNNP\tI-LOC\n\n")
     assert fmt.render(records[1]) == "-DOCSTART-\t-X-\tO\n\nhi\tUH\tO\n"
 
 

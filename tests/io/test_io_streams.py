@@ -105,8 +105,15 @@ def test_registry_and_extension_guessing():
         get_format("csv")
     with pytest.raises(ConfigError, match="cannot tell the format"):
         format_for_path("data.bin")
-    with pytest.raises(ConfigError, match="format 'text'"):
+    with pytest.raises(ConfigError, match="--text-field applies to --format jsonl only, not text"):
         get_format("text", field="x")
+    # issue 9 (26): an option of another format is named as the CLI option, not a Python TypeError
+    with pytest.raises(ConfigError) as err:
+        get_format("text", keep_slot_values=True)
+    assert str(err.value) == ("--keep-slot-values applies to --format massive only, not text; drop it or pass "
+                              "the right --format")
+    with pytest.raises(ConfigError, match="'nope' is not an option of any format"):
+        get_format("conll", nope=1)
 
 
 def test_stdout_without_buffer_is_left_open(monkeypatch):

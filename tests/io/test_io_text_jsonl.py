@@ -98,7 +98,7 @@ def test_jsonl_provenance_spliced_before_closing_brace(tmp_path):
     "line, reason, fragment",
     [
         ('{"text": "a",}\n', "json", "line 2"),
-        ('{"text": 3}\n', "not_string", "is a int"),
+        ('{"text": 3}\n', "not_string", "is a number, expected a string"),
         ('{"other": "a"}\n', "missing_field", "no field 'text'"),
         ('["text"]\n', "json", "expected a JSON object"),
         ('{"text": "a"} x\n', "json", "extra text"),
