@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import math
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -12,6 +14,7 @@ from typing import Any
 
 from lexaug import __version__, defaults
 from lexaug.errors import ConfigError
+from lexaug.feed.writer import verify_shards, write_json_atomic
 
 
 @dataclass
@@ -46,6 +49,14 @@ def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | Non
 
     if not options.sources and not options.synth:
         raise ConfigError("give at least one --source or --synthesize")
+    if not options.synth:
+        unused = [name for name, given in (("--lang", options.langs), ("--lexicon", options.lexicons),
+                                           ("--rate", options.rate is not None),
+                                           ("--mode", options.synth_mode != defaults.SYNTH_MODE),
+                                           ("--src-lang", options.src_lang != defaults.SRC_LANG)) if given]
+        if unused:
+            raise ConfigError(f"{', '.join(unused)} only apply to --synthesize sources, and none is given; add "
+                              "--synthesize SRC_PATH[:WEIGHT], or drop " + ", ".join(unused))
     fmt_opts = {"field": options.text_field} if options.text_field else {}
     sources: list[Any] = []
     for spec in options.sources:
@@ -67,34 +78,63 @@ def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | Non
             opts = fmt_opts if path.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst")) else {}
             sources.append(SynthSource(path, weight, format_options=opts, generator=built.generator,
                                        seed=options.seed))
+    total = sum(s.weight for s in sources)  # as the mixer adds them
+    if not math.isfinite(total):
+        raise ConfigError(f"the source weights sum to {total} (overflow: "
+                          f"{', '.join(repr(s.weight) for s in sources)}); use smaller weights, only their ratios "
+                          "matter (e.g. 1 and 3)")
     return sources, signature
 
 
 CHECKPOINT = "checkpoint.json"  # in the output folder while a run is under way: what `--resume` continues from
 
 
+def _checksum(data: dict[str, Any]) -> str:
+    """sha256 of a checkpoint's content (its canonical JSON), stored beside it: any edit or damage shows."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, allow_nan=False).encode("utf-8")).hexdigest()
+
+
 def _read_checkpoint(output_dir: str, options: FeedOptions) -> dict[str, Any]:
+    """The checkpoint of `output_dir`, checked: its own checksum, the options, and every shard it lists
+    (sizes and sha256). Raises ConfigError naming the damaged file and the fix."""
     path = Path(output_dir) / CHECKPOINT
+    fix = f"delete the folder {output_dir} (or pick another --output) and rerun without --resume"
     if not path.is_file():
         raise ConfigError(f"{output_dir}: no {CHECKPOINT} to resume from (a run writes it after each shard); "
                           "run without --resume")
-    checkpoint: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        checkpoint = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        what = "empty" if path.stat().st_size == 0 else f"not valid JSON ({str(err).splitlines()[0][:120]})"
+        raise ConfigError(f"{path}: checkpoint is {what}: damaged or truncated; {fix}") from None
+    if not isinstance(checkpoint, dict) or not {"options", "shards", "feed_state", "sha256"} <= set(checkpoint) \
+            or not isinstance(checkpoint["options"], dict):
+        raise ConfigError(f"{path}: not a lexaug feed checkpoint (expected options, shards, feed_state and "
+                          f"sha256); {fix}")
+    recorded = checkpoint.pop("sha256")
+    if recorded != _checksum(checkpoint):
+        raise ConfigError(f"{path}: checkpoint content does not match its sha256 (edited or damaged); {fix}")
     saved, now = checkpoint["options"], json.loads(json.dumps(asdict(options)))
     # every option shapes the stream except where synthesis runs (same blocks for any --synth-workers)
     changed = sorted(k for k in set(saved) | set(now) if saved.get(k) != now.get(k) and k != "synth_workers")
     if changed:
         raise ConfigError(f"{path}: the interrupted run had other options ({', '.join(changed)}); resume with the "
                           "same options, or write to another --output folder")
+    blocks = verify_shards(output_dir, checkpoint["shards"], fix=fix)
+    state = checkpoint["feed_state"]
+    if not isinstance(state, dict) or state.get("blocks") != blocks:
+        raise ConfigError(f"{path}: the checkpoint's shards hold {blocks:,} blocks, its feed state "
+                          f"{state.get('blocks') if isinstance(state, dict) else None!r}; {fix}")
     return checkpoint
 
 
 def _write_checkpoint(output_dir: str, options: FeedOptions, feed: Any, writer: Any) -> None:
-    """The feed's state after the blocks of the shards written so far (renamed into place: never half-written)."""
-    path = Path(output_dir) / CHECKPOINT
-    data = {"options": asdict(options), "shards": writer.shards, "feed_state": feed.state_dict()}
-    partial = path.with_name(f".{CHECKPOINT}.partial")
-    partial.write_text(json.dumps(data) + "\n", encoding="utf-8")
-    partial.replace(path)
+    """The feed's state after the blocks of the shards written so far, with the shards' sizes and sha256 and a
+    checksum of its own (renamed into place: never half-written)."""
+    data: dict[str, Any] = {"options": asdict(options), "shards": writer.shards, "feed_state": feed.state_dict()}
+    data = json.loads(json.dumps(data))  # the JSON form, as `_read_checkpoint` sees it
+    data["sha256"] = _checksum(data)
+    write_json_atomic(Path(output_dir) / CHECKPOINT, data)
 
 
 def run_feed(options: FeedOptions, output_dir: str, *, resume: bool = False) -> str:
@@ -106,6 +146,8 @@ def run_feed(options: FeedOptions, output_dir: str, *, resume: bool = False) -> 
     from lexaug.feed.tokenize_pack import Packer
     from lexaug.feed.writer import ShardWriter
 
+    if options.epochs is not None and options.epochs < 1:
+        raise ConfigError(f"--epochs must be >= 1 (default 1), got {options.epochs}")
     if options.max_blocks is not None and options.max_blocks < 1:
         raise ConfigError(f"--max-blocks must be >= 1, got {options.max_blocks}")
     if options.stopping == "cycle" and options.max_blocks is None:
@@ -121,7 +163,12 @@ def run_feed(options: FeedOptions, output_dir: str, *, resume: bool = False) -> 
     shards = None
     if resume:
         checkpoint = _read_checkpoint(output_dir, options)
-        feed.load_state_dict(checkpoint["feed_state"])
+        try:
+            feed.load_state_dict(checkpoint["feed_state"])
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError, ConfigError) as err:
+            raise ConfigError(f"{Path(output_dir) / CHECKPOINT}: the saved feed state does not fit this feed "
+                              f"({type(err).__name__}: {err}); delete the folder {output_dir} (or pick another "
+                              "--output) and rerun without --resume") from None
         shards = checkpoint["shards"]
     elif (Path(output_dir) / CHECKPOINT).exists():
         raise ConfigError(f"{output_dir} holds an interrupted feed ({CHECKPOINT}): add --resume to continue it, or "
@@ -131,20 +178,20 @@ def run_feed(options: FeedOptions, output_dir: str, *, resume: bool = False) -> 
     left = None if options.max_blocks is None else max(0, options.max_blocks - writer.blocks)
     for block in itertools.islice(feed, left):
         writer.add(block)
+    writer.finish()
     report = feed.report()
     elapsed = time.perf_counter() - start
     tok = feed.tokenizer
     packer = Packer(tok, options.block_size, feed.mode)
     report.update(lexaug_version=__version__, command="feed", options=asdict(options), synthesis=signature,
                   elapsed_s=round(elapsed, 3))
+    write_json_atomic(Path(output_dir, "report.json"), report, indent=2, ensure_ascii=False)
     writer.close({"mode": feed.mode, "tokenizer": str(options.tokenizer),
                   "special_tokens": {"start": packer.start, "end": packer.end,
                                      "pad": getattr(tok, "pad_token_id", None),
                                      "unk": getattr(tok, "unk_token_id", None)},
                   "seed": options.seed, "rank": options.rank, "world_size": options.world_size,
                   "report": "report.json"})
-    Path(output_dir, "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
-                                               encoding="utf-8")
     Path(output_dir, CHECKPOINT).unlink(missing_ok=True)
     total = report["total"]
     return (f"feed: {report['blocks']:,} blocks of {options.block_size} tokens from {total['records']:,} texts "

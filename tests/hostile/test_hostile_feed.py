@@ -97,7 +97,7 @@ def test_weight_that_is_not_a_number_is_named(corpus, tmp_path):
 
 
 def test_a_file_whose_name_holds_a_colon_still_reads(corpus, tmp_path):
-    odd = tmp_path / "odd:abc"
+    odd = tmp_path / "odd:abc.txt"
     odd.write_text("the cat sat\n" * 10, encoding="utf-8")
     code, out, _ = run([*base(corpus, tmp_path / "o"), "--source", odd])
     assert code == 0, out
