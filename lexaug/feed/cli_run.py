@@ -16,6 +16,8 @@ from lexaug import __version__, defaults
 from lexaug.errors import ConfigError
 from lexaug.feed.writer import verify_shards, write_json_atomic
 
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst")  # sources that --text-field applies to
+
 
 @dataclass
 class FeedOptions:
@@ -61,7 +63,7 @@ def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | Non
     sources: list[Any] = []
     for spec in options.sources:
         path, weight = parse_weighted(spec)
-        opts = fmt_opts if path.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst")) else {}
+        opts = fmt_opts if path.endswith(JSONL_SUFFIXES) else {}
         sources.append(CorpusSource(path, weight, format_options=opts))
     signature = None
     if options.synth:
@@ -75,7 +77,7 @@ def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | Non
                      "lexicon_sha256": built.lexicon_sha256}
         for spec in options.synth:
             path, weight = parse_weighted(spec)
-            opts = fmt_opts if path.endswith((".jsonl", ".jsonl.gz", ".jsonl.zst")) else {}
+            opts = fmt_opts if path.endswith(JSONL_SUFFIXES) else {}
             sources.append(SynthSource(path, weight, format_options=opts, generator=built.generator,
                                        seed=options.seed))
     total = sum(s.weight for s in sources)  # as the mixer adds them
@@ -137,6 +139,26 @@ def _write_checkpoint(output_dir: str, options: FeedOptions, feed: Any, writer: 
     write_json_atomic(Path(output_dir) / CHECKPOINT, data)
 
 
+MAX_BLOCK_SIZE = 1 << 20  # tokens per block: far above any model's context, far below what exhausts memory
+
+
+def _check_ranges(options: FeedOptions) -> None:
+    """Option values out of range, or options that would do nothing: ConfigError naming the option."""
+    if options.block_size > MAX_BLOCK_SIZE:
+        raise ConfigError(f"--block-size {options.block_size:,} is above {MAX_BLOCK_SIZE:,} tokens; give the "
+                          "model's context length (e.g. 512)")
+    if options.world_size < 1:
+        raise ConfigError(f"--world-size must be >= 1, got {options.world_size}")
+    if options.shuffle_buffer < 0:
+        raise ConfigError(f"--shuffle-buffer must be >= 0 (0: file order), got {options.shuffle_buffer}")
+    from lexaug.feed.sources import parse_weighted
+
+    paths = [parse_weighted(spec)[0] for spec in (*options.sources, *options.synth)]
+    if options.text_field and not any(path.endswith(JSONL_SUFFIXES) for path in paths):
+        raise ConfigError("--text-field only applies to JSONL sources (.jsonl, .jsonl.gz, .jsonl.zst), and none "
+                          "is given; drop --text-field")
+
+
 def run_feed(options: FeedOptions, output_dir: str, *, resume: bool = False) -> str:
     """Run the feed for one rank and write its shards and report under `output_dir`; returns a summary line.
 
@@ -146,6 +168,7 @@ def run_feed(options: FeedOptions, output_dir: str, *, resume: bool = False) -> 
     from lexaug.feed.tokenize_pack import Packer
     from lexaug.feed.writer import ShardWriter
 
+    _check_ranges(options)
     if options.epochs is not None and options.epochs < 1:
         raise ConfigError(f"--epochs must be >= 1 (default 1), got {options.epochs}")
     if options.max_blocks is not None and options.max_blocks < 1:

@@ -285,3 +285,35 @@ def test_disk_full_on_json_files_names_them(corpus, tmp_path, monkeypatch, name)
     assert_one_line_error(code, text, exc, name, "No space left on device")
     assert not (out / "index.json").exists()  # the feed is never marked complete without its report
     assert not [p.name for p in out.iterdir() if "partial" in p.name]
+
+
+# --- option values --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("extra,needle", [
+    (["--block-size", "100000000000"], "--block-size"),
+    (["--block-size", "0"], "block_size 0"),
+    (["--world-size", "0"], "--world-size"),
+    (["--shuffle-buffer", "-1"], "--shuffle-buffer"),
+    (["--max-blocks", "0"], "--max-blocks"),
+    (["--blocks-per-shard", "0"], "blocks_per_shard"),
+    (["--text-field", "body"], "--text-field"),
+])
+def test_out_of_range_or_unused_option_values_are_refused(corpus, tmp_path, extra, needle):
+    args = ["--tokenizer", corpus / "tok", "--block-size", 8, "--synth-workers", 0, "--output", tmp_path / "o",
+            "--source", corpus / "a.txt", *extra]
+    code, out, exc = run(args)
+    assert_one_line_error(code, out, exc, needle)
+
+
+def test_non_utf8_source_names_file_and_line(corpus, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"the cat\n\xff\xfe dog\n")
+    code, out, exc = run([*base(corpus, tmp_path / "o"), "--source", bad])
+    assert_one_line_error(code, out, exc, str(bad), "line 2")
+
+
+def test_text_field_with_a_jsonl_source_is_used(corpus, tmp_path):
+    src = tmp_path / "s.jsonl"
+    src.write_text("".join(json.dumps({"body": line}) + "\n" for line in LINES * 4), encoding="utf-8")
+    code, out, _ = run([*base(corpus, tmp_path / "o"), "--source", src, "--text-field", "body"])
+    assert code == 0, out
+    assert json.loads((tmp_path / "o" / "report.json").read_text())["total"]["records"] == 20
