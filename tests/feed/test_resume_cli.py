@@ -179,3 +179,29 @@ def test_sigkill_then_resume_gives_identical_shards(kjv_split, kjv_tokenizer, tm
     _damage(tmp_path / "damaged" / "input_ids-00001.npy", "changed")
     refused = feed([*args, "--resume"], tmp_path / "damaged")
     assert refused.exit_code == 1 and "input_ids-00001.npy" in refused.output, refused.output
+
+
+@pytest.mark.parametrize("what", ["source", "lexicon", "tokenizer"])
+def test_resume_refuses_inputs_changed_since_the_interrupted_run(tiny_dir, tmp_path, monkeypatch, what):
+    import shutil
+
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(tiny_dir / name, tmp_path / name)
+    shutil.copytree(tiny_dir / "tok", tmp_path / "tok")
+    lexicon = tmp_path / "en_xx.tsv"
+    lexicon.write_text("cat\tpaka\ndog\tmbwa\nthe\tle\n", encoding="utf-8")
+    args = ["--tokenizer", tmp_path / "tok", "--block-size", 4, "--source", tmp_path / "b.txt",
+            "--synthesize", tmp_path / "a.txt", "--lang", "swa", "--lexicon", lexicon, "--epochs", 3,
+            "--blocks-per-shard", 2, "--synth-workers", 0]
+    interrupted(monkeypatch, args, tmp_path / "cut", after_blocks=5)
+    changed = {"source": tmp_path / "b.txt", "lexicon": lexicon, "tokenizer": tmp_path / "tok" / "tokenizer.json"}[what]
+    data = changed.read_bytes()
+    if what == "tokenizer":
+        changed.write_bytes(data.replace(b'"[UNK]"', b'"[UNX]"', 1))
+    else:
+        changed.write_bytes(data + b"cat\tnyau\n" if what == "lexicon" else data + b"seven\n")
+    result = feed([*args, "--resume"], tmp_path / "cut")
+    assert result.exit_code == 1, result.output
+    line = result.output.strip()
+    assert "\n" not in line and line.startswith("Error: ") and "changed since" in line, result.output
+    assert str(changed if what != "tokenizer" else tmp_path / "tok") in line
