@@ -96,9 +96,44 @@ def _checksum(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, allow_nan=False).encode("utf-8")).hexdigest()
 
 
-def _read_checkpoint(output_dir: str, options: FeedOptions) -> dict[str, Any]:
-    """The checkpoint of `output_dir`, checked: its own checksum, the options, and every shard it lists
-    (sizes and sha256). Raises ConfigError naming the damaged file and the fix."""
+def _inputs(options: FeedOptions, signature: dict[str, Any] | None) -> dict[str, Any]:
+    """What the stream depends on besides the options: each source file's size and modification time, the
+    tokenizer folder's sha256 (its files are small) and the synthesis signature (lexicon sha256 included)."""
+    from lexaug.feed.sources import parse_weighted
+
+    files = {}
+    for spec in (*options.sources, *options.synth):
+        path = parse_weighted(spec)[0]
+        st = Path(path).stat()
+        files[path] = [st.st_size, st.st_mtime_ns]
+    digest = hashlib.sha256()
+    folder = Path(options.tokenizer)
+    for file in sorted(p for p in folder.iterdir() if p.is_file()):
+        digest.update(file.name.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return json.loads(json.dumps({"files": files, "tokenizer": digest.hexdigest(), "synthesis": signature}))
+
+
+def _same_inputs(saved: Any, now: dict[str, Any], options: FeedOptions, fix: str) -> None:
+    """ConfigError naming the first input that changed since the checkpoint was written."""
+    if not isinstance(saved, dict):
+        raise ConfigError(f"{CHECKPOINT}: no record of the inputs; {fix}")
+    for path, stat in now["files"].items():
+        if saved.get("files", {}).get(path) != stat:
+            raise ConfigError(f"{path}: source file changed since the interrupted run (size or modification time); "
+                              f"restore it, or {fix}")
+    if saved.get("tokenizer") != now["tokenizer"]:
+        raise ConfigError(f"{options.tokenizer}: tokenizer folder changed since the interrupted run; restore it, "
+                          f"or {fix}")
+    if saved.get("synthesis") != now["synthesis"]:
+        lexicons = ", ".join(options.lexicons) or "the cached lexicon"
+        raise ConfigError(f"{lexicons}: the synthesis (lexicon sha256 or generator settings) changed since the "
+                          f"interrupted run; restore it, or {fix}")
+
+
+def _read_checkpoint(output_dir: str, options: FeedOptions, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The checkpoint of `output_dir`, checked: its own checksum, the options and inputs (`_inputs`), and every
+    shard it lists (sizes and sha256). Raises ConfigError naming the damaged or changed file and the fix."""
     path = Path(output_dir) / CHECKPOINT
     fix = f"delete the folder {output_dir} (or pick another --output) and rerun without --resume"
     if not path.is_file():
@@ -109,10 +144,10 @@ def _read_checkpoint(output_dir: str, options: FeedOptions) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, ValueError) as err:
         what = "empty" if path.stat().st_size == 0 else f"not valid JSON ({str(err).splitlines()[0][:120]})"
         raise ConfigError(f"{path}: checkpoint is {what}: damaged or truncated; {fix}") from None
-    if not isinstance(checkpoint, dict) or not {"options", "shards", "feed_state", "sha256"} <= set(checkpoint) \
-            or not isinstance(checkpoint["options"], dict):
-        raise ConfigError(f"{path}: not a lexaug feed checkpoint (expected options, shards, feed_state and "
-                          f"sha256); {fix}")
+    if not isinstance(checkpoint, dict) or not {"options", "inputs", "shards", "feed_state", "sha256"} \
+            <= set(checkpoint) or not isinstance(checkpoint["options"], dict):
+        raise ConfigError(f"{path}: not a lexaug feed checkpoint (expected options, inputs, shards, feed_state "
+                          f"and sha256); {fix}")
     recorded = checkpoint.pop("sha256")
     if recorded != _checksum(checkpoint):
         raise ConfigError(f"{path}: checkpoint content does not match its sha256 (edited or damaged); {fix}")
@@ -122,6 +157,7 @@ def _read_checkpoint(output_dir: str, options: FeedOptions) -> dict[str, Any]:
     if changed:
         raise ConfigError(f"{path}: the interrupted run had other options ({', '.join(changed)}); resume with the "
                           "same options, or write to another --output folder")
+    _same_inputs(checkpoint["inputs"], inputs, options, fix)
     blocks = verify_shards(output_dir, checkpoint["shards"], fix=fix)
     state = checkpoint["feed_state"]
     if not isinstance(state, dict) or state.get("blocks") != blocks:
@@ -130,10 +166,11 @@ def _read_checkpoint(output_dir: str, options: FeedOptions) -> dict[str, Any]:
     return checkpoint
 
 
-def _write_checkpoint(output_dir: str, options: FeedOptions, feed: Any, writer: Any) -> None:
-    """The feed's state after the blocks of the shards written so far, with the shards' sizes and sha256 and a
-    checksum of its own (renamed into place: never half-written)."""
-    data: dict[str, Any] = {"options": asdict(options), "shards": writer.shards, "feed_state": feed.state_dict()}
+def _write_checkpoint(output_dir: str, options: FeedOptions, inputs: dict[str, Any], feed: Any, writer: Any) -> None:
+    """The feed's state after the blocks of the shards written so far, with the shards' sizes and sha256, the
+    inputs' fingerprint and a checksum of its own (renamed into place: never half-written)."""
+    data: dict[str, Any] = {"options": asdict(options), "inputs": inputs, "shards": writer.shards,
+                            "feed_state": feed.state_dict()}
     data = json.loads(json.dumps(data))  # the JSON form, as `_read_checkpoint` sees it
     data["sha256"] = _checksum(data)
     write_json_atomic(Path(output_dir) / CHECKPOINT, data)
@@ -184,8 +221,9 @@ def run_feed(options: FeedOptions, output_dir: str, *, resume: bool = False) -> 
                 shuffle_buffer=options.shuffle_buffer, stopping=options.stopping, synth_workers=options.synth_workers,
                 epochs=None if options.stopping == "cycle" else (options.epochs or 1))
     shards = None
+    inputs = _inputs(options, signature)
     if resume:
-        checkpoint = _read_checkpoint(output_dir, options)
+        checkpoint = _read_checkpoint(output_dir, options, inputs)
         try:
             feed.load_state_dict(checkpoint["feed_state"])
         except (KeyError, TypeError, ValueError, IndexError, AttributeError, ConfigError) as err:
@@ -197,7 +235,7 @@ def run_feed(options: FeedOptions, output_dir: str, *, resume: bool = False) -> 
         raise ConfigError(f"{output_dir} holds an interrupted feed ({CHECKPOINT}): add --resume to continue it, or "
                           "choose an empty --output folder")
     writer = ShardWriter(output_dir, options.block_size, options.blocks_per_shard, shards=shards,
-                         on_flush=lambda w: _write_checkpoint(output_dir, options, feed, w))
+                         on_flush=lambda w: _write_checkpoint(output_dir, options, inputs, feed, w))
     left = None if options.max_blocks is None else max(0, options.max_blocks - writer.blocks)
     for block in itertools.islice(feed, left):
         writer.add(block)
