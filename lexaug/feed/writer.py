@@ -61,13 +61,15 @@ def atomic_write(path: Path, fill: Callable[[HashingFile], Any]) -> tuple[int, s
         fill(out)
         out.fh.close()
         os.replace(out.partial, path)
-    except OSError as err:
+    except BaseException as err:  # disk full, but also Ctrl-C: never leave the partial file behind
         if out is not None:
             try:
                 out.fh.close()
             except OSError:
                 pass
             out.partial.unlink(missing_ok=True)
+        if not isinstance(err, OSError):
+            raise
         raise LexaugError(f"{path}: cannot write ({err.strerror or err}); free some space or fix the folder, "
                           "then rerun (with --resume where a checkpoint.json was kept)") from None
     return out.size, out.sha.hexdigest()
