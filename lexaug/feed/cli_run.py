@@ -57,7 +57,8 @@ def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | Non
                                            ("--mode", options.synth_mode != defaults.SYNTH_MODE),
                                            ("--src-lang", options.src_lang != defaults.SRC_LANG)) if given]
         if unused:
-            raise ConfigError(f"{', '.join(unused)} only apply to --synthesize sources, and none is given; add "
+            verb = "applies" if len(unused) == 1 else "apply"
+            raise ConfigError(f"{', '.join(unused)} {verb} only to --synthesize sources, and none is given; add "
                               "--synthesize SRC_PATH[:WEIGHT], or drop " + ", ".join(unused))
     fmt_opts = {"field": options.text_field} if options.text_field else {}
     sources: list[Any] = []

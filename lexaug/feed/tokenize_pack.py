@@ -33,6 +33,8 @@ def load_tokenizer(tokenizer: Any) -> Any:
 
     if not Path(tokenizer).is_dir():
         raise ConfigError(f"{tokenizer}: tokenizer folder not found (give a folder written by save_pretrained)")
+    if not any(Path(tokenizer).iterdir()):
+        raise ConfigError(f"{tokenizer}: tokenizer folder is empty (give a folder written by save_pretrained)")
     try:
         return AutoTokenizer.from_pretrained(str(tokenizer), local_files_only=True)
     except Exception as err:  # transformers/tokenizers raise many kinds (OSError, ValueError, Rust errors)
