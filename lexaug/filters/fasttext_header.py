@@ -22,6 +22,7 @@ Layout (fastText 0.9, version 12; little-endian; facts of the format, see fastTe
 from __future__ import annotations
 
 import mmap
+import re
 import struct
 from pathlib import Path
 
@@ -89,6 +90,26 @@ def _quantized(r: _Reader, dim: int, which: str) -> None:
         _quantizer(r, f"{which} norm")
 
 
+_ENTRY = rb"[^\x00]*\x00[\s\S]{9}"  # a dictionary entry: NUL-terminated word, int64 count, int8 type
+_CHUNK = 4096
+_CHUNK_RE = re.compile(b"(?:" + _ENTRY + b"){%d}" % _CHUNK)
+
+
+def _skip_entries(r: _Reader, count: int) -> int:
+    """The offset after `count` dictionary entries from `r.pos`: one regular expression match per 4,096
+    entries (each entry matches in one way only, so this is linear; a Python loop is 7x slower)."""
+    pos, left = r.pos, count
+    while left:
+        n = min(left, _CHUNK)
+        pattern = _CHUNK_RE if n == _CHUNK else re.compile(b"(?:" + _ENTRY + b"){%d}" % n)
+        found = pattern.match(r.data, pos)
+        if found is None:
+            raise _Bad(f"dictionary of {count:,} entries runs past the end of the file (truncated or crafted)")
+        pos, left = found.end(), left - n
+    return pos
+
+
+
 def _walk(r: _Reader) -> None:
     magic, version = r.unpack("<2i", "file header")
     if magic != MAGIC:
@@ -103,14 +124,7 @@ def _walk(r: _Reader) -> None:
     if min(size, nwords, nlabels) < 0 or nwords + nlabels != size or prune < -1:
         raise _Bad(f"dictionary counts disagree (size {size}, words {nwords}, labels {nlabels}, pruned {prune})")
     r.need(10 * size, f"dictionary of {size:,} entries")  # each: at least a NUL, an int64 and an int8
-    data, find = r.data, r.data.find
-    for i in range(size):
-        end = find(b"\0", r.pos)
-        if end < 0:
-            raise _Bad(f"dictionary entry {i} has no end (truncated)")
-        r.pos = end + 1
-        r.skip(9, f"dictionary entry {i}")
-    del data
+    r.pos = _skip_entries(r, size)
     if prune > 0:
         r.skip(8 * prune, f"prune index of {prune:,} pairs")
     (quant_input,) = r.unpack("<?", "input matrix flag")
