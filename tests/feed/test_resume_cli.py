@@ -129,7 +129,18 @@ def test_checkpoint_records_shard_sizes_and_checksums(tiny_dir, tmp_path, monkey
             assert shard["sha256"][col] == hashlib.sha256(data).hexdigest()
 
 
-def _kill_when_checkpointed(cmd: list[str], out: Path, min_shards: int) -> None:
+def _children(pid: int) -> set[int]:
+    """Direct child processes of `pid` (Linux /proc)."""
+    kids: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids.update(int(k) for k in (task / "children").read_text().split())
+        except OSError:
+            pass
+    return kids
+
+
+def _kill_when_checkpointed(cmd: list[str], out: Path, min_shards: int) -> set[int]:
     import os
     import signal
     import subprocess
@@ -153,10 +164,12 @@ def _kill_when_checkpointed(cmd: list[str], out: Path, min_shards: int) -> None:
             time.sleep(0.02)
         else:
             raise AssertionError("no checkpoint within 300 s")
+        children = _children(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
+    return children
 
 
 @pytest.mark.slow
@@ -205,3 +218,37 @@ def test_resume_refuses_inputs_changed_since_the_interrupted_run(tiny_dir, tmp_p
     line = result.output.strip()
     assert "\n" not in line and line.startswith("Error: ") and "changed since" in line, result.output
     assert str(changed if what != "tokenizer" else tmp_path / "tok") in line
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc to find the producer process")
+def test_sigkill_with_a_synthesis_producer_then_resume(kjv_split, kjv_tokenizer, shared_data, tmp_path):
+    """The same with on-the-fly synthesis in a producer process: the producer does not outlive its killed
+    parent, and the resumed run gives the shards of an uninterrupted one."""
+    import os
+    import time
+
+    args = ["--tokenizer", kjv_tokenizer, "--block-size", 32, "--source", f"{kjv_split[0]}:1",
+            "--synthesize", f"{kjv_split[1]}:1", "--lang", "xx", "--lexicon", shared_data / "bench" / "lex_en_xx.tsv",
+            "--max-blocks", 3000, "--blocks-per-shard", 300, "--seed", 2, "--synth-workers", 1]
+    args = list(map(str, args))
+    children = _kill_when_checkpointed(["feed", *args, "--output", str(tmp_path / "cut")], tmp_path / "cut",
+                                       min_shards=2)
+    assert children, "the run had no producer process"
+    def running(pid: int) -> bool:  # a zombie (exited, not yet reaped by init) counts as gone
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 30
+    while any(map(running, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = [pid for pid in children if running(pid)]
+    for pid in alive:  # do not leave them behind if the assertion fails
+        os.kill(pid, 9)
+    assert not alive, "the producer outlived its killed parent"
+    resumed = feed([*args, "--resume"], tmp_path / "cut")
+    assert resumed.exit_code == 0, resumed.output
+    assert feed(args, tmp_path / "whole").exit_code == 0
+    same_output(tmp_path / "whole", tmp_path / "cut")
