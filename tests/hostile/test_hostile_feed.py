@@ -317,3 +317,37 @@ def test_text_field_with_a_jsonl_source_is_used(corpus, tmp_path):
     code, out, _ = run([*base(corpus, tmp_path / "o"), "--source", src, "--text-field", "body"])
     assert code == 0, out
     assert json.loads((tmp_path / "o" / "report.json").read_text())["total"]["records"] == 20
+
+
+# --- sources that are fine -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("suffix", [".gz", ".zst"])
+def test_compressed_source_gives_the_shards_of_the_plain_one(corpus, tmp_path, suffix):
+    import gzip
+
+    import numpy as np
+
+    from lexaug.feed import load_shards
+
+    data = (corpus / "a.txt").read_bytes()
+    packed = tmp_path / f"a.txt{suffix}"
+    if suffix == ".gz":
+        packed.write_bytes(gzip.compress(data))
+    else:
+        zstandard = pytest.importorskip("zstandard")
+        packed.write_bytes(zstandard.ZstdCompressor().compress(data))
+    plain = run([*base(corpus, tmp_path / "plain"), "--source", corpus / "a.txt"])
+    comp = run([*base(corpus, tmp_path / "comp"), "--source", packed])
+    assert plain[0] == comp[0] == 0, (plain[1], comp[1])
+    left, right = load_shards(tmp_path / "plain"), load_shards(tmp_path / "comp")
+    assert all(np.array_equal(left[c], right[c]) for c in left) and len(left["input_ids"]) > 0
+
+
+def test_empty_source_writes_an_empty_feed(corpus, tmp_path):
+    from lexaug.feed import load_shards
+
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    code, out, _ = run([*base(corpus, tmp_path / "o"), "--source", empty])
+    assert code == 0 and "0 blocks" in out, out
+    assert load_shards(tmp_path / "o")["input_ids"].shape == (0, 8)
+    assert json.loads((tmp_path / "o" / "report.json").read_text())["blocks"] == 0
