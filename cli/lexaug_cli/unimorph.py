@@ -40,10 +40,16 @@ def unimorph() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the stats as JSON.")
 def stats(source: str, strict: bool, as_json: bool) -> None:
     """Load a UniMorph file (PATH) or a language's cached table (LANG) and print its counts."""
+    from lexaug.errors import LexaugError
     from lexaug.loaders.unimorph import MorphTable
 
     path = Path(source)
-    table = MorphTable.read(path, strict=strict) if path.exists() else MorphTable.for_language(source, strict=strict)
+    if path.exists():
+        table = MorphTable.read(path, strict=strict)
+    elif any(c in source for c in "/\\."):  # language codes hold none of these: a path that is not there
+        raise LexaugError(f"{source}: no such file; check the path (or give a language code such as fin)")
+    else:
+        table = MorphTable.for_language(source, strict=strict)
     st = table.stats()
     st["sha256"] = table.sha256
     if as_json:

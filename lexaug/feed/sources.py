@@ -13,6 +13,7 @@ CoNLL, ...) with their global 0-based index, and turns a record into the texts f
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -24,18 +25,23 @@ SPACE_JOINED = ("conll", "conllu")  # formats whose slots are single tokens: joi
 
 
 def parse_weighted(spec: str) -> tuple[str, float]:
-    """`PATH[:WEIGHT]` -> (path, weight); weight 1.0 when absent. A path may itself contain `:` (the part
-    after the last `:` is a weight only when it parses as a number)."""
+    """`PATH[:WEIGHT]` -> (path, weight); weight 1.0 when absent. A path may itself contain `:`: a tail with a
+    path separator, or an existing file named `spec`, is read as a path; otherwise the part after the last `:`
+    must be a positive finite number."""
     path, sep, tail = spec.rpartition(":")
-    if sep and path:
-        try:
-            weight = float(tail)
-        except ValueError:
+    if not (sep and path) or "/" in tail or "\\" in tail:  # no colon, or one inside the path (C:/data/a.txt)
+        return spec, 1.0
+    try:
+        weight = float(tail)
+    except ValueError:
+        if Path(spec).exists():
             return spec, 1.0
-        if not weight > 0:
-            raise ConfigError(f"{spec!r}: the weight after ':' must be a positive number, got {tail!r}")
-        return path, weight
-    return spec, 1.0
+        raise ConfigError(f"{spec}: no such file, and {tail!r} after the last ':' is not a number; write PATH or "
+                          f"PATH:WEIGHT with a positive weight (e.g. {path}:0.5)") from None
+    if not (weight > 0 and math.isfinite(weight)):
+        raise ConfigError(f"{spec}: the weight after ':' must be a positive finite number, got {tail!r}; write "
+                          f"PATH:WEIGHT (e.g. {path}:0.5)")
+    return path, weight
 
 
 def text_of(record: Record, fmt_name: str) -> str:
@@ -71,8 +77,8 @@ class CorpusSource:
     def __post_init__(self) -> None:
         from lexaug.io import format_for_path, get_format
 
-        if not self.weight > 0:
-            raise ConfigError(f"source {self.path}: weight must be positive, got {self.weight}")
+        if not (self.weight > 0 and math.isfinite(self.weight)):
+            raise ConfigError(f"{self.path}: source weight must be a positive finite number, got {self.weight}")
         if not Path(self.path).is_file():
             raise ConfigError(f"{self.path}: source file not found; check the path")
         self.name = self.name or Path(self.path).name

@@ -33,7 +33,15 @@ def load_tokenizer(tokenizer: Any) -> Any:
 
     if not Path(tokenizer).is_dir():
         raise ConfigError(f"{tokenizer}: tokenizer folder not found (give a folder written by save_pretrained)")
-    return AutoTokenizer.from_pretrained(str(tokenizer), local_files_only=True)
+    if not any(Path(tokenizer).iterdir()):
+        raise ConfigError(f"{tokenizer}: tokenizer folder is empty (give a folder written by save_pretrained)")
+    try:
+        return AutoTokenizer.from_pretrained(str(tokenizer), local_files_only=True)
+    except Exception as err:  # transformers/tokenizers raise many kinds (OSError, ValueError, Rust errors)
+        first = (str(err).strip().splitlines() or [""])[0][:200]
+        raise ConfigError(f"{tokenizer}: cannot load a tokenizer from this folder ({type(err).__name__}: {first}); "
+                          "give a folder written by save_pretrained (tokenizer.json or the vocabulary files, "
+                          "tokenizer_config.json)") from None
 
 
 def batch_encoder(tokenizer: Any):

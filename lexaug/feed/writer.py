@@ -15,16 +15,70 @@ concatenated). Load with `datasets`: `datasets.Dataset.from_dict(load_shards(DIR
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from lexaug import defaults
-from lexaug.errors import ConfigError
+from lexaug.errors import ConfigError, LexaugError
 
 FORMAT = "lexaug-feed-npy"
 VERSION = 1
 COLUMNS = {"input_ids": "int32", "attention_mask": "int8", "special_tokens_mask": "int8"}
+
+
+PARTIAL = ".partial"  # suffix of a file being written: renamed into place once complete, so never half-written
+
+
+class HashingFile:
+    """A binary file being written to `path` (through `<path>.partial`) that hashes the bytes it is given, so a
+    shard's sha256 costs no second read. Use `atomic_write`."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.partial = path.with_name(f".{path.name}{PARTIAL}")
+        self.fh = open(self.partial, "wb")
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: Any) -> int:
+        self.sha.update(data)
+        n = self.fh.write(data)
+        self.size += memoryview(data).nbytes
+        return n
+
+
+def atomic_write(path: Path, fill: Callable[[HashingFile], Any]) -> tuple[int, str]:
+    """Write `path` with `fill(file)` into a partial file, then rename it into place; returns (bytes, sha256).
+
+    Any OSError (disk full, permissions, ...) removes the partial file and becomes one LexaugError naming
+    `path`; a process killed meanwhile leaves at most a hidden `.<name>.partial` (removed by the next run)."""
+    out: HashingFile | None = None
+    try:
+        out = HashingFile(path)
+        fill(out)
+        out.fh.close()
+        os.replace(out.partial, path)
+    except BaseException as err:  # disk full, but also Ctrl-C: never leave the partial file behind
+        if out is not None:
+            try:
+                out.fh.close()
+            except OSError:
+                pass
+            out.partial.unlink(missing_ok=True)
+        if not isinstance(err, OSError):
+            raise
+        raise LexaugError(f"{path}: cannot write ({err.strerror or err}); free some space or fix the folder, "
+                          "then rerun (with --resume where a checkpoint.json was kept)") from None
+    return out.size, out.sha.hexdigest()
+
+
+def write_json_atomic(path: str | Path, data: Any, **dump_options: Any) -> None:
+    """`data` as strict JSON (no NaN/Infinity) plus a newline, written atomically (see `atomic_write`)."""
+    text = json.dumps(data, allow_nan=False, **dump_options) + "\n"
+    atomic_write(Path(path), lambda fh: fh.write(text.encode("utf-8")))
 
 
 class ShardWriter:
@@ -38,7 +92,11 @@ class ShardWriter:
         if blocks_per_shard < 1:
             raise ConfigError(f"blocks_per_shard must be >= 1, got {blocks_per_shard}")
         self.dir = Path(out_dir)
-        self.dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise LexaugError(f"{self.dir}: cannot create the output folder ({err.strerror or err}); choose "
+                              "another --output") from None
         if (self.dir / "index.json").exists():
             raise ConfigError(f"{self.dir} already holds a feed (index.json); choose an empty --output folder")
         self.block_size, self.per_shard = block_size, blocks_per_shard
@@ -46,6 +104,8 @@ class ShardWriter:
         self.shards: list[dict[str, Any]] = list(shards or [])
         self.blocks = sum(shard["blocks"] for shard in self.shards)
         self.on_flush = on_flush
+        for stale in self.dir.glob(f".*{PARTIAL}"):  # a killed run's unfinished file (never listed anywhere)
+            stale.unlink(missing_ok=True)
 
     def add(self, block: dict[str, list[int]]) -> None:
         for col, rows in self.rows.items():
@@ -63,23 +123,75 @@ class ShardWriter:
         n = len(self.rows["input_ids"])
         if not n:
             return
-        entry: dict[str, Any] = {"blocks": n}
+        entry: dict[str, Any] = {"blocks": n, "bytes": {}, "sha256": {}}
         for col, dtype in COLUMNS.items():
-            name = f"{col}-{len(self.shards):05d}.npy"
-            np.save(self.dir / name, np.asarray(self.rows[col], dtype=dtype).reshape(n, self.block_size))
+            name = shard_name(col, len(self.shards))
+            array = np.asarray(self.rows[col], dtype=dtype).reshape(n, self.block_size)
+            size, sha = atomic_write(self.dir / name, lambda fh: np.save(fh, array))  # type: ignore[arg-type]
             entry[col] = name
+            entry["bytes"][col], entry["sha256"][col] = size, sha
             self.rows[col] = []
         self.shards.append(entry)
         if self.on_flush is not None:
             self.on_flush(self)
 
+    def finish(self) -> None:
+        """Write the last (partial) shard."""
+        self._flush()
+
     def close(self, meta: dict[str, Any]) -> dict[str, Any]:
-        """Write the last shard and `index.json` (with `meta` added); returns the index."""
+        """Write the last shard and `index.json` (with `meta` added; written last, it marks the folder
+        complete); returns the index."""
         self._flush()
         index = {"format": FORMAT, "version": VERSION, "block_size": self.block_size, "blocks": self.blocks,
                  "dtypes": dict(COLUMNS), "shards": self.shards, **meta}
-        (self.dir / "index.json").write_text(json.dumps(index, indent=2) + "\n", encoding="utf-8")
+        write_json_atomic(self.dir / "index.json", index, indent=2)
         return index
+
+
+def shard_name(col: str, number: int) -> str:
+    """The file name of column `col` of shard `number`."""
+    return f"{col}-{number:05d}.npy"
+
+
+def verify_shards(folder: str | Path, shards: Any, *, fix: str) -> int:
+    """Check that the shards listed (by a checkpoint) are on disk as written: names in order, block counts,
+    byte sizes and sha256 of every file. Returns the number of blocks; raises LexaugError naming the first
+    damaged file and `fix`."""
+    folder = Path(folder)
+    if not isinstance(shards, list):
+        raise ConfigError(f"{folder}: the checkpoint's shard list is not a list; {fix}")
+    blocks = 0
+    for number, shard in enumerate(shards):
+        if not isinstance(shard, dict) or not isinstance(shard.get("blocks"), int) or shard["blocks"] < 1 \
+                or not isinstance(shard.get("bytes"), dict) or not isinstance(shard.get("sha256"), dict):
+            raise ConfigError(f"{folder}: the checkpoint's entry of shard {number} is malformed (written by an "
+                              f"older lexaug without checksums, or edited); {fix}")
+        blocks += shard["blocks"]
+        for col in COLUMNS:
+            name = shard_name(col, number)
+            path = folder / name
+            if shard.get(col) != name:
+                raise ConfigError(f"{folder}: the checkpoint lists {shard.get(col)!r} where {name!r} belongs; {fix}")
+            size, sha = shard["bytes"].get(col), shard["sha256"].get(col)
+            try:
+                actual = path.stat().st_size
+            except OSError as err:
+                raise ConfigError(f"{path}: shard file missing or unreadable ({err.strerror or err}); {fix}") from None
+            if actual != size:
+                raise ConfigError(f"{path}: shard file has {actual:,} bytes, the checkpoint recorded {size!r} "
+                                  f"(truncated or replaced); {fix}")
+            digest = hashlib.sha256()
+            try:
+                with open(path, "rb") as fh:
+                    while chunk := fh.read(1 << 20):
+                        digest.update(chunk)
+            except OSError as err:
+                raise ConfigError(f"{path}: cannot read the shard file ({err.strerror or err}); {fix}") from None
+            if digest.hexdigest() != sha:
+                raise ConfigError(f"{path}: shard file changed since it was written (sha256 differs from the "
+                                  f"checkpoint); {fix}")
+    return blocks
 
 
 def write_blocks(blocks: Iterable[dict[str, list[int]]], out_dir: str | Path, block_size: int, *,

@@ -44,6 +44,9 @@ class LanguageIdentifier:
         self.path = Path(path)
         if not self.path.is_file():
             raise ResourceError(f"{self.path}: no fastText model there; pass the path of a .bin/.ftz model file")
+        from lexaug.filters.fasttext_header import check_model_file
+
+        check_model_file(self.path)  # a crafted header would make fastText allocate gigabytes before failing
         import fasttext  # heavy, imported where used
 
         try:

@@ -71,13 +71,23 @@ def _fail(path: Path, line: int | None, message: str, reason: str, strict: bool,
         counts.messages.append(str(FormatError(path, line, message, reason=reason)))
 
 
+COMPRESSED = ((b"\x1f\x8b", "gzip", "gunzip"), (b"\x28\xb5\x2f\xfd", "zstd", "unzstd"))  # magic, name, tool
+
+
+def reject_compressed(path: str | Path, data: bytes) -> None:
+    """Raise FormatError (reason `binary`) when `data` is a gzip or zstd stream: a text table read as such would
+    be misdiagnosed (as Latin-1, or as binary rows). Shared by the lexicon and UniMorph readers."""
+    for magic, name, tool in COMPRESSED:
+        if data.startswith(magic):
+            raise FormatError(path, None, f"{name}-compressed file; decompress it first (`{tool}`)", reason="binary")
+
+
 def decode_lines(path: Path, data: bytes, strict: bool, counts: FileCounts) -> list[str | None]:
     """Lines of `data` as NFC text without `\\r`; a line that cannot be decoded is None (counted, lenient)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FormatError(path, 1, "file is UTF-16 (byte-order mark); re-encode it as UTF-8, "
                           "e.g. `iconv -f utf-16 -t utf-8`", reason="encoding")
-    if data.startswith(b"\x1f\x8b"):
-        raise FormatError(path, None, "gzip-compressed file; decompress it first (`gunzip`)", reason="binary")
+    reject_compressed(path, data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     raw = data.split(b"\n")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from lexaug.defaults import unimorph_home
-from lexaug.errors import LexaugError, ResourceError
+from lexaug.errors import FormatError, LexaugError, ResourceError
 from lexaug.langs import normalize
 from lexaug.loaders.features import FeatureBundle, canonical_features, comparable_features, parse_features
 from lexaug.loaders.unimorph_read import Rows, read_triples
@@ -61,6 +61,18 @@ def resolve_unimorph_paths(lang: str, home: str | Path | None = None) -> list[Pa
                         f"https://github.com/unimorph/{iso}.git {folder / iso}` (what `unimorph download` does)")
 
 
+def _read_file(path: str | Path) -> bytes:
+    """The bytes of a UniMorph file; a directory or an unreadable file is a FormatError naming it."""
+    try:
+        return Path(path).read_bytes()
+    except IsADirectoryError:
+        raise FormatError(path, None, "is a directory, not a UniMorph file; give a file (e.g. fin/fin) or a "
+                                      "language code", reason="missing") from None
+    except OSError as err:
+        raise FormatError(path, None, f"cannot read UniMorph file: {err.strerror or err}; check the path and its "
+                                      "permissions", reason="missing") from None
+
+
 class MorphTable:
     """An immutable UniMorph table. Build it with `MorphTable.read`, `MorphTable.for_language` or
     `MorphTable.from_rows`; look up with `paradigm`, `inflect`, `analyze`, `lemmas`."""
@@ -88,7 +100,7 @@ class MorphTable:
         rows = Rows()
         digest = hashlib.sha256()
         for path in path_list:
-            data = Path(path).read_bytes()
+            data = _read_file(path)
             digest.update(data)
             read_triples(str(path), data, rows, strict=strict)
         return cls(rows, [str(p) for p in path_list], digest.hexdigest())
