@@ -95,7 +95,7 @@ def _iso3(lang: str) -> str | None:
 def _library_name(iso3: str) -> str | None:
     """English name from language-data (looked up by the 2-letter form where one exists), else None."""
     shorts = [k for k, v in _alpha3_items() if v == iso3]
-    from language_data.names import code_to_names
+    from language_data.names import code_to_names  # type: ignore[import-untyped]
 
     for code in (iso3, *shorts):
         found = code_to_names(code).get("en")
