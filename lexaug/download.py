@@ -197,7 +197,8 @@ def _git(args: list[str], url: str, what: str, capture: bool, missing_hint: str 
                           text=True, env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
     if done.returncode != 0:
         lines = [line for line in (done.stderr or "").strip().splitlines() if line.strip()]
-        last = lines[-1].strip() if lines else "see the messages above"
+        fatal = [line for line in lines if line.lower().startswith(("fatal:", "error:"))]
+        last = (fatal or lines or ["see the messages above"])[0 if fatal else -1].strip()
         if missing_hint and any(m in (done.stderr or "").lower() for m in _MISSING):
             raise ResourceError(f"{missing_hint}: git clone failed: {last}")
         raise ResourceError(f"{url}: git {what} failed: {last}")
