@@ -21,6 +21,7 @@ Nothing here downloads unless `fetch` is called.
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
 import subprocess
@@ -39,6 +40,7 @@ from lexaug.errors import ChecksumError, ConfigError, FormatError, LexaugError, 
 KINDS = ("lexicon", "unimorph")
 _SHA = re.compile(r"[0-9a-f]{64}")
 GENERATED = "catalog_generated.tsv"
+CATALOG_ENV = "LEXAUG_CATALOG"  # a catalog file (.toml or generated .tsv) used instead of the bundled one (mirrors, tests)
 NONCOMMERCIAL = "CC-BY-NC-4.0"
 
 
@@ -158,6 +160,8 @@ class Catalog:
     def load(cls, path: str | Path | None = None) -> Catalog:
         """Read a catalog (default: the bundled `catalog.toml` + `catalog_generated.tsv`; a `.toml` or a `.tsv`
         path reads that file alone); FormatError if malformed."""
+        if path is None and os.environ.get(CATALOG_ENV):
+            path = os.environ[CATALOG_ENV]
         if path is None:
             return _bundled()
         path = Path(path)
@@ -395,6 +399,8 @@ def lexicon_problem(entry: LexiconEntry, path: Path) -> str | None:
 
 def _pin_problem(pin: PinnedFile, path: Path, source: str = "the catalog") -> str | None:
     """None if `path` matches the pin, else what is wrong with it."""
+    if path.exists() and not path.is_file():
+        return f"{pin.name} is not a regular file"
     if not path.is_file():
         return f"{pin.name} is missing"
     size = path.stat().st_size
@@ -428,6 +434,9 @@ def verify(catalog: Catalog | None = None) -> list[Check]:
     for entry in catalog.lexicons:
         path = entry.path()
         if not path.exists():
+            continue
+        if not path.is_file():
+            checks.append(Check(path, "bad", f"{entry.file} is not a regular file"))
             continue
         record = None if entry.pinned else tofu.get(entry.tofu_key)
         if not entry.pinned and record is None:
@@ -518,7 +527,7 @@ def resolve_unimorph(lang: str, *, entry: UnimorphEntry | None = None, catalog: 
     numbered parts <repo>.1, <repo>.2, ... in order (fin). An unpinned repository's tables are checked against
     their first-use record. Never downloads; ResourceError says what to run."""
     if entry is None:
-        entry = unimorph_entry(lang, catalog) if catalog is not None or _bundled_has_unimorph(lang) else None
+        entry = _unimorph_entry_or_none(lang, catalog)
     code = entry.folder if entry else iso(lang)
     folder = unimorph_home() / code
     if (folder / code).is_file():
@@ -534,11 +543,11 @@ def resolve_unimorph(lang: str, *, entry: UnimorphEntry | None = None, catalog: 
     return paths
 
 
-def _bundled_has_unimorph(lang: str) -> bool:
+def _unimorph_entry_or_none(lang: str, catalog: Catalog | None) -> UnimorphEntry | None:
     try:
-        return unimorph_entry(lang, _bundled()) is not None
+        return unimorph_entry(lang, catalog or Catalog.load())
     except LexaugError:
-        return False
+        return None
 
 
 def _check_recorded(entry: UnimorphEntry, paths: list[Path]) -> None:

@@ -232,3 +232,47 @@ def test_lexicon_pivot_counts_as_weights(tmp_path):
 
     lex = Lexicon.read(out, weighting="count")
     assert [(t.target, t.count) for t in lex.lookup("kasa")] == [("casa", 2), ("hogar", 1), ("edificio", 1)]
+
+
+def _write_generated(path: Path, entries: list[cat.LexiconEntry]) -> None:
+    from lexaug.resources.make_catalog import COLUMNS
+
+    lines = ["\t".join(COLUMNS)]
+    for e in entries:
+        lines.append("\t".join(["lexicon", e.name, e.lang, e.src, e.tgt, e.file, e.url, str(e.bytes or ""),
+                                e.sha256 or "", e.lang_name, e.script, e.license, "pinned", ""]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_synthesize_fetch_one_gatitos_language_per_script(tmp_path, home, server, shared_data, monkeypatch):
+    """`synthesize --lang <code> --fetch` downloads (from the loopback server) the one file the run needs, for one
+    GATITOS language of each script in the shared table, with the file's own code (script/region kept)."""
+    from dataclasses import replace
+
+    table = gatitos_table(shared_data)
+    first: dict[str, dict[str, str]] = {}
+    for row in table:
+        if row["src"] == "en" and row["script"]:
+            first.setdefault(row["script"], row)
+    assert {"Latn", "Arab", "Deva", "Ethi", "Cyrl", "Tibt", "Mtei", "Nkoo", "Hant"} <= set(first)
+    bundled = {e.file: e for e in cat.Catalog.load().lexicons}
+    served = []
+    for script, row in sorted(first.items()):
+        word = f"w{script}".encode()
+        body = b"water\t" + word + b"\n"
+        served.append(replace(bundled[row["file"]], sha256=hashlib.sha256(body).hexdigest(), bytes=len(body)))
+        server.files[GATITOS + row["file"]] = body
+    catalog_file = tmp_path / "catalog.tsv"
+    _write_generated(catalog_file, served)
+    monkeypatch.setenv("LEXAUG_CATALOG", str(catalog_file))
+    corpus = tmp_path / "in.txt"
+    corpus.write_text("water\n", encoding="utf-8")
+    for script, row in sorted(first.items()):
+        out = tmp_path / f"out.{script}.txt"
+        args = ["synthesize", "--lang", row["tgt"], "--input", str(corpus), "--output", str(out)]
+        refused = run(*args)  # never downloads without --fetch
+        assert refused.exit_code == 1 and "--fetch" in refused.output, refused.output
+        result = run(*args, "--fetch")
+        assert result.exit_code == 0, (script, result.output)
+        assert out.read_text(encoding="utf-8") == f"w{script}\n", script
+    assert len(server.requests) == len(first)  # one download per language, none without --fetch
