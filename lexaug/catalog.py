@@ -26,11 +26,11 @@ import re
 import shutil
 import subprocess
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from lexaug import tofu
 from lexaug.defaults import lexaug_home, unimorph_home
@@ -213,8 +213,11 @@ def _sides(entry: Entry) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _bundled() -> Catalog:
     root = files("lexaug.resources")
-    lex, um = _read_toml((root / "catalog.toml").read_text(encoding="utf-8"), "catalog.toml")
+    # the bundled files' codes are canonical already (tests walk them), so nothing is normalised: no langcodes
+    lex, um = _read_toml((root / "catalog.toml").read_text(encoding="utf-8"), "catalog.toml", trusted=True)
     glex, gum = _read_generated((root / GENERATED).read_text(encoding="utf-8"), GENERATED)
+    names = {e.folder: e.lang_name for e in gum}
+    um = [replace(e, lang_name=e.lang_name or names.get(e.folder, "")) for e in um]
     pinned_repos = {e.folder for e in um}
     own_files = {(e.src, e.tgt, e.file) for e in lex}
     lexicons = (*lex, *(e for e in glex if (e.src, e.tgt, e.file) not in own_files))
@@ -222,10 +225,12 @@ def _bundled() -> Catalog:
     return Catalog(lexicons, tuple(sorted(unimorph, key=lambda e: e.folder)))
 
 
-def _read_toml(text: str, source: str) -> tuple[list[LexiconEntry], list[UnimorphEntry]]:
+def _read_toml(text: str, source: str, trusted: bool = False) -> tuple[list[LexiconEntry], list[UnimorphEntry]]:
+    norm = (lambda code: code) if trusted else tag
     try:
         data = tomllib.loads(text)
-        return ([_lexicon(row) for row in data.get("lexicon", [])], [_unimorph(row) for row in data.get("unimorph", [])])
+        return ([_lexicon(row, norm) for row in data.get("lexicon", [])],
+                [_unimorph(row, norm) for row in data.get("unimorph", [])])
     except tomllib.TOMLDecodeError as err:
         raise FormatError(source, None, f"not valid TOML: {err}", reason="toml") from None
     except (KeyError, TypeError, ValueError, LexaugError) as err:
@@ -261,19 +266,19 @@ def _sha(value: str) -> str:
     return value
 
 
-def _lexicon(row: dict) -> LexiconEntry:
+def _lexicon(row: dict, norm: Callable[[str], str] = tag) -> LexiconEntry:
     sha = row.get("sha256")
-    return LexiconEntry(name=row["name"], src=tag(row["src"]), tgt=tag(row["tgt"]), file=row["file"],
+    return LexiconEntry(name=row["name"], src=norm(row["src"]), tgt=norm(row["tgt"]), file=row["file"],
                         url=row["url"], sha256=_sha(sha) if sha is not None else None, bytes=row.get("bytes"),
                         license=row["license"], notes=row.get("notes", ""))
 
 
-def _unimorph(row: dict) -> UnimorphEntry:
+def _unimorph(row: dict, norm: Callable[[str], str] = tag) -> UnimorphEntry:
     pins = tuple(PinnedFile(f["name"], _sha(f["sha256"]), f.get("bytes")) for f in row.get("files", []))
     if pins and not row.get("commit"):
         raise ValueError(f"unimorph {row['lang']}: pinned files need a commit")
     repo = row.get("repo", row["lang"])
-    return UnimorphEntry(lang=tag(row["lang"]), git=row["git"], license=row["license"], commit=row.get("commit"),
+    return UnimorphEntry(lang=norm(row["lang"]), git=row["git"], license=row["license"], commit=row.get("commit"),
                          files=pins, notes=row.get("notes", ""), repo=repo)
 
 

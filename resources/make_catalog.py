@@ -9,7 +9,8 @@ languages with English ground-truth dictionaries); they carry no checksum: trust
 
 Every row names a resource by its canonical language tag (`lexaug.langs.LangCode.tag`: ISO 639-3, plus the
 file's own script or region, so `bjn-Arab`, `kas-Deva`, `apd-SD` and `prs` (GATITOS `fa-AF`) stay distinct).
-UniMorph repositories that `catalog.toml` pins (commit and file hashes) are left to that file.
+UniMorph repositories that `catalog.toml` pins (commit and file hashes) get a row too (its name is used), but the
+pins of `catalog.toml` win.
 """
 
 from __future__ import annotations
@@ -87,11 +88,9 @@ def rows(tables: Path) -> list[dict[str, str]]:
                         "notes": "non-commercial licence (CC BY-NC 4.0)"})
     pinned = _pinned_unimorph()
     for r in _read(tables / "unimorph_languages.tsv"):
-        if r["iso"] in pinned:
-            continue
         out.append({"kind": "unimorph", "source": "unimorph", "lang": _tag(r["iso"]), "src": "", "tgt": "",
                     "file": r["iso"], "url": UNIMORPH_GIT.format(iso=r["iso"]), "bytes": "", "sha256": "",
-                    "name": r["name"], "script": "", "license": LICENSES["unimorph"], "trust": "tofu",
+                    "name": r["name"], "script": "", "license": LICENSES["unimorph"], "trust": "pinned" if r["iso"] in pinned else "tofu",
                     "notes": NOTES.get(r["iso"], f"{r['forms']} forms, {r['paradigms']} paradigms (UniMorph site)")})
     return out
 
