@@ -177,21 +177,28 @@ def test_unimorph_repository_that_does_not_exist(tmp_path, home, monkeypatch):
     assert "Traceback" not in result.output and len(result.output.splitlines()) == 1
 
 
-def test_fetch_all_with_one_broken_entry(shared_data, home, server):
-    rows = {r["file"]: r for r in gatitos_table(shared_data)}
+def test_fetch_all_with_one_broken_entry(shared_data, tmp_path, home, server, monkeypatch):
+    """A small served catalog of three real GATITOS entries, one served broken: exit 1, the other two kept."""
     folder = shared_data / "lexicons" / "gatitos"
-    for name in ("en_wo.tsv", "en_lg.tsv", "en_tn.tsv"):
+    names = ("en_wo.tsv", "en_lg.tsv", "en_tn.tsv")
+    entries = [e for e in cat.Catalog.load().lexicons if e.file in names]
+    _write_generated(tmp_path / "catalog.tsv", entries)
+    monkeypatch.setenv("LEXAUG_CATALOG", str(tmp_path / "catalog.tsv"))
+    for name in names:
         server.files[GATITOS + name] = (folder / name).read_bytes()
-    server.files[GATITOS + "en_tn.tsv"] = b"broken\n"
-    result = run("resources", "fetch", "--all", "--kind", "lexicon", "--lang", "wol", "--lang", "lug", "--lang", "tsn",
-                 "--workers", "3")
+    server.files[GATITOS + "en_tn.tsv"] = (folder / "en_tn.tsv").read_bytes()[:-3] + b"xyz"  # same size, bad
+    result = run("resources", "fetch", "--all", "--workers", "3")
     assert result.exit_code == 1
-    assert "6 entries: 2 fetched and verified, 0 fetched (unpinned, checksums recorded), 0 already cached " \
-           "(skipped), 4 failed" in result.output
+    assert "3 entries: 2 fetched and verified, 0 fetched (unpinned, checksums recorded), 0 already cached " \
+           "(skipped), 1 failed" in result.output
+    assert "failed\tlexicon\ttsn\t" in result.output and "sha256 mismatch" in result.output
     assert (home / "lexicons" / "eng_wol" / "en_wo.tsv").read_bytes() == (folder / "en_wo.tsv").read_bytes()
-    assert (home / "lexicons" / "eng_lug" / "en_lg.tsv").is_file()
-    assert not (home / "lexicons" / "eng_tsn" / "en_tn.tsv").exists()
-    assert rows["en_tn.tsv"]["bytes"] in result.output  # the failure says what size was expected
+    assert (home / "lexicons" / "eng_lug" / "en_lg.tsv").read_bytes() == (folder / "en_lg.tsv").read_bytes()
+    assert not (home / "lexicons" / "eng_tsn").exists() or list((home / "lexicons" / "eng_tsn").iterdir()) == []
+    server.files[GATITOS + "en_tn.tsv"] = (folder / "en_tn.tsv").read_bytes()
+    again = run("resources", "fetch", "--all")
+    assert again.exit_code == 0 and "3 entries: 1 fetched and verified, 0 fetched (unpinned, checksums recorded), " \
+                                    "2 already cached (skipped), 0 failed" in again.output
 
 
 def test_synthesize_through_a_pivot_from_the_cache(tmp_path, home, shared_data):

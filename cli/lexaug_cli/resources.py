@@ -55,6 +55,11 @@ def fetch(lang: str | None, all_: bool, langs: tuple[str, ...], kind: str | None
     cat = catalog.Catalog.load()
     if not all_:
         entries = cat.entries(lang, kind)
+        chosen = cat.resolve_tag(lang or "", kind)
+        others = sorted(t for t in cat.languages() if t != chosen and t.split("-")[0] == chosen.split("-")[0]
+                        and cat.entries(t, kind))
+        if others:
+            click.echo(f"Note: {chosen} also has the variant(s) {', '.join(others)}; fetch them by that code", err=True)
         notice = catalog.licence_notice(entries)
         if notice:
             click.echo(notice, err=True)

@@ -138,3 +138,10 @@ def test_synthesize_pivot_without_cache_names_the_fix(tmp_path, home):
                               str(tmp_path / "out.txt")), "Error: no direct wol->lug lexicon; the pivot through eng")
     assert "--fetch" in line
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_fetch_of_a_plain_code_names_its_variants(tmp_path, home, monkeypatch):
+    monkeypatch.setenv("LEXAUG_CATALOG_BASE_URL", (tmp_path / "empty").as_uri())
+    result = run("resources", "fetch", "bjn", "--kind", "lexicon")
+    assert "Note: bjn also has the variant(s) bjn-Arab; fetch them by that code" in result.output
+    assert result.exit_code == 1  # nothing served here
