@@ -84,23 +84,27 @@ def test_gatitos_fetch_and_verify_both_directions(shared_data, home, server):
 
 
 def test_muse_trust_on_first_use(home, server):
-    first = b"the\tder\nhouse haus\n"
+    first = b"the der\nhouse haus\nhouse heim\n"  # MUSE: space separated
     server.files[MUSE + "en-de.txt"] = first
     result = run("resources", "fetch", "--all", "--lang", "de", "--kind", "lexicon")
     assert "Notice: muse dictionaries are licensed CC-BY-NC-4.0 (non-commercial use only" in result.output
     entry = next(e for e in cat.Catalog.load().lexicons if e.file == "en-de.txt")
     assert entry.path().read_bytes() == first
+    from lexaug.loaders.lexicon import Lexicon
+
+    lex = Lexicon.read(cat.resolve_lexicon("en", "de"))  # the existing reader, languages from the file name
+    assert [t.target for t in lex.lookup("house")] == ["haus", "heim"] and lex.stats()["tgt_lang"] == "deu"
     record = tofu.get(entry.tofu_key)
     assert record is not None and record["sha256"] == hashlib.sha256(first).hexdigest()
     check = next(c for c in cat.verify() if c.path == entry.path())
     assert (check.status, check.message) == ("ok", f"unpinned, recorded on {record['recorded']}")
     # upstream changes: a forced re-fetch refuses it and keeps the recorded copy
-    server.files[MUSE + "en-de.txt"] = b"the\tdie\nhouse haus\n"
+    server.files[MUSE + "en-de.txt"] = b"the die\nhouse haus\nhouse heim\n"
     with pytest.raises(ChecksumError, match="sha256 mismatch"):
         cat.fetch_entry(entry, force=True)
     assert entry.path().read_bytes() == first
     # the cached copy edited in place, same size: refused on load (issue 9, defect 22)
-    entry.path().write_bytes(b"the\tdaz\nhouse haus\n")
+    entry.path().write_bytes(b"the daz\nhouse haus\nhouse heim\n")
     with pytest.raises(ChecksumError, match="the first-use record gives"):
         cat.resolve_lexicon("eng", "deu")
 
