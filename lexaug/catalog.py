@@ -335,8 +335,15 @@ def fetch_entry(entry: Entry, *, base_url: str | None = None, progress: bool = F
     if not force and dest.is_file() and lexicon_problem(entry, dest) is None:
         return Outcome(entry, "cached", [dest])
     known = _lexicon_pin(entry)
-    download(rewrite_url(entry.url, base_url), dest, sha256=known.sha256 if known else None,
-             size=known.bytes if known else None, progress=progress, label=f"{entry.name} {entry.src}-{entry.tgt}")
+    try:
+        download(rewrite_url(entry.url, base_url), dest, sha256=known.sha256 if known else None,
+                 size=known.bytes if known else None, progress=progress, label=f"{entry.name} {entry.src}-{entry.tgt}")
+    except ChecksumError as err:
+        if known is None or entry.pinned or "interrupted" in str(err) or "resume" in str(err):
+            raise
+        raise ChecksumError(f"{err}; the file differs from the one recorded on first use "
+                            f"({(tofu.get(entry.tofu_key) or {}).get('recorded')}): delete its entry "
+                            f"{entry.tofu_key!r} in {tofu.lock_path()} to trust the new version") from None
     if known is None:
         tofu.record(entry.tofu_key, {"url": entry.url, "sha256": sha256_file(dest), "bytes": dest.stat().st_size})
         return Outcome(entry, "recorded", [dest], "unpinned: checksum recorded on first use")
@@ -378,7 +385,9 @@ def _fetch_unimorph(entry: UnimorphEntry, *, base_url: str | None, progress: boo
             problem = _pin_problem(pin, tmp / pin.name)
             if problem:
                 what = "the catalog" if entry.pinned else f"the record of {(record or {}).get('recorded')}"
-                raise ChecksumError(f"{entry.git} at {commit}: {problem.replace('the catalog', what)}")
+                hint = "" if entry.pinned else (f"; to trust the new version delete {entry.tofu_key!r} in "
+                                                f"{tofu.lock_path()}")
+                raise ChecksumError(f"{entry.git} at {commit}: {problem.replace('the catalog', what)}{hint}")
         if not entry.pinned and record is None:
             found = {p.name: sha256_file(p) for p in _table_files(tmp)}
             tofu.record(entry.tofu_key, {"git": entry.git, "commit": _git_head(tmp), "files": found})

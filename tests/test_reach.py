@@ -100,7 +100,8 @@ def test_muse_trust_on_first_use(home, server):
     assert (check.status, check.message) == ("ok", f"unpinned, recorded on {record['recorded']}")
     # upstream changes: a forced re-fetch refuses it and keeps the recorded copy
     server.files[MUSE + "en-de.txt"] = b"the die\nhouse haus\nhouse heim\n"
-    with pytest.raises(ChecksumError, match="sha256 mismatch"):
+    with pytest.raises(ChecksumError, match=r"sha256 mismatch.*differs from the one recorded on first use .*delete its "
+                                            r"entry 'lexicon:eng_deu/en-de.txt'"):
         cat.fetch_entry(entry, force=True)
     assert entry.path().read_bytes() == first
     # the cached copy edited in place, same size: refused on load (issue 9, defect 22)
