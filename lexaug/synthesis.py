@@ -45,6 +45,7 @@ class SynthesisOptions:
     lid_keep: tuple[str, ...] = ()  # with lid_model: keep only input records identified as these languages
     lid_min_score: float = 0.0  # with lid_model: drop input records whose best LID score is lower
     lexicon_lenient: bool = False  # skip malformed lexicon/UniMorph rows (counted per resource in the manifest)
+    fetch: bool = False  # without --lexicon: download the catalog resources the run needs (never without it)
 
     def effective_rate(self) -> float:
         if self.rate is not None:
@@ -83,6 +84,7 @@ class Built:
     targets: tuple[str, ...] = ()
     warnings: list[str] = field(default_factory=list)
     lexicon_sha256: str = ""
+    pivots: dict[str, str] = field(default_factory=dict)  # target -> pivot language of a composed lexicon
 
 
 def file_sha256(path: str | Path) -> str:
@@ -110,9 +112,10 @@ def _label(code: str, explicit: bool, warnings: list[str]) -> str:
 def _pair_lexicons(options: SynthesisOptions, targets: tuple[str, ...]) -> list[tuple[str, list[str]]]:
     """(target, lexicon files) per target: all files for a single target, or one file per target in order."""
     if not options.lexicons:
-        from lexaug.catalog import resolve_lexicon
+        from lexaug.resolve import lexicon_for  # direct, or a pivot through English; fetched only with --fetch
 
-        return [(t, [str(resolve_lexicon(options.src_lang, t))]) for t in targets]
+        return [(t, [str(lexicon_for(options.src_lang, raw, fetch=options.fetch))])  # raw: keeps script/region
+                for t, raw in zip(targets, options.langs)]
     if len(targets) == 1:
         return [(targets[0], list(options.lexicons))]
     if len(options.lexicons) != len(targets):
@@ -134,9 +137,9 @@ def _tables(options: SynthesisOptions, src: str, tgt: str) -> tuple[Any, Any, li
                 raise ConfigError(f"--unimorph {options.unimorph}: no table {folder / lang}; the folder must use "
                                   f"the unimorph layout DIR/<iso>/<iso> for both {src} and {tgt}")
         else:
-            from lexaug.catalog import resolve_unimorph
+            from lexaug.resolve import unimorph_for
 
-            paths = resolve_unimorph(lang)
+            paths = unimorph_for(lang, fetch=options.fetch)
         found.append((lang, [str(p) for p in paths]))
     tables, resources = [], []
     for lang, files in found:
@@ -228,7 +231,10 @@ def build(options: SynthesisOptions) -> Built:
     generator = make_generator(name, **params)
     lex_sha = lexicons[targets[0]].sha256 if len(targets) == 1 else hashlib.sha256(
         "".join(lexicons[t].sha256 for t in targets).encode()).hexdigest()
-    return Built(generator, resources, targets, warnings, lex_sha)
+    from lexaug.pivot import pivot_of
+
+    pivots = {r.lang: via for r in resources if r.kind == "lexicon" and (via := pivot_of(r.path))}
+    return Built(generator, resources, targets, warnings, lex_sha, pivots)
 
 
 @dataclass
@@ -367,6 +373,8 @@ def provenance_base(options: SynthesisOptions, built: Built) -> dict[str, Any]:
     if options.mode == "codeswitch":
         prov["sentence_rate"] = options.effective_sentence_rate()
     prov.update(lexicon_sha256=built.lexicon_sha256, seed=options.seed)
+    if built.pivots:
+        prov["pivot"] = next(iter(built.pivots.values())) if len(built.pivots) == 1 else dict(built.pivots)
     return prov
 
 
@@ -577,6 +585,8 @@ def manifest(options: SynthesisOptions, built: Built, totals: Totals, *, input_p
                     "sentence_rate": options.effective_sentence_rate()},
         "seed": options.seed,
         "resources": [r.as_dict() for r in built.resources],
+        **({"pivot": next(iter(built.pivots.values())) if len(built.pivots) == 1 else dict(built.pivots)}
+           if built.pivots else {}),
         "input": {"path": input_path, "format": fmt.name, "format_options": format_options, "strict": strict},
         "output": {"path": output_path, "provenance": provenance},
         "engine": {"name": "local", "workers": workers, "chunk_records": chunk_records,

@@ -145,9 +145,11 @@ def test_corrupt_download_is_rejected_and_nothing_cached(tmp_path, home, server)
 def test_truncated_download_server_closes_early(tmp_path, home, server):
     catalog = lug_catalog(tmp_path)
     server.routes[LUG_PATH] = (200, LUG, len(LUG), 10)  # announces the full length, sends 10 bytes, closes
-    with pytest.raises(ChecksumError, match=f"got 10 bytes, the server announced {len(LUG)}"):
+    with pytest.raises(ChecksumError, match=f"got 10 bytes, the server announced {len(LUG)}; run the fetch again"):
         cat.fetch("lug", catalog=catalog, base_url=server.base)
-    assert files_under(home) == []
+    assert files_under(home) == ["lexicons/eng_lug/.en_lg.tsv.part"]  # kept to resume; never read as the lexicon
+    with pytest.raises(ResourceError, match="run `lexaug resources fetch lug --kind lexicon`"):
+        cat.resolve_lexicon("eng", "lug", catalog=catalog)
 
 
 def test_truncated_download_short_body_honestly_announced(tmp_path, home, server):
@@ -287,7 +289,8 @@ def test_unimorph_missing_repository_and_commit(tmp_path, home, swc_mirror):
     base, first, table = swc_mirror
     missing = write_catalog(tmp_path, '[[unimorph]]\nlang = "zul"\ngit = "https://github.com/unimorph/zul.git"\n'
                                       'license = "CC BY-SA 3.0"\n')
-    with pytest.raises(ResourceError, match=r"unimorph/zul.git: git clone failed: .*"):
+    with pytest.raises(ResourceError, match=r"the UniMorph repository 'zul' does not exist or cannot be reached "
+                                            r"\(.*unimorph/zul.git\): git clone failed: fatal: "):
         cat.fetch("zul", catalog=missing, base_url=base)
     catalog = swc_catalog(tmp_path, "0" * 40, sha(table))
     with pytest.raises(ResourceError, match=f"git checkout {'0' * 40} failed"):
@@ -308,44 +311,78 @@ def test_bad_catalogs_are_format_errors(tmp_path):
 
 
 def test_unknown_language_in_catalog_query(tmp_path, home):
-    with pytest.raises(ResourceError, match="the catalog has no resource for wol"):
+    with pytest.raises(ResourceError, match="the catalog has no resource for wol; `lexaug languages --search NAME`"):
         cat.fetch("wol", catalog=lug_catalog(tmp_path))
 
 
 def test_bundled_catalog_shape():
     catalog = cat.Catalog.load()
-    assert len(catalog.lexicons) == 19
-    assert {e.src for e in catalog.lexicons} == {"eng"}
-    assert {e.tgt for e in catalog.lexicons} == {
-        "aka", "arn", "bam", "crs", "ewe", "fon", "glv", "kbd", "lug", "luo", "mos", "pcm", "sah", "tsn", "tpi",
-        "tso", "tyv", "udm", "wol"}
+    gatitos = [e for e in catalog.lexicons if e.name == "gatitos"]
+    muse = [e for e in catalog.lexicons if e.name == "muse"]
+    assert len(gatitos) == 346 and len(muse) == 88 and len(catalog.unimorph) == 169
     assert all(e.url.startswith(f"https://raw.githubusercontent.com/google-research/url-nlp/{GATITOS_COMMIT}/"
-                                f"gatitos/{e.file}") for e in catalog.lexicons)
-    pinned = {e.lang for e in catalog.unimorph if e.commit}
+                                f"gatitos/{e.file}") for e in gatitos)
+    assert all(e.pinned for e in gatitos) and not any(e.pinned for e in muse)
+    assert all(e.license == "CC-BY-NC-4.0" for e in muse)
+    assert {e.lang for e in muse} == {cat.tag(c) for c in "af ar bg bn bs ca cs da de el es et fa fi fr he hi hr hu id "
+                                      "it ja ko lt lv mk ms nl no pl pt ro ru sk sl sq sv ta th tl tr uk vi zh".split()}
+    pinned = {e.lang for e in catalog.unimorph if e.pinned}
     assert pinned == {"amh", "eng", "gup", "kbd", "mlt", "nav", "sqi", "swc", "zul"}
-    assert len(catalog.unimorph) == 37
-    assert [e.tgt for e in catalog.entries("lug")] == ["lug"]
-    assert [e.kind for e in catalog.entries("kbd")] == ["lexicon", "unimorph"]
-    assert len(catalog.entries("eng", "lexicon")) == 19
+    assert sorted((e.src, e.tgt) for e in catalog.entries("lug", "lexicon")) == [("eng", "lug"), ("lug", "eng")]
+    assert [e.kind for e in catalog.entries("kbd")] == ["lexicon", "lexicon", "unimorph"]
+    # script and region variants are distinct resources; Dari is not Persian
+    assert {"bjn", "bjn-Arab", "kas", "kas-Deva", "apd-SD", "mni-Mtei", "sat-Latn", "prs", "fas"} <= catalog.languages()
+    assert catalog.resolve_tag("fa-AF") == "prs" and catalog.resolve_tag("fa") == "fas"
+    assert catalog.resolve_tag("rhg") == "rhg-Latn"  # the one variant
+    assert len(catalog.languages()) >= 300
+
+
+def test_ambiguous_plain_code_names_the_variants(tmp_path):
+    body = "".join(f"""
+[[lexicon]]
+name = "gatitos"
+src = "eng"
+tgt = "{t}"
+file = "en_{t}.tsv"
+url = "https://example.org/en_{t}.tsv"
+sha256 = "{"0" * 64}"
+license = "CC-BY-4.0"
+""" for t in ("bjn-Arab", "bjn-Latn"))
+    catalog = write_catalog(tmp_path, body)
+    with pytest.raises(ResourceError, match=r"'bjn' is ambiguous: the catalog has the variants bjn-Arab, bjn-Latn"):
+        catalog.entries("bjn")
+    assert [e.tgt for e in catalog.entries("bjn-Arab")] == ["bjn-Arab"]
 
 
 def test_bundled_catalog_languages_are_known_to_langs():
+    """The whole catalog walks: every tag normalises to itself."""
     langs = pytest.importorskip("lexaug.langs")
     for code in cat.Catalog.load().languages():
-        assert langs.normalize(code).iso3 == code
+        assert langs.normalize(code).tag == code
 
 
 # --- real files -------------------------------------------------------------------------------------------
 
-def test_gatitos_checksums_match_real_files(shared_data):
-    catalog = cat.Catalog.load()
+def test_generated_catalog_is_what_the_script_makes(shared_data):
+    from lexaug.resources import make_catalog
+
+    committed = (Path(make_catalog.__file__).parent / "catalog_generated.tsv").read_text(encoding="utf-8")
+    assert committed == make_catalog.render(shared_data / "catalog")
+
+
+def test_every_gatitos_checksum_matches_the_table(shared_data):
+    import csv
+
+    with open(shared_data / "catalog" / "gatitos_files.tsv", encoding="utf-8") as fh:
+        table = {r["file"]: r for r in csv.DictReader(fh, delimiter="\t")}
+    gatitos = {e.file: e for e in cat.Catalog.load().lexicons if e.name == "gatitos"}
+    assert sorted(gatitos) == sorted(table) and len(table) == 346
+    for name, entry in gatitos.items():
+        assert (entry.sha256, entry.bytes) == (table[name]["sha256"], int(table[name]["bytes"])), name
     folder = shared_data / "lexicons" / "gatitos"
-    assert sorted(e.file for e in catalog.lexicons) == sorted(p.name for p in folder.glob("en_*.tsv"))
-    for entry in catalog.lexicons:
-        assert entry.sha256 == sha256_file(folder / entry.file), entry.file
-        assert entry.bytes == (folder / entry.file).stat().st_size
-    by_file = {e.file: e.sha256 for e in catalog.lexicons}
-    assert by_file["en_tn.tsv"] == by_file["en_ts.tsv"]  # byte-identical upstream
+    for path in folder.glob("en_*.tsv"):
+        assert gatitos[path.name].sha256 == sha256_file(path), path.name
+    assert gatitos["en_tn.tsv"].sha256 == gatitos["en_ts.tsv"].sha256  # byte-identical upstream
 
 
 def test_unimorph_pins_match_real_files(shared_data):
@@ -361,9 +398,10 @@ def test_fetch_real_gatitos_from_loopback_mirror(shared_data, home, server):
     for path in folder.glob("en_*.tsv"):
         server.routes[f"/google-research/url-nlp/{GATITOS_COMMIT}/gatitos/{path.name}"] = (
             200, path.read_bytes(), None, None)
-    paths = cat.fetch("eng", "lexicon", base_url=server.base)
-    assert len(paths) == 19
-    assert paths[0] == home / "lexicons" / "eng_aka" / "en_ak.tsv"
+    wanted = {p.name for p in folder.glob("en_*.tsv")}
+    entries = [e for e in cat.Catalog.load().lexicons if e.name == "gatitos" and e.file in wanted]
+    assert len(entries) == 19
+    assert {cat.fetch_entry(e, base_url=server.base).status for e in entries} == {"fetched"}
     assert cat.resolve_lexicon("eng", "lug").read_bytes() == (folder / "en_lg.tsv").read_bytes()
     checks = cat.verify()
     assert [c.status for c in checks] == ["ok"] * 19

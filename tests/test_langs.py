@@ -7,7 +7,8 @@ from importlib.resources import files
 import pytest
 
 from lexaug.errors import LexaugError
-from lexaug.langs import LangCode, is_known, known_codes, lang_from_filename, macrolanguage, name, normalize
+from lexaug.langs import (LangCode, is_known, known_codes, lang_from_filename, macrolanguage, members, name, normalize,
+                          tags_from_filename)
 
 
 @pytest.mark.parametrize("code, expected", [
@@ -20,24 +21,31 @@ from lexaug.langs import LangCode, is_known, known_codes, lang_from_filename, ma
     ("iw", LangCode("heb")),  # deprecated ISO 639-1
     ("jw", LangCode("jav")),
     ("bjn-Arab", LangCode("bjn", "Arab")),
-    ("apd-SD", LangCode("apd")),
-    ("en_US", LangCode("eng")),
+    ("apd-SD", LangCode("apd", None, "SD")),
+    ("en_US", LangCode("eng", None, "US")),
     ("eng_Latn", LangCode("eng", "Latn")),
     ("zho_Hans", LangCode("zho", "Hans")),
-    ("sr-latn-RS", LangCode("srp", "Latn")),
+    ("sr-latn-RS", LangCode("srp", "Latn", "RS")),
     ("zh-yue", LangCode("yue")),  # extended language subtag
-    ("es-419", LangCode("spa")),
-    ("en-GB-x-private", LangCode("eng")),
+    ("es-419", LangCode("spa", None, "419")),
+    ("en-GB-x-private", LangCode("eng", None, "GB")),
     ("Persian", LangCode("fas")),  # CoNLL 2017 names
     ("scottish-gaelic", LangCode("gla")),
     ("ga", LangCode("gle")),  # a code beats the name "Ga" (gaa)
+    # real GATITOS codes the hand-written table rejected
+    ("trp", LangCode("trp")), ("hrx", LangCode("hrx")), ("aii", LangCode("aii")),
+    ("rhg-Latn", LangCode("rhg", "Latn")), ("ndc-ZW", LangCode("ndc", None, "ZW")),
+    # macrolanguage members stay themselves; Dari stays Dari
+    ("fa-AF", LangCode("prs")), ("prs", LangCode("prs")), ("fas", LangCode("fas")), ("fa", LangCode("fas")),
+    ("zsm", LangCode("zsm")), ("msa", LangCode("msa")), ("ary", LangCode("ary")), ("arz", LangCode("arz")),
+    ("tl", LangCode("tgl")), ("sh", LangCode("hbs")), ("mol", LangCode("ron")),
 ])
 def test_normalize(code, expected):
     assert normalize(code) == expected
 
 
 def test_unknown_codes():
-    with pytest.raises(LexaugError, match=r"unknown language code 'qqq': 'qqq' is not in lexaug's table"):
+    with pytest.raises(LexaugError, match=r"unknown language code 'qqq': 'qqq' is not an ISO 639 code"):
         normalize("qqq")
     with pytest.raises(LexaugError, match=r"unknown language code 'xx-Latn'"):
         normalize("xx-Latn")
@@ -71,20 +79,44 @@ def test_lang_from_filename():
 def test_names_and_macrolanguages():
     assert name("lg") == "Ganda" and name("tpi") == "Tok Pisin"
     assert macrolanguage("swh") == "swa" and macrolanguage("arb") == "ara" and macrolanguage("eng") is None
+    assert name("fa-AF") == "Dari" and name("fas") == "Persian" and macrolanguage("prs") == "fas"
+    assert macrolanguage("zsm") == "msa" and "zsm" in members("msa") and {"ary", "arz", "arb"} <= set(members("ara"))
+    assert "prs" in members("fas") and macrolanguage("fas") is None
 
 
-def test_table_is_well_formed():
+def test_unknown_code_message_names_a_cli_option():
+    """issue 9, defect 26: the message names real CLI options, not a Python keyword argument."""
+    with pytest.raises(LexaugError) as err:
+        normalize("qqq")
+    assert "strict=False" not in str(err.value)
+    assert "lexaug languages --search" in str(err.value) and "--lexicon" in str(err.value)
+
+
+def test_tags_from_filename_keep_script_and_region():
+    assert [c.tag for c in tags_from_filename("bjn-Arab_en.tsv")] == ["bjn-Arab", "eng"]
+    assert [c.tag for c in tags_from_filename("en_apd-SD.tsv")] == ["eng", "apd-SD"]
+    assert [c.tag for c in tags_from_filename("fa-AF_en.tsv")] == ["prs", "eng"]
+    assert lang_from_filename("apd-SD_en.tsv") == ("apd", "eng")
+
+
+def test_import_lexaug_does_not_import_langcodes():
+    import subprocess
+    import sys
+
+    code = "import sys, lexaug, lexaug.langs; print('langcodes' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_own_table_is_small_and_only_what_the_library_lacks():
+    """lexaug keeps its own rows only where langcodes has no code; the table must shrink, never grow."""
     text = files("lexaug.resources").joinpath("langs.tsv").read_text(encoding="utf-8")
     lines = [line for line in text.split("\n") if line and not line.startswith("#")]
-    header = lines[0].split("\t")
-    assert header == ["iso639_3", "iso639_1", "iso639_2b", "macrolanguage", "name", "aliases"]
-    rows = [dict(zip(header, line.split("\t"))) for line in lines[1:]]
-    assert all(len(line.split("\t")) == 6 for line in lines)
-    iso3 = [r["iso639_3"] for r in rows]
-    assert len(iso3) == len(set(iso3)) == len(known_codes())
-    iso1 = [r["iso639_1"] for r in rows if r["iso639_1"]]
-    assert len(iso1) == len(set(iso1)) == 185  # the 183 ISO 639-1 codes, plus sh (hbs) and bh (bih)
-    assert all(r["macrolanguage"] in known_codes() for r in rows if r["macrolanguage"])
+    assert lines[0].split("\t") == ["code", "name", "macrolanguage", "aliases", "note"]
+    rows = [dict(zip(lines[0].split("\t"), line.split("\t"))) for line in lines[1:]]
+    assert len(rows) <= 2 and known_codes() == {"poma", "hsi"}
+    from lexaug.langs import _iso3
+
+    assert all(_iso3(r["code"]) is None for r in rows)  # the library really lacks each of them
 
 
 def test_every_language_in_shared_data_is_known(shared_data):
@@ -92,12 +124,12 @@ def test_every_language_in_shared_data_is_known(shared_data):
     assert len(gatitos) == 19 and all(lang_from_filename(n) is not None for n in gatitos)
     unimorph = [p.name for p in (shared_data / "unimorph").iterdir() if p.is_dir()]
     sigmorphon = {p.name.split(".")[0].split("_")[0] for p in (shared_data / "sigmorphon2022").iterdir()}
-    sigmorphon -= {"baseline", "poma"}  # results table; Pomak has no ISO 639-3 code
+    sigmorphon -= {"baseline", "poma"}  # results table; Pomak (own table)
     conll = {p.name.split("-")[0] for p in (shared_data / "conll2017").iterdir()}
     conll -= {"README.md", "expected_nonneural.tsv"}
     masakhane = [p.name for p in (shared_data / "ner" / "masakhaner").iterdir() if p.is_dir()]
     ud = [p.name[3:].split("-")[0] for p in (shared_data / "ud").iterdir()]
-    for code in [*unimorph, *sigmorphon, *conll, *masakhane, *ud]:
+    for code in [*unimorph, *sigmorphon, *conll, *masakhane, *ud, "poma"]:
         assert is_known(code), code
     assert len(sigmorphon) == 22 and {normalize(c).iso3 for c in conll} == {
         "sqi", "eng", "fin", "deu", "gle", "ita", "fas", "tur"}

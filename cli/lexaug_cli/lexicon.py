@@ -84,3 +84,47 @@ def _summary(st: dict) -> list[tuple[str, str]]:
         ("definition-like dropped", str(st["definition_like_dropped"])),
         ("sha256", st["sha256"]),
     ]
+
+
+@lexicon.command("pivot")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The composed A->B lexicon.")
+@click.option("--src-lang", default=None, help="With --lang and no PATHS: source language, from the cache.")
+@click.option("--lang", "tgt_lang", default=None, help="With --src-lang and no PATHS: target language.")
+@click.option("--via", default="eng", show_default=True, help="Pivot language (with --src-lang/--lang).")
+@click.option("--fetch", is_flag=True, help="With --src-lang/--lang: download the two legs when not cached.")
+def pivot(paths: tuple[str, ...], output: str, src_lang: str | None, tgt_lang: str | None, via: str,
+          fetch: bool) -> None:
+    """Compose A_to_pivot.tsv and pivot_to_B.tsv into an A->B lexicon; a pair reached through several pivot
+    words is written as often as its weight, so `--weighting count` reads the weights back.
+
+    \b
+      lexaug lexicon pivot bjn_en.tsv en_wo.tsv -o bjn_wo.tsv
+      lexaug lexicon pivot --src-lang bjn --lang wol --via eng -o bjn_wo.tsv
+    """
+    from lexaug.errors import ConfigError
+    from lexaug.pivot import compose
+
+    if paths:
+        if len(paths) != 2 or src_lang or tgt_lang:
+            raise ConfigError("give two files (A_to_pivot PIVOT_to_B), or --src-lang and --lang without files")
+        a, b = paths
+    else:
+        if not (src_lang and tgt_lang):
+            raise ConfigError("give two files (A_to_pivot PIVOT_to_B), or --src-lang and --lang")
+        from lexaug import catalog as cat
+
+        catalog = cat.Catalog.load()
+        legs = []
+        for x, y in ((src_lang, via), (via, tgt_lang)):
+            if fetch:
+                s, t = catalog.resolve_tag(x, "lexicon"), catalog.resolve_tag(y, "lexicon")
+                entries = cat.lexicon_entries(s, t, catalog)
+                if entries and not any(e.is_cached() for e in entries):
+                    cat.fetch_entry(entries[0])
+            legs.append(str(cat.resolve_lexicon(x, y, catalog=catalog)))
+        a, b = legs
+    st = compose(a, b, output)
+    click.echo(f"{output}: {st.sources} source words, {st.pairs} pairs, {st.rows} rows (weights as repeats); "
+               f"{st.pivot_words_unmatched} pivot words without a translation, {st.skipped_rows} input rows skipped",
+               err=True)

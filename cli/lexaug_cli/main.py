@@ -14,6 +14,7 @@ from lexaug.errors import LexaugError
 # (command name, module under lexaug_cli, attribute): one row per command or group.
 COMMANDS: list[tuple[str, str, str]] = [
     ("resources", "resources", "resources"),
+    ("languages", "languages", "languages"),
     ("lexicon", "lexicon", "lexicon"),
     ("unimorph", "unimorph", "unimorph"),
     ("synthesize", "synthesize", "synthesize"),

@@ -71,13 +71,15 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive")
                    "counts them per resource with the first messages. (--lenient applies to corpus records.)")
 @click.option("--no-provenance", is_flag=True, help="Do not add the provenance object to JSONL/MASSIVE records.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a tty).")
+@click.option("--fetch", is_flag=True, help="Without --lexicon: download the catalog resources this run needs "
+                                            "(lexicon, pivot legs, UniMorph tables). Never downloads without it.")
 def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...], unimorph: str | None, mode: str,
                rate: float | None, sentence_rate: float | None, choose: str, min_replacements: int, morph: bool, weighting: str,
                fmt_name: str | None, text_field: str | None, keep_slot_values: bool, input_path: str,
                output_path: str, manifest_path: str | None, workers: int, chunk_records: int, seed: int,
                strict: bool, no_provenance: bool, progress: bool | None, lid_model: str | None,
                lid_keep: tuple[str, ...], lid_min_score: float, lexicon_lenient: bool,
-               max_line_mb: float) -> None:
+               max_line_mb: float, fetch: bool) -> None:
     """Make synthetic target-language (or code-switched) text from a corpus and a bilingual lexicon.
 
     \b
@@ -102,6 +104,7 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
         langs=langs, mode=mode, src_lang=src_lang, lexicons=lexicons, unimorph=unimorph, rate=rate,
         sentence_rate=sentence_rate, choose=choose, min_replacements=min_replacements, morph=morph, weighting=weighting, seed=seed,
         lid_model=lid_model, lid_keep=lid_keep, lid_min_score=lid_min_score, lexicon_lenient=lexicon_lenient,
+        fetch=fetch,
     )
     show = sys.stderr.isatty() if progress is None else progress
     summary = run_synthesis(

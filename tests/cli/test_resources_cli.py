@@ -36,10 +36,12 @@ def test_list_shows_catalog_and_cache_state(env):
     result = run("list")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == 19 + 37
-    assert lines[0] == "lexicon\teng-aka\tgatitos\tCC-BY-4.0\t-"
+    assert len(lines) == 346 + 88 + 169
+    assert lines[0] == "lexicon\taar-eng\tgatitos\tCC-BY-4.0\t-"
     assert "unimorph\tswc\tunimorph\tCC BY-SA 3.0\t-" in lines
-    assert "unimorph\tdeu\tunimorph (unpinned)\tCC BY-SA 3.0 (UniMorph default; see the repository README)\t-" in lines
+    assert "unimorph\tdeu\tunimorph (trust on first use)\tCC BY-SA 3.0\t-" in lines
+    assert "lexicon\teng-deu\tmuse (trust on first use)\tCC-BY-NC-4.0\t-" in lines
+    assert "lexicon\tbjn-Arab-eng\tgatitos\tCC-BY-4.0\t-" in lines
     (env["unimorph"] / "swc").mkdir(parents=True)
     (env["unimorph"] / "swc" / "swc").write_text("a\tb\tN\n")
     assert "unimorph\tswc\tunimorph\tCC BY-SA 3.0\tcached" in run("list").output.splitlines()
@@ -50,8 +52,10 @@ def test_fetch_path_verify_real_file(env, shared_data):
     mirror_file(env["mirror"], "en_wo.tsv", real)
     expected = env["home"] / "lexicons" / "eng_wol" / "en_wo.tsv"
     result = run("fetch", "wol", "--kind", "lexicon")
-    assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == str(expected)
+    assert result.exit_code == 1  # wo_en.tsv (the other direction) is not on the mirror
+    assert "wo_en.tsv: cannot download" in result.output
+    result = run("fetch", "--all", "--lang", "wol", "--kind", "lexicon")
+    assert result.exit_code == 1 and "2 entries: 0 fetched and verified, 0 fetched (unpinned, checksums recorded), 1 already cached (skipped), 1 failed" in result.output
     assert expected.read_bytes() == real
     assert run("path", "wol").output == f"{expected}\n"
     verified = run("verify")
@@ -63,8 +67,8 @@ def test_fetch_path_verify_real_file(env, shared_data):
     assert verified.exit_code == 1
     lines = verified.output.splitlines()
     assert lines[0].startswith(f"bad\t{expected}\ten_wo.tsv sha256 is ")
-    assert lines[-1] == ("Error: 1 of 1 cached files are corrupt; fetch them again with "
-                         "`lexaug resources fetch LANG --force`")
+    assert lines[-1].startswith(f"Error: {expected}: en_wo.tsv sha256 is ")
+    assert lines[-1].endswith("; fetch again with `lexaug resources fetch LANG --force`")
 
 
 def test_fetch_corrupt_mirror_fails_cleanly(env):
@@ -84,7 +88,7 @@ def test_path_and_fetch_errors_name_the_fix(env):
     assert result.output == "Error: nothing cached for wol; run `lexaug resources fetch wol --kind unimorph`\n"
     result = run("fetch", "wol", "--kind", "unimorph")
     assert (result.exit_code, result.output) == (
-        1, "Error: the catalog has no unimorph for wol; `lexaug resources list` shows what it has\n")
+        1, "Error: the catalog has no unimorph for wol; `lexaug languages --search NAME` shows what it has\n")
     result = run("fetch", "lug", "--kind", "lexicon")
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "cannot download" in result.output

@@ -158,7 +158,8 @@ def test_lang_only_with_morph_reads_the_caches(tmp_path, monkeypatch):
     monkeypatch.setenv("LEXAUG_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("UNIMORPH", str(tmp_path / "um"))
     lexicon_dir("eng", "spa").mkdir(parents=True)
-    shutil.copy(SAMPLES / "en_es.tsv", lexicon_dir("eng", "spa") / "en_es.tsv")
+    # a file of the user's own: the catalog name en_es.tsv would be checked against the GATITOS sha256
+    shutil.copy(SAMPLES / "en_es.tsv", lexicon_dir("eng", "spa") / "sample_en_es.tsv")
     shutil.copytree(SAMPLES / "unimorph", tmp_path / "um")
     cached, explicit = tmp_path / "cached.txt", tmp_path / "explicit.txt"
     result = run(["--lang", "es", "--morph", "--input", SAMPLES / "english.txt", "--output", cached])
