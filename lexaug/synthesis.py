@@ -328,6 +328,12 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
     from lexaug.engines.progress import Progress
     from lexaug.io import format_for_path, get_format, open_input, open_output
 
+    from lexaug.engines.columnar import run_columnar, wants_columnar
+
+    if wants_columnar(input_path, fmt):  # Parquet or a `datasets` folder: batches of rows, written as Parquet
+        return run_columnar(options, input_path, output_path, format_options=format_options, workers=workers,
+                            chunk_records=chunk_records, strict=strict, provenance=provenance,
+                            manifest_path=manifest_path, warn=warn)
     start = time.perf_counter()
     if input_path != "-" and output_path != "-" and Path(input_path).resolve() == Path(output_path).resolve():
         raise ConfigError(f"--output {output_path} is the input file; write to another path")
