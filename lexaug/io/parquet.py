@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from lexaug.defaults import JSONL_FIELD, PROVENANCE_KEY
 from lexaug.errors import ConfigError, FormatError
@@ -135,30 +135,48 @@ class ParquetFormat(Format):
         """One Record per row of `table` (id = global row index). A row whose labels are not as many as its tokens
         raises FormatError (strict) or is skipped and counted in `report` (lenient)."""
         values = table.column(self.slot_column).to_pylist()
-        ids = map(str, range(first_index, first_index + len(values)))
+        labels = table.column(self.labels_field).to_pylist() if self.labels_field else None
+        return self.records_of(values, range(first_index, first_index + len(values)), labels, path=path,
+                               strict=strict, report=report)
+
+    def records_of(self, values: list[Any], ids: Iterable[int], labels: list[Any] | None = None, *,
+                   path: str | None = None, strict: bool = True, report: ReadReport | None = None) -> list[Record]:
+        """`records` from plain lists: the slot column's values, the rows' global indices, the label column's
+        values (a `datasets` batch gives these)."""
+        out: list[Record] = []
         if not self.tokens_field:
-            out = [Record(rid, [] if v is None else [v]) for rid, v in zip(ids, values)]
+            out = [Record(str(rid), [] if v is None else [v]) for rid, v in zip(ids, values)]
         else:
-            labels = table.column(self.labels_field).to_pylist() if self.labels_field else None
-            out = []
             for k, (rid, tokens) in enumerate(zip(ids, values)):
                 if labels is not None and len(tokens or ()) != len(labels[k] or ()):
-                    err = FormatError(path, None, f"row {first_index + k}: {len(tokens or ())} tokens in "
-                                      f"{self.tokens_field!r} but {len(labels[k] or ())} labels in "
-                                      f"{self.labels_field!r}; fix the row or read leniently to skip it",
-                                      reason="labels")
+                    err = FormatError(path, None, f"row {rid}: {len(tokens or ())} tokens in {self.tokens_field!r} "
+                                      f"but {len(labels[k] or ())} labels in {self.labels_field!r}; fix the row or "
+                                      "read leniently to skip it", reason="labels")
                     if strict or report is None:
                         raise err
                     report.skip(err)
                     continue
                 if tokens is not None and None in tokens:  # a null token: an empty slot no generator touches
                     frozen = frozenset(j for j, t in enumerate(tokens) if t is None)
-                    out.append(Record(rid, ["" if t is None else t for t in tokens], frozen=frozen))
+                    out.append(Record(str(rid), ["" if t is None else t for t in tokens], frozen=frozen))
                 else:
-                    out.append(Record(rid, [] if tokens is None else list(tokens)))
+                    out.append(Record(str(rid), [] if tokens is None else list(tokens)))
         if report is not None:
             report.read += len(out)
         return out
+
+    def slot_values(self, outputs: list[Record], before: list[Any]) -> list[Any]:
+        """The slot column's new values: one per output record, `before` the same rows' input values (a null
+        stays null, a null token stays null, an empty list stays empty)."""
+        if not self.tokens_field:
+            return [r.slots[0] if r.slots else None for r in outputs]
+        values: list[Any] = []
+        for r, old in zip(outputs, before):
+            if old is None or None not in old:
+                values.append(None if old is None else list(r.slots))
+            else:
+                values.append([None if b is None else t for b, t in zip(old, r.slots)])
+        return values
 
     def read_path(self, path: str | Path, *, strict: bool = True, report: ReadReport | None = None,
                   max_records: int = 2000) -> Iterator[Record]:
@@ -189,15 +207,7 @@ class ParquetFormat(Format):
             table = table.take(pa.array(rows, type=pa.int64()))
         column = table.schema.get_field_index(self.slot_column)
         field = table.schema.field(column)
-        if self.tokens_field:  # a null list stays null, a null token stays null (it was a frozen empty slot)
-            values: list[Any] = []
-            for r, before in zip(outputs, table.column(column).to_pylist()):
-                if before is None or None not in before:
-                    values.append(None if before is None else list(r.slots))
-                else:
-                    values.append([None if b is None else t for b, t in zip(before, r.slots)])
-        else:
-            values = [r.slots[0] if r.slots else None for r in outputs]
+        values = self.slot_values(outputs, table.column(column).to_pylist() if self.tokens_field else [])
         table = table.set_column(column, field, pa.array(values, type=field.type))
         if provenance is not None:
             prov_field = schema.field(self.provenance_key)
