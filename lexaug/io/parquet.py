@@ -283,7 +283,8 @@ def _parquet_file(path: str | Path) -> Any:
     if not Path(path).is_file():
         raise FormatError(path, None, "input file not found; check the --input path", reason="missing")
     try:
-        return pq.ParquetFile(str(path))
+        # pre_buffer=False: pyarrow otherwise buffers every row group `iter_batches` will read, i.e. the whole file
+        return pq.ParquetFile(str(path), pre_buffer=False)
     except (pa.ArrowInvalid, OSError) as err:
         raise FormatError(path, None, f"not a readable Parquet file ({err}); check the file or pass --format",
                           reason="parquet") from None

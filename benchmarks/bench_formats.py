@@ -1,0 +1,107 @@
+"""Parquet in/out next to JSONL in/out: `synthesize` on the same text, in the same invocation.
+
+The KJV verses (4.1 MB, 31,100 rows; from `../shared/data`, else the bundled sample repeated) are written once as
+JSONL (`{"text": ..., "n": i}` per line) and once as Parquet with the same two columns; each setting then runs
+`lexaug.synthesis.run_synthesis` (substitute, the 20k lexicon or the bundled one) in a fresh child process, JSONL
+to JSONL and Parquet to Parquet, with provenance, with 1 and 2 workers, in `--repeat` interleaved rounds.
+MB/s is the UTF-8 size of the text column over the fastest run's wall seconds (read + generate + write; lexicon
+loading included, the same for both), `x jsonl` its ratio to JSONL with the same workers. Peak RSS (VmHWM) of
+Parquet runs on the corpus x1 and x10 shows memory flat in file size.
+
+Usage: python benchmarks/bench_formats.py [--data ../shared/data] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+DEFAULT_DATA = HERE.parents[1].parent / "shared" / "data"
+SAMPLES = HERE.parents[1] / "resources" / "samples"
+
+
+def child(corpus: str, lexicon: str, out: str, workers: int) -> None:
+    """One measured run in this fresh process; prints a JSON line."""
+    from lexaug.synthesis import SynthesisOptions, run_synthesis
+
+    start = time.perf_counter()
+    run_synthesis(SynthesisOptions(langs=("xx",), lexicons=(lexicon,)), corpus, out, workers=workers,
+                  chunk_records=2000)
+    seconds = time.perf_counter() - start
+    peak = int(re.search(r"VmHWM:\s*(\d+) kB", Path("/proc/self/status").read_text()).group(1))
+    print(json.dumps({"seconds": seconds, "peak_kb": peak}))
+
+
+def measure(corpus: Path, lexicon: str, out: Path, workers: int) -> dict:
+    done = subprocess.run([sys.executable, str(HERE), "--child", str(corpus), lexicon, str(out), str(workers)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def write_inputs(lines: list[str], folder: Path, tag: str) -> tuple[Path, Path]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    jsonl, parquet = folder / f"{tag}.jsonl", folder / f"{tag}.parquet"
+    with open(jsonl, "w", encoding="utf-8") as fh:
+        for i, line in enumerate(lines):
+            fh.write(json.dumps({"text": line, "n": i}, ensure_ascii=False) + "\n")
+    pq.write_table(pa.table({"text": lines, "n": list(range(len(lines)))}), parquet, row_group_size=10_000)
+    return jsonl, parquet
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", nargs=4, metavar=("CORPUS", "LEXICON", "OUT", "WORKERS"))
+    args = parser.parse_args()
+    if args.child:
+        corpus, lexicon, out, workers = args.child
+        child(corpus, lexicon, out, int(workers))
+        return
+    kjv, lex = args.data / "text" / "kjv_verses.txt", args.data / "bench" / "lex_en_xx.tsv"
+    if kjv.is_file() and lex.is_file():
+        lines, lexicon = kjv.read_text(encoding="utf-8").splitlines(), str(lex)
+    else:
+        lines, lexicon = (SAMPLES / "english.txt").read_text(encoding="utf-8").splitlines() * 700, \
+            str(SAMPLES / "en_es.tsv")
+    mb = sum(len(line.encode("utf-8")) for line in lines) / 1e6
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        inputs = dict(zip(("jsonl", "parquet"), write_inputs(lines, folder, "x1")))
+        sizes = {k: p.stat().st_size / 1e6 for k, p in inputs.items()}
+        best: dict[tuple[str, int], float] = {}
+        for _ in range(args.repeat):
+            for workers in (1, 2):
+                for kind, path in inputs.items():
+                    result = measure(path, lexicon, folder / f"out.{kind}", workers)
+                    key = (kind, workers)
+                    best[key] = min(best.get(key, float("inf")), result["seconds"])
+        out_sizes = {k: (folder / f"out.{k}").stat().st_size / 1e6 for k in inputs}
+        print(f"text column: {len(lines):,} rows, {mb:.2f} MB; input files: jsonl {sizes['jsonl']:.2f} MB, "
+              f"parquet {sizes['parquet']:.2f} MB; outputs (with provenance): jsonl {out_sizes['jsonl']:.2f} MB, "
+              f"parquet {out_sizes['parquet']:.2f} MB; best of {args.repeat}")
+        print("| in -> out | workers | MB/s | x jsonl |")
+        print("|---|---|---|---|")
+        for workers in (1, 2):
+            for kind in ("jsonl", "parquet"):
+                speed = mb / best[(kind, workers)]
+                base = mb / best[("jsonl", workers)]
+                print(f"| {kind} -> {kind} | {workers} | {speed:.2f} | {speed / base:.2f} |")
+        _, big = write_inputs(lines * 10, folder, "x10")
+        peaks = {tag: measure(path, lexicon, folder / "peak.parquet", 1)["peak_kb"] / 1024
+                 for tag, path in (("x1", inputs["parquet"]), ("x10", big))}
+        print(f"parquet peak RSS: corpus x1 {peaks['x1']:.0f} MB, x10 {peaks['x10']:.0f} MB "
+              f"(ratio {peaks['x10'] / peaks['x1']:.3f}; input {sizes['parquet']:.1f} vs {big.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
