@@ -45,27 +45,51 @@ class ColumnarJob:
 
     def process(self, chunk: Any) -> ChunkResult:
         from lexaug.io import ReadReport
-        from lexaug.io.parquet import from_ipc, provenance_row, to_ipc
+        from lexaug.io.parquet import from_ipc, provenance_array, to_ipc
 
         table = from_ipc(chunk.data)
-        report = ReadReport()
-        records: Any = self.fmt.records(table, chunk.first_index, path=self.path, strict=self.strict,
-                                        report=report)
+        form, first = self.fmt, chunk.first_index
         stats: Counter[str] = Counter()
         self.generator.stats = stats
-        if self.lid is not None and self.lid.filters:
-            records = self.lid.clean(records, stats)
-        outputs: Any = self.generator.run(records, self.seed)
-        if self.lid is not None:
-            outputs = self.lid.annotate(outputs, stats)
-        outputs = list(outputs)
-        prov = None if self.provenance is None else [provenance_row(self.provenance, r) for r in outputs]
-        out = self.fmt.rebuild(table, chunk.first_index, outputs, self.schema, prov)
+        report = ReadReport()
+        lids: list[Any] | None = None
+        if self._plain_texts(table):  # one string per row, no nulls: texts in, texts out, no record objects
+            n = table.num_rows
+            ids = list(map(str, range(first, first + n)))
+            outs = self.generator.run_texts(ids, table.column(form.field).to_pylist(), self.seed)
+            rows = [k for k, out in enumerate(outs) if out is not None]
+            values: list[Any] = [outs[k] for k in rows]
+            source_ids = [ids[k] for k in rows]
+            report.read = n
+        else:
+            records: Any = form.records(table, first, path=self.path, strict=self.strict, report=report)
+            if self.lid is not None and self.lid.filters:
+                records = self.lid.clean(records, stats)
+            outputs: Any = self.generator.run(records, self.seed)
+            if self.lid is not None:
+                outputs = self.lid.annotate(outputs, stats)
+            outputs = list(outputs)
+            rows = [int(r.id) - first for r in outputs]
+            before = table.column(form.slot_column).to_pylist() if form.tokens_field else []
+            values = form.slot_values(outputs, [before[k] for k in rows] if before else [])
+            source_ids = [r.id for r in outputs]
+            if self.lid is not None:
+                lids = [r.meta.get("lid") for r in outputs]
+        prov = None
+        if self.provenance is not None:
+            prov = provenance_array(self.provenance, self.schema.field(form.provenance_key).type, source_ids, lids)
+        out = form.rebuild(table, rows, values, self.schema, prov)
         counts = {"records_in": report.read + report.total_skipped, "records_read": report.read,
                   "records_out": out.num_rows}
         for reason, n in report.skipped.items():
             counts[f"skipped:{reason}"] = n
         return ChunkResult("", counts, stats=stats, errors=list(report.errors), data=to_ipc(out))
+
+    def _plain_texts(self, table: Any) -> bool:
+        """True when the batch can skip records: a text column without nulls, a generator with `run_texts`, no
+        LID step (as `SynthesisJob` does for text files)."""
+        return (not self.fmt.tokens_field and self.lid is None and hasattr(self.generator, "run_texts")
+                and table.column(self.fmt.field).null_count == 0)
 
 
 def run_columnar(options: Any, input_path: str, output_path: str, *, format_options: dict[str, Any] | None = None,
@@ -95,8 +119,11 @@ def run_columnar(options: Any, input_path: str, output_path: str, *, format_opti
     for message in built.warnings:
         (warn or (lambda m: None))(message)
     base = provenance_base(options, built) if provenance else None
+    lid = lid_step(options)
+    if base is not None and lid is not None:
+        base["lid"] = None  # a `lid` field (JSON text) in the provenance struct
     schema = form.output_schema(in_schema, base)
-    job = ColumnarJob(form, built.generator, options.seed, input_path, schema, strict, base, lid_step(options))
+    job = ColumnarJob(form, built.generator, options.seed, input_path, schema, strict, base, lid)
     target = str(_partial_path(output_path))
     try:
         with ParquetSink(target, schema) as sink:

@@ -196,24 +196,22 @@ class ParquetFormat(Format):
         index = schema.get_field_index(self.provenance_key)
         return schema.set(index, field) if index >= 0 else schema.append(field)
 
-    def rebuild(self, table: Any, first_index: int, outputs: list[Record], schema: Any,
-                provenance: list[dict[str, Any]] | None = None) -> Any:
-        """The output rows: the input rows of `outputs` (by id, in their order), their slot column rewritten,
-        every other column unchanged, provenance (one dict per output) in its struct column; cast to `schema`."""
+    def rebuild(self, table: Any, rows: list[int], values: list[Any], schema: Any, provenance: Any = None) -> Any:
+        """The output rows: the input rows `rows` (positions in `table`, in output order) with the slot column set
+        to `values` (`slot_values`), every other column unchanged, `provenance` (a struct array from
+        `provenance_array`, or None) in its column; cast to `schema`."""
         import pyarrow as pa
 
-        rows = [int(r.id) - first_index for r in outputs]
         if rows != list(range(table.num_rows)):
             table = table.take(pa.array(rows, type=pa.int64()))
         column = table.schema.get_field_index(self.slot_column)
         field = table.schema.field(column)
-        values = self.slot_values(outputs, table.column(column).to_pylist() if self.tokens_field else [])
         table = table.set_column(column, field, pa.array(values, type=field.type))
         if provenance is not None:
             prov_field = schema.field(self.provenance_key)
-            arr = pa.array(provenance, type=prov_field.type)
             index = table.schema.get_field_index(self.provenance_key)
-            table = table.set_column(index, prov_field, arr) if index >= 0 else table.append_column(prov_field, arr)
+            table = (table.set_column(index, prov_field, provenance) if index >= 0
+                     else table.append_column(prov_field, provenance))
         return table.cast(schema) if not table.schema.equals(schema, check_metadata=True) else table
 
     def _record(self, raw: str, rid: str, line: int, path: str | None, hints: dict[str, Any]) -> Record:
@@ -224,20 +222,32 @@ class ParquetFormat(Format):
 
 
 def provenance_type(provenance: dict[str, Any]) -> Any:
-    """The struct type of a provenance dict (`source_id` a string; `lid` JSON text, its shape varies)."""
+    """The struct type of a provenance dict (`source_id` a string; a `lid` key, whatever its value, asks for a
+    `lid` field of JSON text: its shape varies)."""
     import pyarrow as pa
 
-    sample = {**provenance, "source_id": "0"}
-    fields = [pa.field(k, pa.string() if k == "lid" else pa.array([v]).type) for k, v in sample.items()]
-    return pa.struct(fields)
+    fields = [pa.field(k, pa.array([v]).type) for k, v in provenance.items() if k != "lid"]
+    return pa.struct(fields + [pa.field("source_id", pa.string())] + (
+        [pa.field("lid", pa.string())] if "lid" in provenance else []))
 
 
-def provenance_row(base: dict[str, Any], record: Record) -> dict[str, Any]:
-    """The provenance of one output record (the same dict the JSONL writer splices in)."""
-    prov = {**base, "source_id": record.id}
-    if "lid" in record.meta:
-        prov["lid"] = json.dumps(record.meta["lid"], ensure_ascii=False, sort_keys=True)
-    return prov
+def provenance_array(base: dict[str, Any], kind: Any, source_ids: list[str], lids: list[Any] | None = None) -> Any:
+    """The provenance column of `len(source_ids)` rows as a struct array of type `kind` (`provenance_type`): the
+    fields of `base` repeated, `source_id` per row, `lid` (JSON text) per row where LID annotated the records;
+    built column by column, not from one dict per row."""
+    import pyarrow as pa
+
+    n = len(source_ids)
+    arrays = []
+    for field in kind:
+        if field.name == "source_id":
+            arrays.append(pa.array(source_ids, type=field.type))
+        elif field.name == "lid":
+            arrays.append(pa.array([None if x is None else json.dumps(x, ensure_ascii=False, sort_keys=True)
+                                    for x in (lids or [None] * n)], type=field.type))
+        else:
+            arrays.append(pa.repeat(pa.scalar(base.get(field.name), type=field.type), n))
+    return pa.StructArray.from_arrays(arrays, fields=list(kind))
 
 
 class ParquetSink:

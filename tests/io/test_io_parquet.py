@@ -190,3 +190,31 @@ def test_peak_memory_flat_in_file_size(tmp_path):
         peaks[repeat] = int(done.stdout.split()[-1])
     assert pq.ParquetFile(tmp_path / "out1000.parquet").metadata.num_rows == 46_000
     assert peaks[1000] <= 1.10 * peaks[100], peaks
+
+
+def test_lid_annotation_and_cleaning_as_jsonl(tmp_path):
+    """--lid-model on Parquet: the same rows kept and the same `lid` as the JSONL path (here as JSON text)."""
+    pytest.importorskip("fasttext")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "filters"))
+    from lid_helpers import ENGLISH, PSEUDO, sentences, train_model
+
+    model = train_model(tmp_path, {"en": sentences(ENGLISH, 300, 1), "wo": sentences(PSEUDO, 300, 2)}, "lid")
+    lexicon = tmp_path / "en_wo.tsv"
+    lexicon.write_text("".join(f"{en}\t{PSEUDO[i % len(PSEUDO)]}\n" for i, en in enumerate(ENGLISH)),
+                       encoding="utf-8")
+    lines = ["the man was in the house of his father", "kalu meno sawi tuba ngoro fela dimbu",
+             "he had not been at that place", "osi warra lemi kutu bango tisa"]
+    pq.write_table(pa.table({"text": lines}), tmp_path / "in.parquet")
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in lines), encoding="utf-8")
+    outs = {}
+    for suffix in ("parquet", "jsonl"):
+        result = CliRunner().invoke(cli, ["synthesize", "--lang", "wol", "--lexicon", str(lexicon), "--input",
+                                          str(tmp_path / f"in.{suffix}"), "--output", str(tmp_path / f"o.{suffix}"),
+                                          "--lid-model", str(model), "--lid-keep", "en", "--workers", "2",
+                                          "--chunk-records", "1"])
+        assert result.exit_code == 0, result.output
+    rows = pq.read_table(tmp_path / "o.parquet").to_pylist()
+    expected = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 2 and [r["text"] for r in rows] == [e["text"] for e in expected]
+    assert [json.loads(r["lexaug"]["lid"]) for r in rows] == [e["lexaug"]["lid"] for e in expected]
+    assert [r["lexaug"]["source_id"] for r in rows] == ["0", "2"]
