@@ -40,8 +40,8 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive", "parquet")
               show_default=True, help="Choice among several translations of a word.")
 @click.option("--format", "fmt_name", type=click.Choice(FORMAT_NAMES), default=None,
               help="Corpus format (default: from the input's extension).")
-@click.option("--text-field", default=None, help=f"jsonl: the field holding the text (default "
-                                                 f"{defaults.JSONL_FIELD!r}; dots reach nested keys).")
+@click.option("--text-field", default=None, help=f"jsonl/parquet: the field or column holding the text (default "
+                                                 f"{defaults.JSONL_FIELD!r}; in jsonl dots reach nested keys).")
 @click.option("--tokens-field", default=None, help="parquet: a list-of-strings column, one slot per token "
                                                    "(NER-style data; then --text-field is not used).")
 @click.option("--labels-field", default=None, help="parquet: with --tokens-field, the parallel label column "
@@ -67,7 +67,7 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive", "parquet")
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="Random seed.")
 @click.option("--strict/--lenient", default=True, show_default=True,
               help="strict: a malformed record stops the run with file and line; lenient: skip and count it.")
-@click.option("--no-provenance", is_flag=True, help="Do not add the provenance object to JSONL/MASSIVE records.")
+@click.option("--no-provenance", is_flag=True, help="Do not add the provenance object to JSONL/MASSIVE records (the struct column to Parquet).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a tty).")
 def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...], unimorph: str | None, mode: str,
                rate: float | None, sentence_rate: float | None, choose: str, min_replacements: int, morph: bool, weighting: str,
