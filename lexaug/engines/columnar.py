@@ -108,6 +108,8 @@ def run_columnar(options: Any, input_path: str, output_path: str, *, format_opti
     if output_path == "-" or not output_path.lower().endswith(".parquet"):
         raise ConfigError(f"--output {output_path}: Parquet and datasets input is written as Parquet; give an "
                           "--output path ending in .parquet")
+    if not Path(output_path).resolve().parent.is_dir():
+        raise ConfigError(f"--output {output_path}: folder {Path(output_path).parent} does not exist; create it first")
     if Path(input_path).resolve() == Path(output_path).resolve():
         raise ConfigError(f"--output {output_path} is the input file; write to another path")
     if not (Path(input_path).is_file() or is_datasets_dir(input_path)):

@@ -158,6 +158,16 @@ def test_bad_files_and_outputs_are_one_line_errors(tmp_path):
     assert result.exit_code == 1 and "give an --output path ending in .parquet" in result.output
     result = synth(tmp_path, tmp_path / "in.parquet", tmp_path / "in.parquet")
     assert result.exit_code == 1 and "is the input file" in result.output
+    result = synth(tmp_path, tmp_path / "in.parquet", tmp_path / "nodir" / "out.parquet")
+    assert result.exit_code == 1 and "nodir does not exist; create it first" in result.output
+    assert not (tmp_path / "nodir").exists()
+
+
+def test_empty_file_gives_an_empty_file_with_the_schema(tmp_path):
+    pq.write_table(pa.table({"text": pa.array([], pa.string()), "n": pa.array([], pa.int8())}), tmp_path / "in.parquet")
+    assert synth(tmp_path, tmp_path / "in.parquet", tmp_path / "out.parquet").exit_code == 0
+    out = pq.read_table(tmp_path / "out.parquet")
+    assert out.num_rows == 0 and out.column_names == ["text", "n", "lexaug"]
 
 
 def test_read_records_streams_rows(tmp_path):
