@@ -14,8 +14,9 @@ Two steps:
 The record id comes from `id_from`: `"id"` (`Document.id`: lexaug's reader sets the global index; datatrove's
 readers take the `id_key` column), a metadata field name (any other column datatrove's readers carry into
 `metadata`), or `"index"`: the document's global row index, worked out from the `<file>/<row>` id datatrove's
-readers (`JsonlReader`, `ParquetReader`, `HuggingFaceDatasetReader`) give a row without an id column, plus the
-file's first row in the concatenation (`offsets`, from `row_offsets(folder)`). So `ParquetReader` over shards
+file readers (`JsonlReader`, `ParquetReader`) give a row without an id column, plus the file's first row in the
+concatenation (`offsets`, from `row_offsets(folder)`); or `"hf_index"`: the row index of a dataset that
+`HuggingFaceDatasetReader` deals to tasks round-robin (ids `<dataset>/<rank>/<n>`). So `ParquetReader` over shards
 gives the same texts as `lexaug synthesize` over the concatenated file. datatrove's readers skip rows with an
 empty text (and then number the rows after them one lower): give such data an id column instead.
 
@@ -85,7 +86,8 @@ class LexaugSynthesize(PipelineStep):
         provenance: add the provenance dict under `metadata["lexaug"]` (lang, mode, rates, lexicon sha256,
             seed, source_id).
         id_from: where the record id comes from: `"id"` (Document.id), `"index"` (the global row index, see the
-            module notes) or a metadata field name.
+            module notes), `"hf_index"` (the row index of a dataset read by `HuggingFaceDatasetReader`, which deals
+            rows to tasks round-robin: task r's n-th row is row r + n x tasks) or a metadata field name.
         offsets: with `id_from="index"`: each source file's first global row index (`row_offsets`); a file
             not listed starts at 0 (one file, or one `datasets` folder read by one task).
 
@@ -100,6 +102,7 @@ class LexaugSynthesize(PipelineStep):
                  provenance: bool = True, id_from: str = "id", offsets: dict[str, int] | None = None):
         super().__init__()
         self.id_from, self.offsets = id_from, dict(offsets or {})
+        self._world_size = 1
         if (options is None) == (generator is None):
             raise ConfigError("give LexaugSynthesize either options or a generator")
         if generator is not None and seed is None:
@@ -125,6 +128,12 @@ class LexaugSynthesize(PipelineStep):
         """The record id of a document (its random stream's key), as `id_from` says."""
         if self.id_from == "id":
             return str(doc.id)
+        if self.id_from == "hf_index":  # HuggingFaceDatasetReader: `<dataset>/<rank>/<n>`, rows dealt round-robin
+            _, rank, n = (["", ""] + str(doc.id).rsplit("/", 2))[-3:]
+            if not (rank.isdigit() and n.isdigit()):
+                raise ConfigError(f"document id {doc.id!r} is not HuggingFaceDatasetReader's '<dataset>/<rank>/<n>': "
+                                  "id_from='hf_index' needs that reader without an id column")
+            return str(int(rank) + self._world_size * int(n))
         if self.id_from == "index":
             source, _, row = str(doc.id).rpartition("/")
             if not row.isdigit():
@@ -142,6 +151,7 @@ class LexaugSynthesize(PipelineStep):
         from collections import Counter
 
         generator = self._setup()
+        self._world_size = world_size
         for doc in data:
             generator.stats = Counter()
             rid = self.record_id(doc)

@@ -140,7 +140,8 @@ def test_jsonl_reader_with_id_from_a_field_equals_the_cli(tmp_path):
     assert [d["metadata"]["lexaug"] for d in docs] == [r["lexaug"] for r in local]
 
 
-def test_hf_reader_from_disk_with_index_ids(tmp_path):
+@pytest.mark.parametrize("tasks", [1, 2])
+def test_hf_reader_from_disk_with_index_ids(tmp_path, tasks):
     datasets = pytest.importorskip("datasets")
     from datatrove.pipeline.readers import HuggingFaceDatasetReader
 
@@ -150,8 +151,10 @@ def test_hf_reader_from_disk_with_index_ids(tmp_path):
     run_synthesis(options, str(SAMPLES / "english.txt"), str(tmp_path / "local.txt"), provenance=False)
     local = (tmp_path / "local.txt").read_text(encoding="utf-8").splitlines()
     docs = run_pipeline([HuggingFaceDatasetReader(str(tmp_path / "saved"), load_from_disk=True),
-                         LexaugSynthesize(options, id_from="index")], tmp_path / "dt", 1)
-    assert [d["text"] for d in docs] == local
+                         LexaugSynthesize(options, id_from="hf_index")], tmp_path / "dt", tasks)
+    by_index = {int(d["metadata"]["lexaug"]["source_id"]): d["text"] for d in docs}
+    assert sorted(by_index) == list(range(len(rows)))
+    assert [by_index[i] for i in range(len(rows))] == local
 
 
 def test_record_id_errors():
@@ -162,5 +165,7 @@ def test_record_id_errors():
         LexaugSynthesize(options, id_from="row").record_id(Document(text="a", id="x", metadata={"n": 1}))
     with pytest.raises(ConfigError, match="is not datatrove's '<file>/<row>'"):
         LexaugSynthesize(options, id_from="index").record_id(Document(text="a", id="abc"))
+    with pytest.raises(ConfigError, match="not HuggingFaceDatasetReader's"):
+        LexaugSynthesize(options, id_from="hf_index").record_id(Document(text="a", id="abc"))
     step = LexaugSynthesize(options, id_from="index", offsets={"b.parquet": 10})
     assert step.record_id(Document(text="a", id="b.parquet/3")) == "13"
