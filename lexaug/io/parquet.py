@@ -76,6 +76,10 @@ class ParquetFormat(Format):
     def __init__(self, field: str = JSONL_FIELD, tokens_field: str | None = None, labels_field: str | None = None,
                  provenance_key: str = PROVENANCE_KEY) -> None:
         super().__init__()
+        try:
+            import pyarrow  # noqa: F401  (checked here so a missing install is one line, not a traceback later)
+        except ImportError:
+            raise ConfigError("Parquet and datasets folders need pyarrow: pip install 'lexaug[parquet]'") from None
         if labels_field is not None and tokens_field is None:
             raise ConfigError("--labels-field needs --tokens-field (the token list the labels are aligned with)")
         self.field, self.tokens_field, self.labels_field = field, tokens_field, labels_field
@@ -301,7 +305,10 @@ def _parquet_file(path: str | Path) -> Any:
 
 
 def _load_dataset(path: str | Path) -> Any:
-    from datasets import load_from_disk
+    try:
+        from datasets import load_from_disk
+    except ImportError:
+        raise ConfigError(f"{path} is a datasets folder: reading it needs datasets: pip install 'lexaug[hf]'") from None
 
     if (Path(path) / "dataset_dict.json").is_file():
         splits = json.loads((Path(path) / "dataset_dict.json").read_text(encoding="utf-8")).get("splits", [])

@@ -228,3 +228,12 @@ def test_lid_annotation_and_cleaning_as_jsonl(tmp_path):
     assert len(rows) == 2 and [r["text"] for r in rows] == [e["text"] for e in expected]
     assert [json.loads(r["lexaug"]["lid"]) for r in rows] == [e["lexaug"]["lid"] for e in expected]
     assert [r["lexaug"]["source_id"] for r in rows] == ["0", "2"]
+
+
+def test_without_pyarrow_a_one_line_error(tmp_path, monkeypatch):
+    pq.write_table(pa.table({"text": ["the man"]}), tmp_path / "in.parquet")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # `import pyarrow` now raises ImportError
+    result = synth(tmp_path, tmp_path / "in.parquet", tmp_path / "out.parquet")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == ("Error: Parquet and datasets folders need pyarrow: pip install "
+                                                      "'lexaug[parquet]'")
