@@ -180,9 +180,9 @@ def test_read_records_streams_rows(tmp_path):
 # holding the 10x table) would report the parent's size
 PEAK_SCRIPT = """
 import re, sys
-from lexaug.synthesis import SynthesisOptions, run_synthesis
-run_synthesis(SynthesisOptions(langs=("spa",), lexicons=(sys.argv[3],)), sys.argv[1], sys.argv[2],
-              chunk_records=500, workers=1)
+from lexaug_cli.main import cli
+cli(["synthesize", "--lang", "spa", "--lexicon", sys.argv[3], "--input", sys.argv[1], "--output", sys.argv[2],
+     "--chunk-records", "500"], standalone_mode=False)
 print(re.search(r"VmHWM:\\s*(\\d+) kB", open("/proc/self/status").read()).group(1))
 """
 
