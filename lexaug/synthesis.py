@@ -401,8 +401,11 @@ def _check_paths(options: SynthesisOptions, input_path: str, output_path: str, m
             raise LexaugError(f"-: {option} - writes to stdout, which is closed; give {option} FILE or redirect "
                               "stdout")
     if input_path != "-":  # a file, or a pipe such as bash's <(zcat corpus.gz)
-        if Path(input_path).is_dir():
-            raise LexaugError(f"{input_path}: --input is a directory; give a corpus file")
+        from lexaug.io.parquet import is_datasets_dir
+
+        if Path(input_path).is_dir() and not is_datasets_dir(input_path):
+            raise LexaugError(f"{input_path}: --input is a directory; give a corpus file or a folder saved by "
+                              "datasets' save_to_disk")
         if not Path(input_path).exists():
             raise LexaugError(f"{input_path}: input file not found; check the --input path")
     inputs: list[tuple[str, str]] = [("--input", input_path)] if input_path != "-" else []
@@ -481,6 +484,8 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
     from lexaug.io import open_input, open_output
     from lexaug.outputs import OutputError, describe_os_error, is_special, partial_path, remove_stale_partials
 
+    from lexaug.engines.columnar import run_columnar, wants_columnar
+
     start = time.perf_counter()
     say = warn or (lambda m: None)
     manifest_file = manifest_path or default_manifest_path(output_path)
@@ -489,6 +494,10 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
         raise ConfigError(f"--workers must be at least 1, got {workers}")
     if chunk_records < 1:
         raise ConfigError(f"--chunk-records must be at least 1, got {chunk_records}")
+    if wants_columnar(input_path, fmt):  # Parquet or a `datasets` folder: batches of rows, written as Parquet
+        return run_columnar(options, input_path, output_path, format_options=format_options, workers=worker_cap(workers),
+                            chunk_records=chunk_records, strict=strict, provenance=provenance,
+                            manifest_path=manifest_path, warn=warn)
     form = _make_format(fmt, input_path, format_options or {})
     built = build(options)
     for message in built.warnings:

@@ -111,7 +111,7 @@ def _serve(job: Job, conn: Any, encode: bool, parent_pid: int) -> None:
         seq, chunk = message
         try:
             result = safe_process(job, chunk)
-            if encode:  # the parent writes bytes: encoding here takes that work off the parent
+            if encode and result.data is None:  # the parent writes bytes: encoding here takes that work off it
                 result.data, result.text = result.text.encode("utf-8"), ""
             reply: Any = (seq, result)
         except BaseException as err:  # noqa: BLE001 - re-raised in the parent, with the worker's traceback

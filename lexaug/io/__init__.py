@@ -25,12 +25,13 @@ from lexaug.io.conll import ConllFormat
 from lexaug.io.conllu import ConlluFormat
 from lexaug.io.jsonl import JsonlFormat
 from lexaug.io.massive import MassiveFormat
+from lexaug.io.parquet import ParquetFormat
 from lexaug.io.streams import compression_of, open_input, open_output
 from lexaug.io.text import TextFormat
 from lexaug.types import Record
 
 FORMATS: dict[str, type[Format]] = {
-    cls.name: cls for cls in (TextFormat, JsonlFormat, ConllFormat, ConlluFormat, MassiveFormat)
+    cls.name: cls for cls in (TextFormat, JsonlFormat, ConllFormat, ConlluFormat, MassiveFormat, ParquetFormat)
 }
 
 
@@ -99,6 +100,9 @@ def read_records(path: str | Path, fmt: str | Format | None = None, *, strict: b
     counted in `report`; undecodable bytes are then counted under `encoding` instead of raising. A line longer
     than `max_line_mb` (default `defaults.MAX_LINE_MB`) is an error either way."""
     form = _resolve(path, fmt, options)
+    if isinstance(form, ParquetFormat):  # columnar: read by path in row batches, not as text
+        yield from form.read_path(path, strict=strict, report=report, max_records=max_records)
+        return
     with open_input(path, errors="strict" if strict else "surrogateescape", max_line_mb=max_line_mb) as fh:
         name = "<stdin>" if str(path) == "-" else str(path)
         for chunk in form.chunks(fh, max_records):
@@ -145,5 +149,5 @@ open_writer = Writer
 __all__ = [
     "Chunk", "Format", "ReadReport", "FORMATS", "get_format", "format_for_path", "open_input", "open_output",
     "read_records", "write_records", "open_reader", "open_writer", "Writer", "TextFormat", "JsonlFormat",
-    "ConllFormat", "ConlluFormat", "MassiveFormat",
+    "ConllFormat", "ConlluFormat", "MassiveFormat", "ParquetFormat",
 ]
