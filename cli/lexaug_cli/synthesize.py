@@ -60,6 +60,11 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive")
 @click.option("--lid-min-score", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
               help="With --lid-model: drop input records whose best language score is lower.")
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="Random seed.")
+@click.option("--generator", "generator_name", default=defaults.SUBSTITUTE_GENERATOR, show_default=True,
+              help="--mode substitute: substitute.v2 (with source-side fallbacks: contractions, lemmas, spelling "
+                   "variants, hyphenated parts) or substitute.v1 (the earlier output, byte for byte).")
+@click.option("--samples", type=int, default=defaults.SAMPLES, show_default=True,
+              help="K different draws of every record (ids <id>#<k>); 1 gives the output of a run without it.")
 @click.option("--strict/--lenient", default=True, show_default=True,
               help="strict: a malformed record stops the run with file and line; lenient: skip and count it.")
 @click.option("--no-provenance", is_flag=True, help="Do not add the provenance object to JSONL/MASSIVE records.")
@@ -69,7 +74,7 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
                fmt_name: str | None, text_field: str | None, keep_slot_values: bool, input_path: str,
                output_path: str, manifest_path: str | None, workers: int, chunk_records: int, seed: int,
                strict: bool, no_provenance: bool, progress: bool | None, lid_model: str | None,
-               lid_keep: tuple[str, ...], lid_min_score: float) -> None:
+               lid_keep: tuple[str, ...], lid_min_score: float, generator_name: str, samples: int) -> None:
     """Make synthetic target-language (or code-switched) text from a corpus and a bilingual lexicon.
 
     \b
@@ -91,7 +96,8 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
     options = SynthesisOptions(
         langs=langs, mode=mode, src_lang=src_lang, lexicons=lexicons, unimorph=unimorph, rate=rate,
         sentence_rate=sentence_rate, choose=choose, min_replacements=min_replacements, morph=morph, weighting=weighting, seed=seed,
-        lid_model=lid_model, lid_keep=lid_keep, lid_min_score=lid_min_score,
+        lid_model=lid_model, lid_keep=lid_keep, lid_min_score=lid_min_score, generator=generator_name,
+        samples=samples,
     )
     show = sys.stderr.isatty() if progress is None else progress
     summary = run_synthesis(

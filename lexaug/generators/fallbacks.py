@@ -54,7 +54,7 @@ class SourceData:
 
     contractions: dict[str, str] = field(default_factory=dict)
     contraction_suffixes: tuple[tuple[str, str], ...] = ()
-    lemmas: dict[str, str] = field(default_factory=dict)
+    lemmas: dict[str, tuple[str, ...]] = field(default_factory=dict)  # form -> lemmas, tried in order
     spelling: tuple[tuple[str, str, bool], ...] = ()  # (old, new, at end only), both directions listed
     rules: bool = False  # English suffix rules for regular inflection
 
@@ -76,8 +76,9 @@ def source_data(iso: str | None) -> SourceData:
             suffixes.append((form[1:], expansion[1:]))
         else:
             whole[form] = expansion
-    lemmas = {row[0]: row[1] for row in _lines(f"{iso}.lemmas.tsv.gz")}
-    lemmas.update({row[0]: row[1] for row in _lines(f"{iso}.lemmas-extra.tsv")})
+    lemmas: dict[str, tuple[str, ...]] = {}
+    for row in _lines(f"{iso}.lemmas-extra.tsv") + _lines(f"{iso}.lemmas.tsv.gz"):
+        lemmas[row[0]] = (*lemmas.get(row[0], ()), row[1])
     spelling = []
     for row in _lines(f"{iso}.spelling.tsv"):
         old, new = row[0].lstrip("*"), row[1]
@@ -108,13 +109,12 @@ _NOT_PLURAL = ("ss", "us", "is", "'s")  # glass, bus, basis are not `-s` plurals
 def lemma_candidates(key: str, data: SourceData) -> list[str]:
     """Possible lemmas of a lookup key, most likely first (irregular table, then suffix rules)."""
     out = []
-    if key in data.lemmas:
-        out.append(data.lemmas[key])
+    out += data.lemmas.get(key, ())
     if not data.rules or not key.isalpha():
         return out
     for suffix, repl in _SUFFIXES:
         stem = key[: -len(suffix)]
-        if not key.endswith(suffix) or len(stem) < 3 or (suffix == "ly" and len(stem) < 4):
+        if not key.endswith(suffix) or len(stem + repl) < 3 or (suffix == "ly" and len(stem) < 4):
             continue
         if suffix == "s" and key.endswith(_NOT_PLURAL):
             continue
@@ -260,6 +260,8 @@ class FallbackTable(SurfaceTable):
         None when no part is found; the word itself when every found part is an identity translation."""
         if all(len(e) == 1 for e in ents):
             return None
+        # a found entry of one choice is stored doubled (see `lookup`): combine its single choice
+        ents = [e[:1] if len(e) == 2 and e[0] == e[1] else e for e in ents]
         if all(c == s for e, s in zip(ents, surfaces) for c in e):
             return (word, word)  # only identities: keep the word's own bytes (lossless)
         out = []
@@ -269,3 +271,15 @@ class FallbackTable(SurfaceTable):
                 pieces += [joiner, piece]
             out.append("".join(pieces))
         return tuple(out) if len(out) > 1 else tuple(out) * 2
+
+
+def coverage_figures(stats: Any, kinds: Any = None) -> dict[str, Any]:
+    """Manifest figures from generator stats: coverage without the fallbacks and the share of tokens each
+    fallback in `kinds` translated (empty when the generator has no fallbacks)."""
+    tokens = stats.get("tokens", 0)
+    by_kind = {k.split(":", 1)[1]: n for k, n in stats.items() if k.startswith("fallback:")}
+    if not tokens or not kinds:
+        return {}
+    before = stats.get("replaced", 0) - sum(by_kind.values())
+    return {"coverage_before_fallbacks": round(before / tokens, 6),
+            "coverage_by_fallback": {k: round(by_kind.get(k, 0) / tokens, 6) for k in kinds}}
