@@ -20,12 +20,13 @@ the lossless guarantee holds with every fallback on.
 from __future__ import annotations
 
 import gzip
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from itertools import islice, product
-from typing import Any
+from typing import Any, Pattern
 
 from lexaug import defaults
 from lexaug.generators.batch import REC
@@ -57,6 +58,7 @@ class SourceData:
     lemmas: dict[str, tuple[str, ...]] = field(default_factory=dict)  # form -> lemmas, tried in order
     spelling: tuple[tuple[str, str, bool], ...] = ()  # (old, new, at end only), both directions listed
     rules: bool = False  # English suffix rules for regular inflection
+    spelling_any: Pattern[str] | None = None  # matches where any spelling rule might apply (a quick pre-test)
 
     @property
     def empty(self) -> bool:
@@ -85,8 +87,9 @@ def source_data(iso: str | None) -> SourceData:
         end = old.endswith("$")
         old = old.rstrip("$")
         spelling += [(old, new, end), (new, old, end)]
+    olds = sorted({old for old, _, _ in spelling}, key=len, reverse=True)
     return SourceData(whole, tuple(sorted(suffixes, key=lambda s: -len(s[0]))), lemmas, tuple(spelling),
-                      rules=iso == "eng")
+                      rules=iso == "eng", spelling_any=re.compile("|".join(map(re.escape, olds))) if olds else None)
 
 
 def expand_contraction(key: str, data: SourceData) -> list[str] | None:
@@ -102,7 +105,7 @@ def expand_contraction(key: str, data: SourceData) -> list[str] | None:
 
 # English regular inflection: (suffix, replacement); candidates must be lexicon headwords to count.
 _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ily", "y"), ("ves", "f"), ("es", ""), ("s", ""), ("ed", ""),
-             ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("ly", ""))
+             ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""))
 _NOT_PLURAL = ("ss", "us", "is", "'s")  # glass, bus, basis are not `-s` plurals
 
 
@@ -126,7 +129,9 @@ def lemma_candidates(key: str, data: SourceData) -> list[str]:
 
 def spelling_candidates(key: str, data: SourceData) -> list[str]:
     """Spelling variants of a lookup key (one rule applied once, at least three letters before it)."""
-    out = []
+    out: list[str] = []
+    if data.spelling_any is None or not data.spelling_any.search(key, 3):
+        return out
     for old, new, end in data.spelling:
         at = len(key) - len(old) if end else key.find(old, 3)
         if at >= 3 and key[at:at + len(old)] == old:
@@ -209,7 +214,11 @@ class FallbackTable(SurfaceTable):
     def kind_counts(self, words: list[str]) -> Counter[str]:
         """How many of `words` (already looked up) each fallback resolved."""
         kinds = self.kinds
-        return Counter(filter(None, map(kinds.get, words))) if kinds else Counter()
+        out: Counter[str] = Counter()
+        if kinds:  # few forms need a fallback: count those forms in one C-level pass, then add up by kind
+            for word, n in Counter(filter(kinds.__contains__, words)).items():
+                out[kinds[word]] += n
+        return out
 
     def _fallback(self, word: str) -> tuple[str, tuple[str, ...]] | None:
         """(kind, entry) of a word the lexicon misses, or None (see module docstring for the order)."""
