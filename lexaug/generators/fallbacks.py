@@ -111,7 +111,7 @@ _NOT_PLURAL = ("ss", "us", "is", "'s")  # glass, bus, basis are not `-s` plurals
 
 def lemma_candidates(key: str, data: SourceData) -> list[str]:
     """Possible lemmas of a lookup key, most likely first (irregular table, then suffix rules)."""
-    out = []
+    out: list[str] = []
     out += data.lemmas.get(key, ())
     if not data.rules or not key.isalpha():
         return out

@@ -131,8 +131,8 @@ class ReferenceSubstitute:
                     out[2 * k] = out[2 * k + 1] = ""
                 i += covered
                 continue
-            options = self.choices(parts[2 * i + 1])
-            if options is not None:
-                out[2 * i + 1] = options[draws[i] % len(options)]
+            found = self.choices(parts[2 * i + 1])
+            if found is not None:
+                out[2 * i + 1] = found[draws[i] % len(found)]
             i += 1
         return "".join(out)
