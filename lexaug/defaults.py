@@ -56,6 +56,9 @@ CHUNK_RECORDS = 2000  # records per work unit handed to a worker process
 # synthesize (lexaug.synthesis, lexaug.engines)
 SYNTH_MODE = "substitute"  # or "codeswitch"
 SUBSTITUTE_RATE = 1.0  # substitute replaces every word it can (Wang et al. 2022)
+SUBSTITUTE_GENERATOR = "substitute.v2"  # --mode substitute: v2 adds source-side fallbacks (bench_usefulness.py)
+SAMPLES = 1  # --samples K: K draws of every record
+CLASSIFY_SAMPLES = 3  # evaluate classify: synthetic draws per training example (bench_usefulness.py)
 IN_FLIGHT_PER_WORKER = 2  # chunks read ahead per worker process: bounds memory whatever the corpus size
 MANIFEST_SUFFIX = ".manifest.json"  # manifest written beside the output: <output>.manifest.json
 STDOUT_MANIFEST = "lexaug-synthesize.manifest.json"  # manifest path when the output is stdout (-)

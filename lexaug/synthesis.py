@@ -21,6 +21,8 @@ from typing import Any, Callable
 from lexaug import __version__, defaults
 from lexaug.engines.local import ChunkResult, Totals, run_local
 from lexaug.errors import ConfigError, FormatError, LexaugError, name_lenient_option
+from lexaug.generators.fallbacks import coverage_figures
+from lexaug.generators.samples import check_samples, expand_samples
 
 MODES = ("substitute", "codeswitch")
 
@@ -46,6 +48,8 @@ class SynthesisOptions:
     lid_min_score: float = 0.0  # with lid_model: drop input records whose best LID score is lower
     lexicon_lenient: bool = False  # skip malformed lexicon/UniMorph rows (counted per resource in the manifest)
     fetch: bool = False  # without --lexicon: download the catalog resources the run needs (never without it)
+    generator: str | None = None  # --mode substitute: the registered generator (None: defaults.SUBSTITUTE_GENERATOR)
+    samples: int = 1  # --samples K: K draws of every record, ids <id>#<k> (lexaug.generators.samples)
 
     def effective_rate(self) -> float:
         if self.rate is not None:
@@ -226,8 +230,14 @@ def build(options: SynthesisOptions) -> Built:
         resources += morph_res
         params.update(lexicon=lexicons[targets[0]], source_table=src_table, target_table=tgt_table)
     else:
-        name = "substitute"
-        params.update(lexicon=lexicons[targets[0]], min_replacements=options.min_replacements)
+        name = options.generator or defaults.SUBSTITUTE_GENERATOR
+        if not name.startswith("substitute."):
+            raise ConfigError(f"--generator must be a substitute generator (substitute.v1, substitute.v2), got {name!r}")
+        params.update(lexicon=lexicons[targets[0]], min_replacements=options.min_replacements,
+                      rate=options.effective_rate())
+    if options.morph:
+        params.update(rate=options.effective_rate())
+    check_samples(options.samples)
     generator = make_generator(name, **params)
     lex_sha = lexicons[targets[0]].sha256 if len(targets) == 1 else hashlib.sha256(
         "".join(lexicons[t].sha256 for t in targets).encode()).hexdigest()
@@ -252,6 +262,7 @@ class SynthesisJob:
     strict: bool = True
     provenance: dict[str, Any] | None = None
     lid: Any = None  # a lexaug.filters.lid.LidStep, or None
+    samples: int = 1  # K draws of every record (lexaug.generators.samples)
 
     def process(self, chunk: Any) -> ChunkResult:
         from lexaug.io import ReadReport
@@ -272,6 +283,8 @@ class SynthesisJob:
         lid = self.lid
         if lid is not None and lid.filters:
             records = lid.clean(records, stats)
+        if self.samples > 1:
+            records = expand_samples(records, self.samples)
         outputs = generator.run(records, self.seed)
         if lid is not None:
             outputs = lid.annotate(outputs, stats)
@@ -330,6 +343,7 @@ class SynthesisJob:
         from lexaug.io.text import TextFormat
 
         return (isinstance(self.fmt, TextFormat) and self.lid is None and hasattr(self.generator, "run_texts")
+                and self.samples == 1
                 and not has_undecodable(chunk.text))
 
     def _process_lines(self, chunk: Any) -> ChunkResult:
@@ -370,6 +384,8 @@ def provenance_base(options: SynthesisOptions, built: Built) -> dict[str, Any]:
         "generator": built.generator.name,
         "rate": options.effective_rate(),
     }
+    if options.samples > 1:
+        prov["samples"] = options.samples
     if options.mode == "codeswitch":
         prov["sentence_rate"] = options.effective_sentence_rate()
     prov.update(lexicon_sha256=built.lexicon_sha256, seed=options.seed)
@@ -494,6 +510,9 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
         raise ConfigError(f"--workers must be at least 1, got {workers}")
     if chunk_records < 1:
         raise ConfigError(f"--chunk-records must be at least 1, got {chunk_records}")
+    if wants_columnar(input_path, fmt) and options.samples > 1:
+        raise ConfigError("--samples is not supported for Parquet or datasets input yet; use JSONL (or map with "
+                          "lexaug.hf once per sample seed)")
     if wants_columnar(input_path, fmt):  # Parquet or a `datasets` folder: batches of rows, written as Parquet
         return run_columnar(options, input_path, output_path, format_options=format_options, workers=worker_cap(workers),
                             chunk_records=chunk_records, strict=strict, provenance=provenance,
@@ -504,7 +523,8 @@ def run_synthesis(options: SynthesisOptions, input_path: str, output_path: str, 
         say(message)
     name = "<stdin>" if input_path == "-" else input_path
     job = SynthesisJob(form, built.generator, options.seed, name, strict,
-                       provenance_base(options, built) if provenance else None, lid_step(options))
+                       provenance_base(options, built) if provenance else None, lid_step(options),
+                       samples=options.samples)
     used = worker_cap(workers)
     if used < workers:
         say(f"--workers {workers} capped at {used} ({os.cpu_count() or 1} cores); workers are also started only "
@@ -610,6 +630,7 @@ def manifest(options: SynthesisOptions, built: Built, totals: Totals, *, input_p
             "tokens": tokens,
             "replaced": replaced,
             "coverage": round(replaced / tokens, 6) if tokens else 0.0,
+            **coverage_figures(stats, getattr(gen, "fallbacks", None)),
         },
         "generator_stats": dict(sorted(stats.items())),
         "skipped_examples": totals.errors,

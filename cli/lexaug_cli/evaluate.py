@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -16,9 +17,9 @@ def evaluate() -> None:
 
 @evaluate.command("classify")
 @click.option("--train", "train_path", required=True, type=click.Path(dir_okay=False),
-              help="Labelled source-language training data (CSV with a header row, or JSONL).")
+              help="Labelled source-language training data (CSV or TSV with a header row, or JSONL).")
 @click.option("--test", "test_path", required=True, type=click.Path(dir_okay=False),
-              help="Labelled target-language test data (CSV or JSONL).")
+              help="Labelled target-language test data (CSV, TSV or JSONL).")
 @click.option("--lang", required=True, help="Target language (a label when --lexicon is given).")
 @click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
               help="Bilingual lexicon source<TAB>target (default: the catalog cache for --lang).")
@@ -34,9 +35,13 @@ def evaluate() -> None:
               help="lenient: skip rows with an empty text or label and count them in the result.")
 @click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False),
               help="Where to write the result JSON.")
+@click.option("--generator", "generator_name", default=defaults.SUBSTITUTE_GENERATOR, show_default=True,
+              help="--mode substitute: substitute.v2 (source-side fallbacks) or substitute.v1.")
+@click.option("--samples", type=click.IntRange(min=1), default=defaults.CLASSIFY_SAMPLES, show_default=True,
+              help="Synthetic draws of every training example (ids <id>#<k>).")
 def classify(train_path: str, test_path: str, lang: str, lexicons: tuple[str, ...], src_lang: str, mode: str,
              rate: float | None, text_column: str, label_column: str, seeds: int, strict: bool,
-             output_path: str) -> None:
+             output_path: str, generator_name: str, samples: int) -> None:
     """Train fastText classifiers on the source data, its synthesized version and both; score on the test set.
 
     The JSON holds one entry per condition (source, synthetic, both) with accuracy and macro_f1 (mean, std,
@@ -46,12 +51,21 @@ def classify(train_path: str, test_path: str, lang: str, lexicons: tuple[str, ..
     from lexaug.downstream.labelled import read_labelled
     from lexaug.synthesis import SynthesisOptions, build
 
+    from lexaug.errors import LexaugError
+
+    out = Path(output_path)
+    if out.is_dir():
+        raise LexaugError(f"{output_path}: --output is a directory; give a file path")
+    if not out.parent.is_dir():
+        raise LexaugError(f"{output_path}: the output folder {out.parent} does not exist; create it or choose "
+                          "another --output")
     train = read_labelled(train_path, text_column, label_column, strict=strict)
     test = read_labelled(test_path, text_column, label_column, strict=strict)
-    built = build(SynthesisOptions(langs=(lang,), mode=mode, src_lang=src_lang, lexicons=lexicons, rate=rate))
+    built = build(SynthesisOptions(langs=(lang,), mode=mode, src_lang=src_lang, lexicons=lexicons, rate=rate,
+                                   generator=generator_name))
     for message in built.warnings:
         click.echo(f"warning: {message}", err=True)
-    report = compare(train, test, built.generator, seeds=seeds)
+    report = compare(train, test, built.generator, seeds=seeds, samples=samples)
     report["settings"].update(lang=built.targets[0], lexicon_sha256=built.lexicon_sha256)
     with open(output_path, "w", encoding="utf-8") as fh:
         json.dump(report, fh, indent=2, ensure_ascii=False)

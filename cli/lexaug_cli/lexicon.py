@@ -128,3 +128,57 @@ def pivot(paths: tuple[str, ...], output: str, src_lang: str | None, tgt_lang: s
     click.echo(f"{output}: {st.sources} source words, {st.pairs} pairs, {st.rows} rows (weights as repeats); "
                f"{st.pivot_words_unmatched} pivot words without a translation, {st.skipped_rows} input rows skipped",
                err=True)
+
+
+@lexicon.command("coverage")
+@click.argument("corpora", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--lexicon", "lexicon_paths", multiple=True, required=True, type=click.Path(dir_okay=False),
+              help="Bilingual lexicon file(s), source<TAB>target (several are merged).")
+@click.option("--src-lang", default=defaults.SRC_LANG, show_default=True,
+              help="Source language of the corpus (selects contractions, lemmas and spelling rules).")
+@click.option("--column", default=None, help="TSV corpora: the header column holding the text (SIB-200: text). "
+                                             "Default: every line is one text.")
+@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Untranslated words shown in the table.")
+@click.option("--missing-tsv", type=click.Path(dir_okay=False), default=None,
+              help="Write every untranslated word as word<TAB>count<TAB> (most frequent first), for a speaker to "
+                   "fill in the translation.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def coverage(corpora: tuple[str, ...], lexicon_paths: tuple[str, ...], src_lang: str, column: str | None,
+             top: int, missing_tsv: str | None, as_json: bool) -> None:
+    """Token and type coverage of CORPUS... by a lexicon, before and after substitute.v2's fallbacks, and the
+    most frequent untranslated words."""
+    from pathlib import Path
+
+    from lexaug.errors import LexaugError
+    from lexaug.generators.coverage import coverage_report, format_coverage
+    from lexaug.io import open_input
+    from lexaug.loaders.lexicon import Lexicon
+
+    if missing_tsv is not None and not Path(missing_tsv).resolve().parent.is_dir():
+        raise LexaugError(f"{missing_tsv}: the folder does not exist; create it or choose another --missing-tsv")
+    for path in (*lexicon_paths, *corpora):
+        if not Path(path).is_file():
+            raise LexaugError(f"{path}: file not found; check the path")
+    lex = Lexicon.read(list(lexicon_paths) if len(lexicon_paths) > 1 else lexicon_paths[0], src_lang=src_lang)
+    texts: list[str] = []
+    for path in corpora:
+        with open_input(path) as fh:
+            lines = fh.read().splitlines()
+        if column is not None:
+            header = lines[0].split("\t") if lines else []
+            if column not in header:
+                raise LexaugError(f"{path}, line 1: no column {column!r} in the header ({', '.join(header)}); "
+                                  "name it with --column")
+            at = header.index(column)
+            lines = [cols[at] for cols in (line.split("\t") for line in lines[1:]) if len(cols) > at]
+        texts += lines
+    report = coverage_report(lex, texts, src_lang=src_lang, top=top)
+    if missing_tsv is not None:
+        with open(missing_tsv, "w", encoding="utf-8") as fh:
+            fh.writelines(f"{word}\t{count}\t\n" for word, count in report["untranslated"])
+    if as_json:
+        click.echo(json.dumps({**report, "untranslated": report["untranslated"][:top]}, indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(format_coverage(report))

@@ -69,6 +69,11 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive", "parquet")
               help="Longest input line read, in MB; a longer one stops the run with its file and line (rewriting "
                    "one line takes about 30 times its size in memory).")
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="Random seed.")
+@click.option("--generator", "generator_name", default=defaults.SUBSTITUTE_GENERATOR, show_default=True,
+              help="--mode substitute: substitute.v2 (with source-side fallbacks: contractions, lemmas, spelling "
+                   "variants, hyphenated parts) or substitute.v1 (the earlier output, byte for byte).")
+@click.option("--samples", type=int, default=defaults.SAMPLES, show_default=True,
+              help="K different draws of every record (ids <id>#<k>); 1 gives the output of a run without it.")
 @click.option("--strict/--lenient", default=True, show_default=True,
               help="strict: a malformed record stops the run with file and line; lenient: skip and count it.")
 @click.option("--lexicon-lenient", is_flag=True,
@@ -85,7 +90,8 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
                output_path: str, manifest_path: str | None, workers: int, chunk_records: int, seed: int,
                strict: bool, no_provenance: bool, progress: bool | None, lid_model: str | None,
                lid_keep: tuple[str, ...], lid_min_score: float, lexicon_lenient: bool,
-               max_line_mb: float, fetch: bool) -> None:
+               max_line_mb: float, fetch: bool,
+               generator_name: str, samples: int) -> None:
     """Make synthetic target-language (or code-switched) text from a corpus and a bilingual lexicon.
 
     \b
@@ -119,6 +125,7 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
         sentence_rate=sentence_rate, choose=choose, min_replacements=min_replacements, morph=morph, weighting=weighting, seed=seed,
         lid_model=lid_model, lid_keep=lid_keep, lid_min_score=lid_min_score, lexicon_lenient=lexicon_lenient,
         fetch=fetch,
+        generator=generator_name, samples=samples,
     )
     show = sys.stderr.isatty() if progress is None else progress
     summary = run_synthesis(

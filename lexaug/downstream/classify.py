@@ -60,13 +60,16 @@ def scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
     return {"accuracy": 100.0 * correct / len(gold), "macro_f1": 100.0 * sum(f1s) / len(f1s)}
 
 
-def synthesize(data: LabelledData, generator: Any, seed: int) -> tuple[list[str], list[str]]:
-    """Texts of `data` rewritten by `generator` with `seed`, with their labels (filtered records drop out)."""
-    records = (Record(str(i), [text]) for i, text in enumerate(data.texts))
+def synthesize(data: LabelledData, generator: Any, seed: int, samples: int = 1) -> tuple[list[str], list[str]]:
+    """Texts of `data` rewritten by `generator` with `seed` (`samples` draws of each, ids `<i>#<k>`), with
+    their labels (filtered records drop out)."""
+    from lexaug.generators.samples import expand_samples
+
+    records = expand_samples((Record(str(i), [text]) for i, text in enumerate(data.texts)), samples)
     texts, labels = [], []
     for record in generator.run(records, seed):
         texts.append(record.slots[0])
-        labels.append(data.labels[int(record.id)])
+        labels.append(data.labels[int(record.id.split("#", 1)[0])])
     return texts, labels
 
 
@@ -95,7 +98,7 @@ def _summary(per_seed: list[float]) -> dict[str, Any]:
 
 
 def compare(train: LabelledData, test: LabelledData, generator: Any, seeds: int = 3,
-            config: FastTextConfig = FastTextConfig()) -> dict[str, Any]:
+            config: FastTextConfig = FastTextConfig(), samples: int = 1) -> dict[str, Any]:
     """Scores of the three conditions on `test` over seeds 0..seeds-1.
 
     Returns a dict with one entry per condition (`source`, `synthetic`, `both`), each holding `accuracy` and
@@ -104,7 +107,7 @@ def compare(train: LabelledData, test: LabelledData, generator: Any, seeds: int 
     runs: dict[str, dict[str, list[float]]] = {c: {"accuracy": [], "macro_f1": []} for c in CONDITIONS}
     sizes: dict[str, int] = {}
     for seed in range(seeds):
-        syn_texts, syn_labels = synthesize(train, generator, seed)
+        syn_texts, syn_labels = synthesize(train, generator, seed, samples)
         sets = {
             "source": (train.texts, train.labels),
             "synthetic": (syn_texts, syn_labels),
@@ -120,7 +123,7 @@ def compare(train: LabelledData, test: LabelledData, generator: Any, seeds: int 
     }
     report["settings"] = {
         "train": train.path, "test": test.path, "train_examples": len(train), "test_examples": len(test),
-        "skipped": {"train": dict(train.skipped), "test": dict(test.skipped)}, "seeds": seeds,
+        "skipped": {"train": dict(train.skipped), "test": dict(test.skipped)}, "seeds": seeds, "samples": samples,
         "generator": generator.signature(), "fasttext": asdict(config),
     }
     return report

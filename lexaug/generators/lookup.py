@@ -19,6 +19,7 @@ corpus size; results never depend on it.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from itertools import accumulate, chain, compress, islice, repeat
 from operator import attrgetter, contains, eq, gt, not_
 from typing import Any, TypeVar, cast
@@ -105,7 +106,7 @@ class SurfaceTable:
         if len(lexicon.keys()) <= PREPARE_ALL_KEYS:
             self.prepare()
 
-    _MEMOS = ("_cache", "get", "_lookup", "_clears", "_choices", "_complete", "_lower", "mw_surface")
+    _MEMOS: tuple[str, ...] = ("_cache", "get", "_lookup", "_clears", "_choices", "_complete", "_lower", "mw_surface")
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without its memos (most of its size): a worker or feed producer that unpickles a table
@@ -250,6 +251,10 @@ class SurfaceTable:
     def entry(self, word: str) -> tuple[str, ...]:
         """The entry of one word."""
         return self._lookup(word)
+
+    def kind_counts(self, words: list[str]) -> Counter[str]:
+        """How many of `words` each fallback translated: none here (`fallbacks.FallbackTable` has some)."""
+        return Counter()
 
     def match_span(self, parts: list[str], i: int, longest: int) -> tuple[int, tuple[str, ...]] | None:
         """Longest multiword entry starting at word `i` of a split slot (`parts` from `split`, word i at

@@ -57,10 +57,13 @@ class MorphSubstitute(Generator):
     def __init__(self, lexicon: Any, source_table: Any, target_table: Any = None, *, inflector: Any = None,
                  fallback: str = defaults.MORPH_FALLBACK, weighting: str | None = None,
                  case_fold: bool = defaults.CASE_FOLD, words: WordSpec | None = None,
-                 src_lang: str | None = None) -> None:
+                 src_lang: str | None = None, rate: float = defaults.SUBSTITUTE_RATE) -> None:
         super().__init__()
         if fallback not in ("lexicon", "keep"):
             raise ConfigError(f"fallback must be 'lexicon' or 'keep', got {fallback!r}")
+        if not 0.0 <= rate <= 1.0:
+            raise ConfigError(f"rate must be between 0 and 1, got {rate}")
+        self.rate = rate
         self.lexicon, self.source_table, self.target_table = lexicon, source_table, target_table
         self.inflector, self.fallback, self.case_fold = inflector, fallback, case_fold
         self.weighting = weighting or getattr(lexicon, "weighting", None) or defaults.WEIGHTING
@@ -69,9 +72,12 @@ class MorphSubstitute(Generator):
         self._memo: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {}
 
     def params(self) -> dict[str, Any]:
-        return {"weighting": self.weighting, "fallback": self.fallback, "case_fold": self.case_fold,
-                "inflector": type(self.inflector).__name__ if self.inflector is not None else None,
-                "words": self.words.__dict__.copy()}
+        out = {"weighting": self.weighting, "fallback": self.fallback, "case_fold": self.case_fold,
+               "inflector": type(self.inflector).__name__ if self.inflector is not None else None,
+               "words": self.words.__dict__.copy()}
+        if self.rate < 1.0:  # stated only when it changes anything
+            out["rate"] = self.rate
+        return out
 
     def resources(self) -> dict[str, Any]:
         out = {"lexicon": resource_info(self.lexicon), "source_table": resource_info(self.source_table)}
@@ -150,9 +156,14 @@ class MorphSubstitute(Generator):
         if not n:
             return text
         u = rng.u32(n)
+        # with rate < 1, a second draw per word (after the choice draws, so rate 1 output is unchanged)
+        keep = None if self.rate >= 1.0 else [x < int(self.rate * 4294967296.0) for x in rng.u32(n)]
         stats = self.stats
         acc[0] += n
         for i, word in enumerate(words):
+            if keep is not None and not keep[i]:
+                stats["not_drawn"] += 1
+                continue
             key = lookup_key(word, self.case_fold)
             forms, reason, unmapped = self._options(key)
             stats["untranslated" if reason == "untranslated" else f"morph:{reason}"] += 1

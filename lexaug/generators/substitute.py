@@ -11,6 +11,7 @@ translations is uniform or count-weighted; case is restored (lower, Title, UPPER
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, compress, count, islice, repeat
 from operator import getitem, mod, ne
@@ -21,6 +22,7 @@ from lexaug.errors import ConfigError
 from lexaug.generators.base import Generator, register, resource_info
 from lexaug.generators.batch import (BATCH_RECORDS, REC, aligned_draws, materials, pack, record_slots, record_text,
                                      word_counts)
+from lexaug.generators.fallbacks import KINDS, FallbackTable, source_data
 from lexaug.generators.lookup import SurfaceTable
 from lexaug.generators.rng import RecordRng
 from lexaug.generators.slots import rewrite_slots
@@ -43,23 +45,49 @@ class Substitute(Generator):
 
     def __init__(self, lexicon: Any, *, weighting: str | None = None,
                  min_replacements: int = defaults.MIN_REPLACEMENTS, case_fold: bool = defaults.CASE_FOLD,
-                 words: WordSpec | None = None, src_lang: str | None = None) -> None:
+                 words: WordSpec | None = None, src_lang: str | None = None,
+                 rate: float = defaults.SUBSTITUTE_RATE) -> None:
         super().__init__()
         if min_replacements < 0:
             raise ConfigError(f"min_replacements must be >= 0, got {min_replacements}")
+        if not 0.0 <= rate <= 1.0:
+            raise ConfigError(f"rate must be between 0 and 1, got {rate}")
         self.lexicon = lexicon
         self.weighting = weighting or getattr(lexicon, "weighting", None) or defaults.WEIGHTING
         self.min_replacements = min_replacements
         self.case_fold = case_fold
-        self.words = words or WordSpec.for_language(src_lang or getattr(lexicon, "src_lang", None))
-        self.table = SurfaceTable(lexicon, weighting=self.weighting, case_fold=case_fold)
+        self.rate = rate
+        self.src_lang = src_lang or getattr(lexicon, "src_lang", None)
+        self.words = words or self._word_spec(self.src_lang)
+        self.table = self._make_table()
         self._split, self._split_ascii = self.words.splitters()
         self._batch_split = self.words.batch_splitters()
         self._counts = [0, 0]  # tokens, replaced of the record being rewritten
+        self._kinds: Counter[str] | None = None  # fallback counts (substitute.v2), moved into `stats` per batch
+
+    @staticmethod
+    def _word_spec(src_lang: str | None) -> WordSpec:
+        """The word options preset of the source language."""
+        return WordSpec.for_language(src_lang)
+
+    def _make_table(self) -> SurfaceTable:
+        """The lookup table (substitute.v2 adds fallbacks)."""
+        return SurfaceTable(self.lexicon, weighting=self.weighting, case_fold=self.case_fold)
 
     def params(self) -> dict[str, Any]:
-        return {"weighting": self.weighting, "min_replacements": self.min_replacements,
-                "case_fold": self.case_fold, "words": self.words.__dict__.copy()}
+        out = {"weighting": self.weighting, "min_replacements": self.min_replacements,
+               "case_fold": self.case_fold, "words": self.words.__dict__.copy()}
+        if self.rate < 1.0:  # stated only when it changes anything (a rate of 1 replaces every word found)
+            out["rate"] = self.rate
+        return out
+
+    def _keep_mask(self, n: int, rng: Any) -> list[bool] | None:
+        """With `rate` < 1: per word, True where the word may be replaced (drawn after the choice draws, so
+        rate 1 output is unchanged); None at rate 1."""
+        if self.rate >= 1.0:
+            return None
+        limit = int(self.rate * 4294967296.0)
+        return [x < limit for x in rng.u32(n)]
 
     def resources(self) -> dict[str, Any]:
         return {"lexicon": resource_info(self.lexicon)}
@@ -73,10 +101,16 @@ class Substitute(Generator):
             return text
         table = self.table
         ents = table.entries(words)
-        lens = list(map(len, ents))
         u = rng.u32(n)
+        keep = self._keep_mask(n, rng)
+        if keep is not None:  # a partial pseudo-translation: words not drawn stay as they are
+            ents = [e if k else (w,) for e, k, w in zip(ents, keep, words)]
+            words = [w if k else REC for w, k in zip(words, keep)]  # REC never starts a multiword entry
+        lens = list(map(len, ents))
         chosen: list[str] = list(map(getitem, ents, map(mod, u, lens)))
         replaced = n - lens.count(1)
+        if self._kinds is not None:
+            self._kinds.update(table.kind_counts(words))
         if table.mw_surface and not table.mw_surface.keys().isdisjoint(words):
             replaced = self._multiword(parts, words, chosen, lens, u)
         parts[1::2] = chosen
@@ -100,6 +134,7 @@ class Substitute(Generator):
         stats = self.stats
         stats["tokens"] += tokens
         stats["replaced"] += replaced
+        self._take_kinds()
         if replaced < self.min_replacements:
             stats["filtered:min_replacements"] += 1
             return []
@@ -156,6 +191,16 @@ class Substitute(Generator):
         stats["replaced"] += replaced
         if n_in - n_out:
             stats["filtered:min_replacements"] += n_in - n_out
+        self._take_kinds()
+
+    def _take_kinds(self) -> None:
+        """Move the fallback counts gathered so far into `stats` as `fallback:<kind>` (substitute.v2)."""
+        kinds = self._kinds
+        if kinds:
+            stats = self.stats
+            for kind, n in kinds.items():
+                stats[f"fallback:{kind}"] += n
+            kinds.clear()
 
     def _generic(self, record: Record, seed: int | str) -> tuple[list[str], int, int]:
         """(slots, tokens, replaced) of one record through the per-record path."""
@@ -193,6 +238,8 @@ class Substitute(Generator):
         if not ids:
             return [], [], []
         assert self._batch_split is not None
+        if self.rate < 1.0:  # the rate mask is drawn per record: the per-record path
+            return self._one_by_one(ids, texts, seed, records)
         packed = pack(texts, *self._batch_split)
         if packed is None:
             return self._one_by_one(ids, texts, seed, records)
@@ -200,6 +247,8 @@ class Substitute(Generator):
         counts = word_counts(ends)
         table = self.table
         ents = table.entries(toks)
+        if self._kinds is not None:
+            self._kinds.update(table.kind_counts(toks))
         lens = list(map(len, ents))
         u = aligned_draws(materials(seed, self.name, ids, 0), counts)
         chosen: list[str] = list(map(getitem, ents, map(mod, u, lens)))
@@ -249,3 +298,39 @@ class Substitute(Generator):
                     hit[k] = True
                 hit[i] = True
                 end = i + span
+
+
+@register("substitute.v2")
+class SubstituteV2(Substitute):
+    """`substitute.v1` plus source-side fallbacks (`lexaug.generators.fallbacks`): a word the lexicon misses
+    as written is tried as its expanded contraction, its lemma, a spelling variant, and its hyphen- or
+    apostrophe-joined parts. Words hold inner apostrophes and hyphens (`didn't`, `well-known` are one word,
+    looked up whole first), except where the source language has its own preset (French elision). Each
+    fallback is counted in `stats` as `fallback:<kind>` (word tokens it translated).
+
+    Args:
+        fallbacks: the fallbacks to use, a subset of `fallbacks.KINDS` (default: all).
+        other arguments: as for `substitute.v1`.
+    """
+
+    def __init__(self, lexicon: Any, *, fallbacks: tuple[str, ...] | list[str] = KINDS, **kwargs: Any) -> None:
+        unknown = sorted(set(fallbacks) - set(KINDS))
+        if unknown:
+            raise ConfigError(f"unknown fallback(s) {', '.join(unknown)}; choose from {', '.join(KINDS)}")
+        self.fallbacks = tuple(k for k in KINDS if k in fallbacks)
+        super().__init__(lexicon, **kwargs)
+        self._kinds = Counter()
+
+    @staticmethod
+    def _word_spec(src_lang: str | None) -> WordSpec:
+        preset = WordSpec.for_language(src_lang)
+        if preset.pattern is not None or preset.apostrophes != "none":
+            return preset
+        return WordSpec(apostrophes="inner", hyphens=True, digits=preset.digits)
+
+    def _make_table(self) -> SurfaceTable:
+        return FallbackTable(self.lexicon, weighting=self.weighting, case_fold=self.case_fold,
+                             data=source_data(self.src_lang or defaults.SRC_LANG), enabled=self.fallbacks)
+
+    def params(self) -> dict[str, Any]:
+        return {**super().params(), "fallbacks": list(self.fallbacks)}

@@ -55,13 +55,13 @@ class WordSpec:
         if self.digits:
             letter, inner = letter + digit, inner + digit
         word = f"[{letter}]+" if letter == inner else f"[{letter}][{inner}]*"  # `+` splits ~8% faster in `re`
-        joiners = []
+        joiners = ""  # one character class (faster than an alternation, same matches)
         if self.apostrophes == "inner":
-            joiners.append("['\u2019]")
+            joiners += "'\u2019"
         if self.hyphens:
-            joiners.append("-")
+            joiners += "\\-"
         if joiners:
-            word += f"(?:(?:{'|'.join(joiners)})[{letter}][{inner}]*)*"
+            word += f"(?:[{joiners}][{letter}][{inner}]*+)*+"  # possessive: nothing to backtrack into
         if self.apostrophes == "elision":
             word = f"(?:[{letter}]{{1,2}}|[{letter}]*qu)['\u2019](?=[{letter}])|{word}"
         if not ascii_only and not self.digits and not joiners and self.apostrophes == "none":

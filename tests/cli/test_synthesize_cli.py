@@ -86,17 +86,20 @@ def test_manifest_fields_and_jsonl_provenance(tmp_path):
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     sha = hashlib.sha256(lex.read_bytes()).hexdigest()
     assert rows[1]["text"] == "Buenos días!"
-    assert rows[0]["lexaug"] == {"lang": "spa", "mode": "substitute", "generator": "substitute.v1", "rate": 1.0,
+    assert rows[0]["lexaug"] == {"lang": "spa", "mode": "substitute", "generator": "substitute.v2", "rate": 1.0,
                                  "lexicon_sha256": sha, "seed": 5, "source_id": "0"}
     assert rows[1]["lexaug"]["source_id"] == "1" and rows[1]["x"] == [1]
     m = json.loads((tmp_path / "out.jsonl.manifest.json").read_text())
     assert m["lexaug_version"] == "0.1.0" and m["seed"] == 5 and m["command"] == "synthesize"
-    assert m["generator"]["generator"] == "substitute.v1" and m["generator"]["params"]["min_replacements"] == 0
+    assert m["generator"]["generator"] == "substitute.v2" and m["generator"]["params"]["min_replacements"] == 0
     assert m["resources"] == [{"kind": "lexicon", "lang": "spa", "path": str(lex), "sha256": sha,
                                "content_sha256": m["resources"][0]["content_sha256"]}]
     assert m["input"] == {"path": str(src), "format": "jsonl", "format_options": {}, "strict": True}
     assert m["counts"] == {"records_in": 2, "records_out": 2, "records_filtered": 0, "records_skipped": 0,
-                           "skipped": {}, "tokens": 6, "replaced": 5, "coverage": round(5 / 6, 6)}
+                           "skipped": {}, "tokens": 6, "replaced": 6, "coverage": 1.0,
+                           "coverage_before_fallbacks": round(5 / 6, 6),  # "walks" -> "walk" (lemma fallback)
+                           "coverage_by_fallback": {"contraction": 0.0, "lemma": round(1 / 6, 6), "spelling": 0.0,
+                                                    "parts": 0.0}}
     assert m["engine"] == {"name": "local", "workers": 1, "chunk_records": defaults.CHUNK_RECORDS}
 
 
@@ -298,7 +301,10 @@ def test_kjv_line_count_and_only_words_change(kjv_runs):
     assert before != after
     m = json.loads(Path(f"{outs[1]}.manifest.json").read_text())
     assert m["counts"]["records_in"] == m["counts"]["records_out"] == 31100
-    assert m["counts"]["tokens"] == len(WORD.findall(before))
+    from lexaug.generators.words import WordSpec  # substitute.v2 words hold inner apostrophes and hyphens
+
+    v2_word = regex.compile(WordSpec(apostrophes="inner", hyphens=True).source())
+    assert m["counts"]["tokens"] == len(v2_word.findall(before))
     assert m["counts"]["coverage"] > 0.99
 
 

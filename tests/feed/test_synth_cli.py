@@ -38,21 +38,22 @@ def test_parse_weighted():
 def test_synth_source_texts_match_the_generator(tiny_dir, lexicon):
     gen = substitute(lexicon)
     source = SynthSource(str(tiny_dir / "a.txt"), generator=gen, seed=4)
-    assert source.name == "a.txt+substitute.v1"
+    assert source.name == "a.txt+substitute.v2"
     feed = Feed([source], tiny_dir / "tok", 8, mode="line", shuffle_buffer=0, seed=4, epochs=2)
     got = [b["input_ids"] for b in feed]
     from lexaug.io import read_records
 
     expected = [r.slots[0] for r in gen.run(read_records(tiny_dir / "a.txt"), seed=4)]
-    assert expected[0] == "le paka kaa." and expected[3] == "cats and dogs"
+    assert expected[0] == "le paka kaa." and expected[3] == "paka and mbwa"  # v2: cats -> cat, dogs -> dog
     tok = feed.tokenizer
     for ids, text in zip(got[:5], expected):  # epoch 0 = exactly what `lexaug synthesize --seed 4` writes
         inner = tok(text, add_special_tokens=False)["input_ids"][:6]
         assert ids == [tok.cls_token_id, *inner, tok.sep_token_id] + [tok.pad_token_id] * (6 - len(inner))
     rep = feed.report()["sources"][0]
-    # epoch 0 + epoch 1: 5 records each; replaced words: the cat sat | dog | the dog sat the cat | - | the
-    assert rep["records_in"] == 10 and rep["replaced"] == 2 * (3 + 1 + 5 + 0 + 1)
-    assert rep["unk"] == 2 * (3 + 1 + 5 + 0 + 1)  # each replaced word is a pseudo-word the tokenizer lacks
+    # epoch 0 + epoch 1: 5 records each; replaced words: the cat sat | dog | the dog sat the cat | cats dogs
+    # (substitute.v2 lemma fallback) | the
+    assert rep["records_in"] == 10 and rep["replaced"] == 2 * (3 + 1 + 5 + 2 + 1)
+    assert rep["unk"] == 2 * (3 + 1 + 5 + 2 + 1)  # each replaced word is a pseudo-word the tokenizer lacks
 
 
 def test_synth_epoch1_draws_fresh_translations(tiny_dir, lexicon, tmp_path):
@@ -81,9 +82,9 @@ def test_cli_writes_shards_numpy_and_datasets_read_them(tiny_dir, lexicon, tmp_p
     # 2 epochs of (a: 18 tokens + 5 separators, b: 10 + 3) = 72 stream tokens, 4 per block -> 18 blocks
     assert index["blocks"] == report["blocks"] == 18 and report["dropped_tail_tokens"] == 0
     assert [s["blocks"] for s in index["shards"]] == [5, 5, 5, 3]
-    assert [s["name"] for s in report["sources"]] == ["b.txt", "a.txt+substitute.v1"]
+    assert [s["name"] for s in report["sources"]] == ["b.txt", "a.txt+substitute.v2"]
     assert [s["records"] for s in report["sources"]] == [6, 10]
-    assert report["synthesis"]["generator"] == "substitute.v1"
+    assert report["synthesis"]["generator"] == "substitute.v2"
     arrays = load_shards(out)
     ids = np.load(out / "input_ids-00000.npy")
     assert ids.dtype == np.int32 and ids.shape == (5, 6)

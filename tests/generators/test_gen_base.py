@@ -11,7 +11,7 @@ from lexaug.loaders.lexicon import Lexicon
 
 
 def test_registry_names_are_versioned():
-    assert available() == ["codeswitch.v1", "hallucinate.v1", "morph.v1", "substitute.v1"]
+    assert available() == ["codeswitch.v1", "hallucinate.v1", "morph.v1", "substitute.v1", "substitute.v2"]
     with pytest.raises(ConfigError, match="unknown generator 'nope'"):
         make_generator("nope")
 

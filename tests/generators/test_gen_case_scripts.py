@@ -8,7 +8,7 @@ from lexaug.types import Record
 
 
 def substitute(pairs: list[tuple[str, str]], text: str) -> str:
-    gen = make_generator("substitute", lexicon=Lexicon.from_pairs(pairs))
+    gen = make_generator("substitute.v1", lexicon=Lexicon.from_pairs(pairs))
     return list(gen.run([Record("0", [text])], 0))[0].slots[0]
 
 

@@ -104,7 +104,7 @@ def test_deterministic_and_independent_of_order_and_batching():
 
 def test_registry_signature():
     lex = Lexicon.from_pairs([("a", "b")])
-    gen = make_generator("substitute", lexicon=lex, min_replacements=2)
+    gen = make_generator("substitute.v1", lexicon=lex, min_replacements=2)
     sig = gen.signature()
     assert sig["generator"] == "substitute.v1" and sig["version"] == "v1"
     assert sig["params"]["min_replacements"] == 2 and sig["params"]["weighting"] == "uniform"

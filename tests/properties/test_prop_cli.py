@@ -18,7 +18,8 @@ from lexaug_cli.main import cli
 
 from prop_strategies import DOCS, identity_pairs, write_lexicon, words_of  # noqa: E402
 
-MODES = [("substitute",), ("codeswitch", "--rate", "1.0", "--sentence-rate", "1.0")]
+MODES = [("substitute", "--generator", "substitute.v1"), ("substitute", "--generator", "substitute.v2"),
+         ("codeswitch", "--rate", "1.0", "--sentence-rate", "1.0")]
 
 
 def synthesize(folder: Path, doc: str, fmt: str, lexicon: Path, mode: tuple[str, ...], *extra: str) -> bytes:
@@ -63,7 +64,11 @@ def test_identity_lexicon_reproduces_every_format(fmt, data, chunk, multiword, m
         assert got == doc.encode("utf-8")
         # every word was looked up and replaced (by itself): the run really went through the lexicon
         counts = synthesize.manifest["counts"]
-        assert counts["tokens"] == counts["replaced"] == editable_words(folder / "probe", fmt)
+        if "substitute.v2" in mode:  # v2 words hold inner hyphens and apostrophes: fewer, longer words
+            assert 0 < counts["tokens"] == counts["replaced"] <= editable_words(folder / "probe", fmt) or \
+                counts["tokens"] == editable_words(folder / "probe", fmt) == 0
+        else:
+            assert counts["tokens"] == counts["replaced"] == editable_words(folder / "probe", fmt)
 
 
 @pytest.mark.slow

@@ -50,7 +50,7 @@ def expected(text: str, pairs: set[str]) -> str:
 
 
 def outputs(lex: Lexicon, records: list[Record], seed: int = 0):
-    for gen in (make_generator("substitute", lexicon=lex),
+    for gen in (make_generator("substitute.v1", lexicon=lex),  # v1 word boundaries (v2: tests/generators)
                 make_generator("codeswitch", lexicons=[lex], rate=1.0, sentence_rate=1.0)):
         yield gen.name, [r.slots for r in gen.run(records, seed)]
 

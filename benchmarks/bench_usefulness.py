@@ -1,0 +1,159 @@
+"""Usefulness of lexaug's synthetic training data on SIB-200 topic classification, 10 languages.
+
+English train (701 sentences, 7 topics) -> synthetic target train -> fastText -> real target test (204), for
+each language with a shared GATITOS lexicon and several seeds (a seed draws new translations and a new
+fastText initialisation). Conditions:
+
+  english    (a) the English training set as it is (the floor)
+  reference  (b) plain word translation as Wang et al. (2022) and LexC-Gen describe it: tokenise, exact-case
+                 lookup, uniform choice among translations, re-join with spaces (written here from that
+                 description)
+  v1         (c) lexaug `substitute.v1` (before this benchmark's changes)
+  v2         (d) `substitute.v2`: source-side fallbacks (contractions, lemmas, spelling, parts)
+  v2-<kind>  (d) `substitute.v2` with one fallback only (with --ablations)
+  v2x3       (d) `substitute.v2`, 3 samples of every sentence (`--samples 3`)
+  en+v2x3    (e) English plus v2x3
+  target     (f) the real target training set (the ceiling)
+
+Reports accuracy and macro-F1 (mean over seeds) and the share of the gap english -> target each closes.
+
+    python benchmarks/bench_usefulness.py [--data ../shared/data] [--seeds 3] [--langs wol,fon] [--ablations]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from lexaug.downstream.classify import FastTextConfig, scores, train_and_predict
+from lexaug.generators import make_generator
+from lexaug.generators.fallbacks import KINDS
+from lexaug.generators.samples import expand_samples
+from lexaug.loaders.lexicon import Lexicon
+from lexaug.types import Record
+
+LANGS = {"aka": "en_ak.tsv", "bam": "en_bm.tsv", "ewe": "en_ee.tsv", "fon": "en_fon.tsv", "lug": "en_lg.tsv",
+         "luo": "en_luo.tsv", "mos": "en_mos.tsv", "tsn": "en_tn.tsv", "tpi": "en_tpi.tsv", "wol": "en_wo.tsv"}
+_REF_TOKEN = regex.compile(r"\w+|[^\w\s]")
+
+
+def read_sib(path: Path) -> tuple[list[str], list[str]]:
+    """(texts, labels) of a SIB-200 TSV (header `index_id category text`, no quoting)."""
+    texts, labels = [], []
+    with path.open(encoding="utf-8") as fh:
+        next(fh)
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            labels.append(cols[1])
+            texts.append(cols[2])
+    return texts, labels
+
+
+def reference_dict(path: Path) -> dict[str, list[str]]:
+    """source -> translations, exact case, as the file lists them."""
+    out: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) >= 2 and cols[0] and cols[1]:
+                out.setdefault(cols[0], []).append(cols[1])
+    return out
+
+
+def reference_translate(texts: list[str], table: dict[str, list[str]], seed: int) -> list[str]:
+    """Word-by-word translation: tokenise, exact-case lookup, uniform choice, tokens re-joined with spaces."""
+    rng = random.Random(seed)
+    out = []
+    for text in texts:
+        tokens = _REF_TOKEN.findall(text)
+        out.append(" ".join(rng.choice(table[t]) if t in table else t for t in tokens))
+    return out
+
+
+def lexaug_translate(generator: Any, texts: list[str], labels: list[str], seed: int, samples: int = 1
+                     ) -> tuple[list[str], list[str]]:
+    records = expand_samples((Record(str(i), [t]) for i, t in enumerate(texts)), samples)
+    out_t, out_l = [], []
+    for record in generator.run(records, seed):
+        out_t.append(record.slots[0])
+        out_l.append(labels[int(record.id.split("#")[0])])
+    return out_t, out_l
+
+
+def run_language(data: Path, lang: str, seeds: int, config: FastTextConfig, ablations: bool,
+                 en: tuple[list[str], list[str]]) -> dict[str, dict[str, list[float]]]:
+    folder = data / "sib200" / f"{lang}_Latn"
+    test_t, test_l = read_sib(folder / "test.tsv")
+    tgt = read_sib(folder / "train.tsv")
+    lex_path = data / "lexicons" / "gatitos" / LANGS[lang]
+    lexicon = Lexicon.read(lex_path)
+    ref = reference_dict(lex_path)
+    gens = {"v1": make_generator("substitute.v1", lexicon=lexicon, src_lang="eng"),
+            "v2": make_generator("substitute.v2", lexicon=lexicon, src_lang="eng")}
+    if ablations:
+        for kind in KINDS:
+            gens[f"v2-{kind}"] = make_generator("substitute.v2", lexicon=lexicon, src_lang="eng", fallbacks=(kind,))
+    results: dict[str, dict[str, list[float]]] = {}
+    for seed in range(seeds):
+        sets: dict[str, tuple[list[str], list[str]]] = {
+            "english": en, "reference": (reference_translate(en[0], ref, seed), en[1])}
+        for name, gen in gens.items():
+            sets[name] = lexaug_translate(gen, en[0], en[1], seed)
+        v2x3 = lexaug_translate(gens["v2"], en[0], en[1], seed, samples=3)
+        sets["v2x3"] = v2x3
+        sets["en+v2x3"] = (en[0] + v2x3[0], en[1] + v2x3[1])
+        sets["target"] = tgt
+        for name, (texts, labels) in sets.items():
+            got = scores(test_l, train_and_predict(texts, labels, test_t, seed, config))
+            for metric, value in got.items():
+                results.setdefault(name, {}).setdefault(metric, []).append(value)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--langs", default=",".join(LANGS))
+    parser.add_argument("--ablations", action="store_true", help="also v2 with each fallback alone")
+    parser.add_argument("--char-ngrams", action="store_true", help="fastText with character 3-5-grams")
+    args = parser.parse_args()
+    config = FastTextConfig(minn=3, maxn=5) if args.char_ngrams else FastTextConfig()
+    en = read_sib(args.data / "sib200" / "eng_Latn" / "train.tsv")
+    langs = args.langs.split(",")
+    print(f"SIB-200, English train {len(en[0])} -> target test; {args.seeds} seeds; fastText {config}")
+    table: dict[str, dict[str, dict[str, float]]] = {}
+    for lang in langs:
+        start = time.perf_counter()
+        res = run_language(args.data, lang, args.seeds, config, args.ablations, en)
+        table[lang] = {c: {m: statistics.fmean(v) for m, v in r.items()} for c, r in res.items()}
+        print(f"  {lang} done in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    conditions = list(next(iter(table.values())))
+    for metric in ("accuracy", "macro_f1"):
+        print(f"\n{metric} (mean over seeds), and share of the english->target gap closed (%)")
+        print(f"{'lang':<5}" + "".join(f"{c:>12}" for c in conditions))
+        for lang in langs:
+            print(f"{lang:<5}" + "".join(f"{table[lang][c][metric]:>12.1f}" for c in conditions))
+        gaps = {c: [] for c in conditions}  # type: dict[str, list[float]]
+        for lang in langs:
+            lo, hi = table[lang]["english"][metric], table[lang]["target"][metric]
+            for c in conditions:
+                gaps[c].append(100.0 * (table[lang][c][metric] - lo) / (hi - lo) if hi != lo else 0.0)
+        print(f"{'mean':<5}" + "".join(f"{statistics.fmean(table[l][c][metric] for l in langs):>12.1f}"
+                                       for c in conditions))
+        print(f"{'gap%':<5}" + "".join(f"{statistics.fmean(gaps[c]):>12.1f}" for c in conditions))
+        print(f"{'wins':<5}" + "".join(
+            f"{sum(table[l][c][metric] > table[l]['reference'][metric] for l in langs):>9}/{len(langs)}"
+            for c in conditions) + "   (languages where the condition beats reference)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

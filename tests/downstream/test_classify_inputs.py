@@ -1,0 +1,80 @@
+"""`evaluate classify` inputs: TSV (SIB-200), an unclosed CSV quote, the output folder checked before any work,
+and `--samples`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from lexaug.downstream.classify import synthesize
+from lexaug.downstream.labelled import read_labelled
+from lexaug.errors import FormatError
+from lexaug.generators import make_generator
+from lexaug.loaders.lexicon import Lexicon
+from lexaug_cli.main import cli
+
+
+def test_tsv_is_split_on_tabs_only_quotes_kept(tmp_path):
+    path = tmp_path / "train.tsv"
+    path.write_text('index_id\tcategory\ttext\n1\tsports\t"Quoted" start, and a "half\n2\thealth\tplain\n',
+                    encoding="utf-8")
+    data = read_labelled(path, text_column="text", label_column="category")
+    assert data.texts == ['"Quoted" start, and a "half', "plain"] and data.labels == ["sports", "health"]
+    path.write_text("index_id\tcategory\ttext\n1\tsports\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"train.tsv, line 2: expected 3 tab-separated columns"):
+        read_labelled(path, text_column="text", label_column="category")
+
+
+def test_real_sib200_tsv_reads_every_row(shared_data):
+    data = read_labelled(shared_data / "sib200" / "wol_Latn" / "train.tsv", text_column="text",
+                         label_column="category")
+    assert len(data) == 701 and len(set(data.labels)) == 7
+
+
+def test_unclosed_csv_quote_is_named_as_such(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text('text,label\nfine,a\n"never closed,b\nmore,c\n', encoding="utf-8")
+    with pytest.raises(FormatError) as err:
+        read_labelled(path)
+    assert "line 3" in str(err.value) and "never closed" in str(err.value)
+    assert "empty text or label" not in str(err.value)
+
+
+def test_missing_output_folder_fails_first_with_one_line(tmp_path):
+    train = tmp_path / "train.csv"
+    train.write_text("text,label\na b,x\n", encoding="utf-8")
+    lexicon = tmp_path / "en_xx.tsv"
+    lexicon.write_text("a\tb\n", encoding="utf-8")
+    args = ["evaluate", "classify", "--train", str(train), "--test", str(train), "--lang", "xx", "--lexicon",
+            str(lexicon), "--output"]
+    result = CliRunner().invoke(cli, [*args, str(tmp_path / "no" / "r.json")])
+    assert result.exit_code == 1 and "does not exist" in result.output  # before reading or training anything
+    assert result.output.count("\n") == 1 and result.output.startswith("Error: ")
+    result = CliRunner().invoke(cli, [*args, str(tmp_path)])  # click's own check: a usage error, no traceback
+    assert result.exit_code == 2 and "is a directory" in result.output and "Traceback" not in result.output
+
+
+def test_samples_multiply_synthetic_examples_with_their_labels(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("text,label\nthe dog,a\nthe cat,b\n", encoding="utf-8")
+    lex = Lexicon.from_pairs([("dog", f"d{k}") for k in range(30)] + [("cat", "paka")])
+    texts, labels = synthesize(read_labelled(path), make_generator("substitute.v2", lexicon=lex), 0, samples=3)
+    assert labels == ["a", "a", "a", "b", "b", "b"] and len(set(texts[:3])) == 3
+
+
+def test_cli_samples_recorded(tmp_path):
+    pytest.importorskip("fasttext")
+    train = tmp_path / "train.tsv"
+    rows = "".join(f"{i}\t{'x' if i % 2 else 'y'}\t{'good ball' if i % 2 else 'bad rice'} {i}\n" for i in range(40))
+    train.write_text("index_id\tlabel\ttext\n" + rows, encoding="utf-8")
+    lexicon = tmp_path / "en_xx.tsv"
+    lexicon.write_text("good\tnzuri\nball\tbola\nbad\tmbaya\nrice\twali\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(cli, ["evaluate", "classify", "--train", str(train), "--test", str(train),
+                                      "--lang", "xx", "--lexicon", str(lexicon), "--seeds", "1", "--samples", "2",
+                                      "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert report["settings"]["samples"] == 2 and report["synthetic"]["train_examples"] == 80
