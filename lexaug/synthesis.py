@@ -435,28 +435,11 @@ def _check_paths(options: SynthesisOptions, input_path: str, output_path: str, m
 
 
 def _make_format(fmt: str | None, input_path: str, format_options: dict[str, Any]) -> Any:
-    """The corpus format; a format option the format does not take is an error naming the CLI option."""
-    from lexaug.io import FORMATS, format_for_path, get_format
+    """The corpus format; a format option the format does not take is an error naming the CLI option
+    (`lexaug.io.get_format`)."""
+    from lexaug.io import format_for_path, get_format
 
-    try:
-        return get_format(fmt, **format_options) if fmt else format_for_path(input_path, **format_options)
-    except ConfigError:
-        if not format_options:
-            raise
-        import inspect
-
-        form = get_format(fmt) if fmt else format_for_path(input_path)
-        taken = inspect.signature(type(form).__init__).parameters
-        for key in format_options:
-            if key not in taken:
-                option = _FORMAT_OPTION_NAMES.get(key, key)
-                takers = [name for name, cls in FORMATS.items() if key in inspect.signature(cls.__init__).parameters]
-                raise ConfigError(f"{option} applies to --format {' or '.join(takers)}, not {form.name}; drop "
-                                  f"{option} or pass the right --format") from None
-        raise
-
-
-_FORMAT_OPTION_NAMES = {"field": "--text-field", "keep_slot_values": "--keep-slot-values"}
+    return get_format(fmt, **format_options) if fmt else format_for_path(input_path, **format_options)
 
 
 class _OutputFailed(Exception):

@@ -52,7 +52,8 @@ def get_format(name: str | Format, **options: Any) -> Format:
 
 
 # the CLI option that sets each format option, for messages (`lexaug synthesize --keep-slot-values`)
-OPTION_FLAGS = {"field": "--text-field", "keep_slot_values": "--keep-slot-values"}
+OPTION_FLAGS = {"field": "--text-field", "keep_slot_values": "--keep-slot-values", "tokens_field": "--tokens-field",
+                "labels_field": "--labels-field"}
 
 
 def _accepted(cls: type[Format]) -> set[str]:
