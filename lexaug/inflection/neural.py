@@ -262,13 +262,18 @@ class NeuralInflector(Inflector):
                                 "retrain the model") from None
         model.generation_config = generation_config(hp.max_len)
         model.eval()
+        try:
+            vocab = CharVocab.load(path / VOCAB_FILE)
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
+            raise ResourceError(f"{path / VOCAB_FILE}: not a vocabulary written by lexaug "
+                                f"({type(err).__name__}); retrain the model") from None
         fallback = None
         below = float(manifest.get("fallback_below", 0.0) or 0.0)
         if below > 0:
             from lexaug.inflection.rules import RuleInflector
 
             fallback = RuleInflector.load(path / FALLBACK_DIR)
-        return cls(model, CharVocab.load(path / VOCAB_FILE), hp, beam=int(manifest.get("beam", 1)),
+        return cls(model, vocab, hp, beam=int(manifest.get("beam", 1)),
                    info=manifest.get("info", {}), fallback=fallback, fallback_below=below)
 
 

@@ -79,7 +79,8 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
         torch.set_num_threads(threads)
     torch.manual_seed(seed)
     rng = random.Random(seed)
-    model = build_model(len(vocab), hp).to(device)
+    model = build_model(len(vocab), hp)
+    model.to(torch.device(device))  # type: ignore[arg-type]  # transformers types .to() oddly
     examples: list[tuple[list[int], list[int], list[int]]] = []  # (source ids, target ids, pointer positions)
     for lemma, form, feats in train:
         src_ids, tgt_ids = vocab.encode_source(lemma, feats), vocab.encode_target(form, lemma)[: hp.max_len]
