@@ -128,7 +128,10 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
             step += 1
             # reserve: the final evaluation, one for checkpoint averaging, and the caller's own tuning
             out_of_time = end is not None and time.perf_counter() + 3 * eval_seconds + 1.0 > end
-            if dev and (step % hp.eval_every == 0 or step >= hp.max_steps or out_of_time):
+            # under a clock, evaluate once by 40% of the budget at the latest, to learn what an evaluation
+            # costs (an untrained model decodes long strings: the first evaluation can be the slowest)
+            first_due = end is not None and not log.curve and time.perf_counter() > start + 0.4 * (end - start)
+            if dev and (step % hp.eval_every == 0 or step >= hp.max_steps or out_of_time or first_due):
                 t_eval = time.perf_counter()
                 acc = dev_accuracy(model, vocab, dev, hp.max_len)
                 eval_seconds = time.perf_counter() - t_eval
