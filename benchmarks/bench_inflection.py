@@ -15,6 +15,14 @@ language (wall clock, dev selection) and are scored after NFC normalisation (the
 
 Models are rows of `MODELS`: a name and a function (train triples, dev triples) -> Inflector. Another
 model (e.g. the neural one) adds a row.
+
+Development protocol of the neural model (`inflection_protocol.py`: every 2022 and 2023 language, several
+seeds, one resumable JSON result file per language/setting/config/seed/budget):
+
+    python benchmarks/bench_inflection.py --protocol screen [--minutes 1.5]       # 12 languages, seed 0
+    python benchmarks/bench_inflection.py --protocol full [--minutes 10] [--seeds 0,1,2] \
+        [--settings small,large,s700,full] [--configs default,avg3]               # resumable
+    python benchmarks/bench_inflection.py --report [--minutes 10] [--configs default] [--variants beam5+fb]
 """
 
 from __future__ import annotations
@@ -87,7 +95,18 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=NEURAL["minutes"], help="neural: training cap per language")
     parser.add_argument("--threads", type=int, default=NEURAL["threads"], help="neural: torch threads")
     parser.add_argument("--seed", type=int, default=NEURAL["seed"], help="neural: random seed")
+    parser.add_argument("--protocol", choices=["screen", "full"],
+                        help="neural development protocol (see docstring); results under --results")
+    parser.add_argument("--report", action="store_true", help="print the protocol tables from --results")
+    parser.add_argument("--results", type=Path, default=Path(__file__).resolve().parent / "results" / "inflection")
+    parser.add_argument("--configs", default="default", help="protocol: training configurations, comma-separated")
+    parser.add_argument("--seeds", default="", help="protocol: seeds (screen: 0; full: 0,1,2)")
+    parser.add_argument("--settings", default="small,s700", help="protocol full: small,large (2022), s700,full (2023)")
+    parser.add_argument("--variants", default="", help="protocol: decoding variants (default: all)")
+    parser.add_argument("--device", default="auto", help="protocol: cpu, cuda or auto")
     args = parser.parse_args()
+    if args.protocol or args.report:
+        return _protocol_main(args, parser)
     NEURAL.update(minutes=args.minutes, threads=args.threads, seed=args.seed)
     models = [m.strip() for m in args.models.split(",") if m.strip()]
     unknown = [m for m in models if m not in MODELS]
@@ -155,6 +174,40 @@ def main() -> int:
     same = sum(a == b for a, b in zip(ours, ref_al))
     print(f"\nalignment of {len(sample)} training pairs: ours {t_ours:.2f} s, plain published recursion "
           f"{t_ref:.2f} s (x{t_ref / t_ours:.1f} faster), identical {same}/{len(sample)}")
+    return 0
+
+
+def _protocol_main(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import inflection_protocol as proto  # this folder is on sys.path when run as a script
+
+    configs = [c for c in args.configs.split(",") if c]
+    variants = [v for v in args.variants.split(",") if v] or list(proto.VARIANTS)
+    bad = [c for c in configs if c not in proto.CONFIGS] + [v for v in variants if v not in proto.VARIANTS]
+    if bad:
+        parser.error(f"unknown config/variant {bad}; configs {list(proto.CONFIGS)}, variants {list(proto.VARIANTS)}")
+    minutes = args.minutes if "--minutes" in sys.argv else (1.5 if args.protocol == "screen" else 10.0)
+    if args.protocol:
+        if args.protocol == "screen":
+            tasks = list(proto.SCREEN)
+            seeds = [int(s) for s in args.seeds.split(",") if s] or [0]
+        else:
+            tasks = proto.all_tasks(args.data, [s for s in args.settings.split(",") if s])
+            seeds = [int(s) for s in args.seeds.split(",") if s] or [0, 1, 2]
+        if args.langs:
+            wanted = {lang.strip() for lang in args.langs.split(",")}
+            tasks = [t for t in tasks if t[1] in wanted]
+        made = proto.run_protocol(args.data, args.results, tasks, configs, seeds, minutes, args.threads,
+                                  args.device, variants, lambda line: print(line, file=sys.stderr, flush=True))
+        print(f"{made} new runs; results in {args.results}", file=sys.stderr)
+    records = proto.load_results(args.results, minutes)
+    for config in configs:
+        for variant in variants:
+            print(proto.report(records, config, variant))
+    base = (configs[0], "greedy")
+    for config in configs:
+        for variant in variants:
+            if (config, variant) != base:
+                print(proto.compare(records, base, (config, variant)), end="")
     return 0
 
 

@@ -13,7 +13,7 @@ from lexaug import defaults
 @click.option("--train", "train_path", required=True, type=click.Path(exists=True, dir_okay=False),
               help="Training file (lemma, form, features rows; any shared-task year).")
 @click.option("-n", "count", required=True, type=click.IntRange(min=1), help="Number of pairs to make.")
-@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False),
+@click.option("--output", "output_path", required=True, type=click.Path(),
               help="Output file: lemma<TAB>form<TAB>features, the layout every reader reads.")
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True)
 @click.option("--min-stem", type=click.IntRange(min=1), default=defaults.HALLUCINATE_MIN_STEM, show_default=True,
@@ -24,11 +24,15 @@ def hallucinate_cmd(train_path: str, count: int, output_path: str, seed: int, mi
                     any_char: bool) -> None:
     """Write N hallucinated (lemma, form, features) rows that are not in --train."""
     from lexaug.generators.hallucinate import hallucinate
-    from lexaug.loaders.sigmorphon import read_sigmorphon, write_predictions
+    from lexaug.loaders.sigmorphon import check_output_path, read_sigmorphon, write_predictions
 
+    check_output_path(output_path, [train_path])  # before any work
     train = read_sigmorphon(train_path).triples()
     made, stats = hallucinate(train, count, seed=seed, min_stem=min_stem, letters_only=not any_char)
     write_predictions(output_path, [(l, t) for l, _, t in made], [f for _, f, _ in made],
                       layout=defaults.INFLECT_LAYOUT)
+    if len(made) < count:
+        click.echo(f"only {len(made)} of the {count} requested pairs could be made: the {len(train)} training "
+                   "rows give no more distinct ones (stopped early)", err=True)
     click.echo(f"wrote {len(made)} hallucinated pairs -> {output_path} {json.dumps(stats, sort_keys=True)}",
                err=True)

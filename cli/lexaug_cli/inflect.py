@@ -49,17 +49,34 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.option("--compat", type=click.Choice(["2017", "2020"]), default=defaults.INFLECT_COMPAT,
               help="rules: 2020 reproduces the 2020-2022 baseline ports' prefix/suffix detector.")
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="neural: random seed.")
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=None,
+              help=f"neural: wall-clock budget for the whole training run [default: {defaults.NEURAL_MINUTES:g}]; "
+                   "training also stops after 10 dev evaluations without improvement.")
+@click.option("--device", type=click.Choice(["cpu", "cuda", "auto"]), default=None,
+              help=f"neural: where to train (auto: cuda when torch sees a GPU) [default: {defaults.NEURAL_DEVICE}]")
 @click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE",
-              help="Model option, repeatable (neural: max_steps=3000, hallucinate=0, ...).")
+              help="Model option, repeatable (neural: hallucinate=0, beam=1, layers=3, max_steps=3000, ...).")
 def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: str, compat: str | None,
-              seed: int, options: tuple[str, ...]) -> None:
+              seed: int, minutes: float | None, device: str | None, options: tuple[str, ...]) -> None:
     """Train a model on a shared-task training file and save it to --out."""
     from lexaug.inflection.base import inflector_class
     from lexaug.loaders.sigmorphon import read_sigmorphon
 
     if compat and model_name != "rules":
         raise ConfigError("--compat applies to the rules model only")
+    if model_name != "neural" and (minutes is not None or device is not None):
+        raise ConfigError("--minutes and --device apply to the neural model only (--model neural)")
     opts = _parse_options(options)
+    if model_name == "neural":
+        if "max_minutes" in opts and minutes is not None:
+            raise ConfigError("give the budget once: --minutes or -o max_minutes, not both")
+        from lexaug.inflection.neural import BUDGET_HPARAMS
+
+        budget = opts.pop("max_minutes", minutes if minutes is not None else defaults.NEURAL_MINUTES)
+        if budget:  # 0 (-o max_minutes=0): no clock, max_steps stops the run
+            opts = {**BUDGET_HPARAMS, **opts}
+        opts["max_minutes"] = budget
+        opts["device"] = device or defaults.NEURAL_DEVICE
     train = read_sigmorphon(train_path).triples()
     dev = read_sigmorphon(dev_path).triples() if dev_path else None
     if model_name == "rules":
@@ -69,21 +86,25 @@ def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: s
         opts.setdefault("progress", lambda line: click.echo(line, err=True))
     model = inflector_class(model_name).train(train, dev, **opts)
     model.save(out_dir)
-    click.echo(f"trained {model_name} on {len(train)} pairs -> {out_dir}", err=True)
+    info = getattr(model, "info", {})
+    extra = f" in {info['seconds']} s on {info['device']}" if "device" in info else ""
+    click.echo(f"trained {model_name} on {len(train)} pairs{extra} -> {out_dir}", err=True)
 
 
 @inflect.command("predict")
 @click.option("--model", "model_dir", required=True, type=click.Path(exists=True, file_okay=False))
 @click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False),
               help="Covered test file (lemma, features) or any file with lemma and features columns.")
-@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--output", "output_path", required=True, type=click.Path(),
+              help="Prediction file (its folder must exist; not the input file).")
 @click.option("--layout", type=click.Choice(_LAYOUTS), default="auto", show_default=True,
               help="Columns of the output; auto: the input's 3-column layout, else " + defaults.INFLECT_LAYOUT)
 def predict_cmd(model_dir: str, input_path: str, output_path: str, layout: str) -> None:
     """Predict a form for every line of --input, written in input order in the gold files' layout."""
     from lexaug.inflection.base import load_inflector
-    from lexaug.loaders.sigmorphon import read_sigmorphon, write_predictions
+    from lexaug.loaders.sigmorphon import check_output_path, read_sigmorphon, write_predictions
 
+    check_output_path(output_path, [input_path])  # before any work
     model = load_inflector(model_dir)
     data = read_sigmorphon(input_path)
     if layout == "auto":
@@ -104,9 +125,12 @@ def predict_cmd(model_dir: str, input_path: str, output_path: str, layout: str) 
 @click.option("--normalize", type=click.Choice(["NFC", "NFD", "none"], case_sensitive=False),
               default=defaults.INFLECT_NORMALIZE or "none", show_default=True,
               help="Unicode normal form applied before comparing (none: raw, as the published 2022 table).")
+@click.option("--align", type=click.Choice(["strict", "key"]), default="strict", show_default=True,
+              help="2022: strict: each prediction row must carry its gold row's lemma and features; key: match "
+                   "rows by (lemma, features) and report how many were moved.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def evaluate_cmd(gold_paths: tuple[str, ...], pred_paths: tuple[str, ...], train_paths: tuple[str, ...],
-                 convention: str, normalize: str, as_json: bool) -> None:
+                 convention: str, normalize: str, align: str, as_json: bool) -> None:
     """Exact-match accuracy and mean Levenshtein distance, per language with macro/micro averages."""
     from lexaug.inflection.evaluate import evaluate, summary_table
     from lexaug.loaders.sigmorphon import parse_name, read_sigmorphon
@@ -123,7 +147,10 @@ def evaluate_cmd(gold_paths: tuple[str, ...], pred_paths: tuple[str, ...], train
         if name in results:
             name = f"{name}#{k + 1}"
         results[name] = evaluate(read_sigmorphon(gold_path), read_sigmorphon(pred_path), convention=convention,
-                                 train=train, normalize=norm)
+                                 train=train, normalize=norm, align=align)
+        if results[name].realigned:
+            click.echo(f"{pred_path}: {results[name].realigned} prediction rows re-aligned to their gold rows by "
+                       "(lemma, features)", err=True)
     if as_json:
         click.echo(json.dumps({lang: r.as_dict() for lang, r in results.items()}, indent=2))
     else:

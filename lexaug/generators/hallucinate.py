@@ -27,6 +27,7 @@ from lexaug.generators.rng import RecordRng
 from lexaug.types import Record
 
 Triple = tuple[str, str, str]
+EXHAUSTED_ROUNDS = 30  # `hallucinate` stops after this many rounds over the data without a new triple
 
 
 def _nfc(text: str) -> str:
@@ -125,6 +126,9 @@ def hallucinate(train: Sequence[Triple], n: int, seed: int | str = defaults.SEED
 
     Source rows are visited round-robin (row i, then round r: record id `"{r}:{i}"`) so every row
     contributes about equally; each record's randomness comes from (seed, record id, "hallucinate.v1").
+    When the data is exhausted (`EXHAUSTED_ROUNDS` rounds in a row add no new triple, e.g. 2 rows with
+    short stems asked for a million pairs) it stops early and returns what it made; the counts then hold
+    `exhausted: 1`. Output is unchanged otherwise (the same triples in the same order).
     Returns (triples in generation order, counts: hallucinated, duplicates, filtered reasons).
     """
     gen = Hallucinate(train, **options)
@@ -132,9 +136,13 @@ def hallucinate(train: Sequence[Triple], n: int, seed: int | str = defaults.SEED
     seen: set[tuple[str, ...]] = set()
     rows = [(i, t) for i, t in enumerate(train) if gen.stem_slots(_nfc(t[0]), _nfc(t[1]))]
     gen.stats["rows_without_stem"] = len(train) - len(rows)
-    rounds = 0
+    rounds = idle = 0
     # enough rounds for n outputs even when many tries collide; a finite bound for degenerate data
     while len(out) < n and rows and rounds < 4 * n // len(rows) + 50:
+        if idle >= EXHAUSTED_ROUNDS:
+            gen.stats["exhausted"] = 1
+            break
+        before = len(out)
         for i, (lemma, form, feats) in rows:
             if len(out) >= n:
                 break
@@ -149,4 +157,5 @@ def hallucinate(train: Sequence[Triple], n: int, seed: int | str = defaults.SEED
             seen.add(triple)
             out.append((triple[0], triple[1], triple[2]))
         rounds += 1
+        idle = idle + 1 if len(out) == before else 0
     return out, dict(gen.stats)

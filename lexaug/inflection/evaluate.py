@@ -67,6 +67,7 @@ class Evaluation:
 
     overall: Score
     partitions: dict[str, Score] = field(default_factory=dict)
+    realigned: int = 0  # prediction rows moved to their gold row by (lemma, features) (`align="key"`)
 
     def as_dict(self) -> dict[str, float | int]:
         """Flat figures: accuracy, distance, n, and ``<partition>_accuracy`` / ``<partition>_n``."""
@@ -88,7 +89,7 @@ def partition_of(lemma: str, features: str, lemmas: set[str], bundles: set[str])
 
 def evaluate(gold: SigmorphonFile, predictions: Sequence[tuple[str, str, str]] | SigmorphonFile, *,
              convention: str = "2022", train: Iterable[tuple[str, str, str]] | None = None,
-             normalize: str | None = "NFC") -> Evaluation:
+             normalize: str | None = "NFC", align: str = "strict") -> Evaluation:
     """Score predictions against a gold file.
 
     Args:
@@ -98,6 +99,9 @@ def evaluate(gold: SigmorphonFile, predictions: Sequence[tuple[str, str, str]] |
         train: (lemma, form, features) training triples; gives the partitions (2022 convention only).
         normalize: Unicode normal form applied to forms and lemmas before comparing ("NFC", "NFD", ...),
             or None for raw strings.
+        align: 2022 convention: ``"strict"`` (every prediction row must carry its gold row's lemma and
+            features, else `FormatError`) or ``"key"`` (prediction rows are matched to gold rows by
+            (lemma, features), in order among equal keys; the number of moved rows is `realigned`).
     Returns:
         An `Evaluation`.
     """
@@ -109,20 +113,26 @@ def evaluate(gold: SigmorphonFile, predictions: Sequence[tuple[str, str, str]] |
     def norm(s: str) -> str:
         return unicodedata.normalize(normalize, s) if normalize else s  # type: ignore[arg-type]  # checked above
 
+    if align not in ("strict", "key"):
+        raise ConfigError(f"unknown alignment {align!r}; choose strict or key")
     pred = predictions.triples() if isinstance(predictions, SigmorphonFile) else list(predictions)
     gold_rows = gold.triples()
     pred_path = predictions.path if isinstance(predictions, SigmorphonFile) else None
+    if not gold_rows:
+        raise FormatError(gold.path, None, "no gold rows; give a gold file with lemma, form, features rows")
     if convention == "2017":
         return Evaluation(_keyed(gold, pred, pred_path, norm))
     if len(pred) != len(gold_rows):
         raise FormatError(pred_path, None, f"{len(pred)} predictions for {len(gold_rows)} gold lines; "
                           "the 2022 convention is positional, predict every gold line in order")
+    pred, moved = _match_rows(gold, gold_rows, pred, predictions, norm, align)
     lemmas = bundles = None
     if train is not None:
         triples = list(train)
         lemmas = {norm(t[0]) for t in triples}
         bundles = {t[2] for t in triples}
     result = Evaluation(Score(), {name: Score() for name in PARTITIONS} if lemmas is not None else {})
+    result.realigned = moved
     for number, ((g_lemma, g_form, g_feat), (_, p_form, _)) in enumerate(zip(gold_rows, pred), 1):
         g, p = norm(g_form), norm(p_form)
         dist = levenshtein(g, p)
@@ -130,6 +140,39 @@ def evaluate(gold: SigmorphonFile, predictions: Sequence[tuple[str, str, str]] |
         if lemmas is not None and bundles is not None:
             result.partitions[partition_of(norm(g_lemma), g_feat, lemmas, bundles)].add(g == p, dist)
     return result
+
+
+def _match_rows(gold: SigmorphonFile, gold_rows: Sequence[tuple[str, str, str]],
+                pred: Sequence[tuple[str, str, str]], source: object, norm: Callable[[str], str],
+                align: str) -> tuple[list[tuple[str, str, str]], int]:
+    """Predictions in gold order: checked row by row (`strict`) or matched by key (`key`); (rows, moved)."""
+    pred_path = source.path if isinstance(source, SigmorphonFile) else None
+    lines = [it.line for it in source.items] if isinstance(source, SigmorphonFile) else list(range(1, len(pred) + 1))
+
+    def key(row: tuple[str, str, str]) -> tuple[str, str]:
+        return norm(row[0]), row[2].strip()
+
+    if align == "strict":
+        for k, (g, p) in enumerate(zip(gold_rows, pred)):
+            if key(g) != key(p):
+                raise FormatError(pred_path, lines[k], f"prediction ({p[0]!r}, {p[2]!r}) does not match gold line "
+                                  f"{gold.items[k].line} ({g[0]!r}, {g[2]!r}); the 2022 convention is positional: "
+                                  "predict the gold lines in order, or pass --align key")
+        return list(pred), 0
+    queues: dict[tuple[str, str], list[int]] = {}
+    for k, p in enumerate(pred):
+        queues.setdefault(key(p), []).append(k)
+    out: list[tuple[str, str, str]] = []
+    moved = 0
+    for k, g in enumerate(gold_rows):
+        waiting = queues.get(key(g))
+        if not waiting:
+            raise FormatError(pred_path, None, f"no prediction for gold line {gold.items[k].line} "
+                              f"({g[0]!r}, {g[2]!r}); predict every gold line")
+        j = waiting.pop(0)
+        moved += j != k
+        out.append(pred[j])
+    return out, moved
 
 
 def _keyed(gold: SigmorphonFile, pred: Sequence[tuple[str, str, str]], pred_path: str | None,

@@ -29,20 +29,83 @@ def _torch():
     return torch
 
 
+FALLBACK_DIR = "fallback_rules"
+# Training under a wall-clock budget (`inflect train --minutes`, the benchmark): the clock and dev patience
+# stop the run, not a step count.
+BUDGET_HPARAMS: dict[str, Any] = {"max_steps": 1_000_000, "patience": 10}
+DEVICES = ("cpu", "cuda", "auto")
+_FALLBACK_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+def resolve_device(device: str) -> str:
+    """"cpu", "cuda" or "auto" (cuda when torch sees a GPU, else cpu) -> the torch device name to use."""
+    if device not in DEVICES:
+        raise ConfigError(f"unknown device {device!r}; choose cpu, cuda or auto")
+    if device == "cpu":
+        return "cpu"
+    available = bool(_torch().cuda.is_available())
+    if device == "cuda" and not available:
+        raise ConfigError("--device cuda: torch sees no GPU (torch.cuda.is_available() is False); use cpu or auto")
+    return "cuda" if available else "cpu"
+
+
+def check_hparams(values: dict[str, Any], fields: dict[str, Any]) -> None:
+    """Reject hyper-parameter values of the wrong type or out of range with one `ConfigError` line.
+
+    `fields` maps names to their defaults (the dataclass defaults give the expected types).
+    """
+    for key, value in values.items():
+        default = fields[key]
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+            kind = "true or false"
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            kind = "an integer"
+        else:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            kind = "a number"
+        if not ok:
+            raise ConfigError(f"option {key}={value!r}: expected {kind} (e.g. -o {key}={default!r})".replace(
+                "True", "true").replace("False", "false"))
+    positive = ("layers", "d_model", "ffn", "heads", "batch_size", "max_steps", "eval_every", "max_len",
+                "average_last")
+    merged = {**fields, **values}
+    for key in positive:
+        if merged[key] < 1:
+            raise ConfigError(f"option {key}={merged[key]}: must be at least 1")
+    for key in ("warmup", "patience", "max_minutes", "length_alpha", "lr"):
+        if merged[key] < 0:
+            raise ConfigError(f"option {key}={merged[key]}: must not be negative")
+    if not 0 <= merged["dropout"] < 1 or not 0 <= merged["label_smoothing"] < 1:
+        raise ConfigError("options dropout and label_smoothing must lie in [0, 1)")
+    if merged["lr"] == 0:
+        raise ConfigError("option lr=0: the model would not learn; give a positive learning rate")
+    if merged["d_model"] % merged["heads"]:
+        raise ConfigError(f"option d_model={merged['d_model']} is not a multiple of heads={merged['heads']}")
+
+
 class NeuralInflector(Inflector):
-    """A trained neural inflection model (see module docstring). Build with `train` or `load`."""
+    """A trained neural inflection model (see module docstring). Build with `train` or `load`.
+
+    With a `fallback` rule model, a greedy prediction whose probability is below `fallback_below` is
+    replaced by the rule baseline's form (the threshold is chosen on dev at training time).
+    """
 
     name = "neural"
 
     def __init__(self, model: Any, vocab: CharVocab, hparams: Any, beam: int = defaults.NEURAL_BEAM,
-                 info: dict[str, Any] | None = None) -> None:
+                 info: dict[str, Any] | None = None, fallback: Inflector | None = None,
+                 fallback_below: float = 0.0) -> None:
         self.model, self.vocab, self.hparams, self.beam = model, vocab, hparams, beam
         self.info = info or {}
+        self.fallback, self.fallback_below = fallback, fallback_below
 
     @classmethod
     def train(cls, train: Sequence[Triple], dev: Sequence[Triple] | None = None, *, seed: int = defaults.SEED,
               threads: int | None = defaults.NEURAL_THREADS, hallucinate: int = defaults.NEURAL_HALLUCINATE,
               real_repeat: int = defaults.NEURAL_REAL_REPEAT, beam: int = defaults.NEURAL_BEAM,
+              device: str = "cpu", rule_fallback: bool = defaults.NEURAL_RULE_FALLBACK,
               progress: Callable[[str], None] | None = None, **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
 
@@ -52,20 +115,32 @@ class NeuralInflector(Inflector):
             threads: `torch.set_num_threads` (None: torch's default).
             hallucinate: number of hallucinated pairs to add (0: none).
             real_repeat: copies of the real pairs, so they are not swamped by hallucinated ones.
-            beam: beam width used by `inflect`.
+            beam: beam width used by `inflect` and `predict_many` (1: batched greedy search).
+            device: "cpu", "cuda" or "auto" (GPU when torch sees one); the code path is the same.
+            rule_fallback: with `dev`, also train the rule baseline and use its form where the model's
+                probability is below a threshold chosen on dev (0 when no threshold helps on dev).
             progress: called with a line per dev evaluation.
-            hparams: fields of `NeuralHParams` (layers, d_model, max_steps, batch_size, ...).
+            hparams: fields of `NeuralHParams` (layers, d_model, max_steps, max_minutes, batch_size, ...);
+                `max_minutes` bounds the whole call (hallucination, training, dev evaluations, tuning).
         """
+        import time
+
         from lexaug.generators.hallucinate import hallucinate as make_hallucinated
         from lexaug.inflection.neural_model import NeuralHParams
         from lexaug.inflection.neural_train import train_model
 
+        t0 = time.perf_counter()
         if not train:
             raise ConfigError("the neural model needs at least one training pair")
-        known = set(NeuralHParams.__dataclass_fields__)
-        unknown = sorted(set(hparams) - known)
+        fields = {name: f.default for name, f in NeuralHParams.__dataclass_fields__.items()}
+        unknown = sorted(set(hparams) - set(fields))
         if unknown:
-            raise ConfigError(f"unknown neural option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            raise ConfigError(f"unknown neural option(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
+        check_hparams(hparams, fields)
+        for key, value, low in (("hallucinate", hallucinate, 0), ("real_repeat", real_repeat, 1), ("beam", beam, 1)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise ConfigError(f"option {key}={value!r}: expected an integer of at least {low}")
+        device_name = resolve_device(device)
         hp = NeuralHParams(**hparams)
         vocab = CharVocab.build(train, actions=hp.actions)
         data = list(train) * max(1, real_repeat)
@@ -73,12 +148,41 @@ class NeuralInflector(Inflector):
         if hallucinate > 0:
             fake, stats = make_hallucinated(train, hallucinate, seed=seed)
             data += fake
-        model, log = train_model(data, list(dev or []), vocab, hp, seed=seed, threads=threads, progress=progress)
-        info = {"seed": seed, "threads": threads, "hallucinate": hallucinate, "real_repeat": real_repeat,
-                "hallucination_stats": stats, "train_pairs": len(train), "steps": log.steps,
-                "seconds": round(log.seconds, 1), "best_dev": log.best_dev, "best_step": log.best_step,
-                "averaged": log.averaged, "curve": log.curve}
-        return cls(model, vocab, hp, beam=beam, info=info)
+        deadline = t0 + hp.max_minutes * 60 if hp.max_minutes > 0 else None
+        model, log = train_model(data, list(dev or []), vocab, hp, seed=seed, threads=threads, progress=progress,
+                                 device=device_name, deadline=deadline)
+        info = {"seed": seed, "threads": threads, "device": device_name, "hallucinate": hallucinate,
+                "real_repeat": real_repeat, "hallucination_stats": stats, "train_pairs": len(train),
+                "steps": log.steps, "best_dev": log.best_dev, "best_step": log.best_step,
+                "averaged": log.averaged, "curve": log.curve, "budget_minutes": hp.max_minutes}
+        made = cls(model, vocab, hp, beam=beam, info=info)
+        if rule_fallback and dev:
+            made._tune_fallback(train, dev)
+        info["seconds"] = round(time.perf_counter() - t0, 1)
+        return made
+
+    def _tune_fallback(self, train: Sequence[Triple], dev: Sequence[Triple]) -> None:
+        """Train the rule baseline and pick the probability threshold below which its form replaces the
+        model's, by dev exact match (ties: the lower threshold; 0 disables the fallback)."""
+        from lexaug.inflection.neural_model import greedy_decode
+        from lexaug.inflection.rules import RuleInflector
+
+        rules = RuleInflector.train(train)
+        pairs = [(lemma, feats) for lemma, _, feats in dev]
+        gold = [nfc(form) for _, form, _ in dev]
+        hyps = greedy_decode(self.model, [self.vocab.encode_source(l, f) for l, f in pairs],
+                             [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, self.vocab.actions)
+        ours = [(self.vocab.decode(ids, lemma), math.exp(logp)) for (ids, logp), (lemma, _) in zip(hyps, pairs)]
+        theirs = [nfc(f) for f in rules.predict_many(pairs)]
+        best, best_right = 0.0, -1
+        for tau in _FALLBACK_GRID:
+            right = sum((t if p < tau else o) == g for (o, p), t, g in zip(ours, theirs, gold))
+            if right > best_right:
+                best, best_right = tau, right
+        self.info["fallback_dev"] = {"threshold": best, "dev_accuracy": 100.0 * best_right / len(dev),
+                                     "rules_dev_accuracy": 100.0 * sum(t == g for t, g in zip(theirs, gold)) / len(dev)}
+        if best > 0:
+            self.fallback, self.fallback_below = rules, best
 
     def inflect(self, lemma: str, features: str) -> list[tuple[str, float]]:
         """Up to `beam` forms with probabilities (exp of summed log-probabilities), best first; forms that
@@ -89,36 +193,58 @@ class NeuralInflector(Inflector):
         if self.beam <= 1:
             hyps = greedy_decode(self.model, [src], [n], self.hparams.max_len, self.vocab.actions)
         else:
-            hyps = beam_decode(self.model, src, n, self.beam, self.hparams.max_len, self.vocab.actions)
+            hyps = beam_decode(self.model, src, n, self.beam, self.hparams.max_len, self.vocab.actions,
+                               self.hparams.length_alpha)
         merged: dict[str, float] = {}
         for ids, logp in hyps:
             form = self.vocab.decode(ids, lemma)
             merged[form] = merged.get(form, 0.0) + math.exp(logp)
         return sorted(merged.items(), key=lambda kv: -kv[1])
 
-    def predict_many(self, pairs: Iterable[tuple[str, str]]) -> list[str]:
-        """Best form per (lemma, features), in order: batched greedy search (beam 1), else beam search."""
+    def predict_scored(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, float]]:
+        """The model's best form per (lemma, features) with its probability, in order, without the fallback:
+        batched greedy search (beam 1), else beam search."""
         from lexaug.inflection.neural_model import greedy_decode
 
         pairs = list(pairs)
         if self.beam > 1:
-            return [self.inflect(lemma, feats)[0][0] for lemma, feats in pairs]
+            return [self.inflect(lemma, feats)[0] for lemma, feats in pairs]
         hyps = greedy_decode(self.model, [self.vocab.encode_source(l, f) for l, f in pairs],
                              [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, self.vocab.actions)
-        return [self.vocab.decode(ids, lemma) for (ids, _), (lemma, _) in zip(hyps, pairs)]
+        return [(self.vocab.decode(ids, lemma), math.exp(logp)) for (ids, logp), (lemma, _) in zip(hyps, pairs)]
+
+    def apply_fallback(self, pairs: Sequence[tuple[str, str]], scored: Sequence[tuple[str, float]]) -> list[str]:
+        """Forms of `predict_scored`, with the rule baseline's form wherever the probability is below the
+        fallback threshold (unchanged when there is no fallback)."""
+        forms = [form for form, _ in scored]
+        if self.fallback is not None and self.fallback_below > 0:
+            unsure = [i for i, (_, p) in enumerate(scored) if p < self.fallback_below]
+            for i, form in zip(unsure, self.fallback.predict_many([pairs[i] for i in unsure])):
+                forms[i] = nfc(form)
+        return forms
+
+    def predict_many(self, pairs: Iterable[tuple[str, str]]) -> list[str]:
+        """Best form per (lemma, features), in order (`predict_scored`, then `apply_fallback`)."""
+        pairs = list(pairs)
+        return self.apply_fallback(pairs, self.predict_scored(pairs))
 
     def save(self, directory: str | Path) -> None:
         """`save_pretrained` files, `vocab.json`, and `inflector.json` (hyper-parameters, beam, training log)."""
         path = Path(directory)
         path.mkdir(parents=True, exist_ok=True)
+        _quiet_transformers()
         self.model.save_pretrained(path)
         self.vocab.save(path / VOCAB_FILE)
-        self.write_manifest(path, version=1, hparams=self.hparams.to_dict(), beam=self.beam, info=self.info)
+        if self.fallback is not None:
+            self.fallback.save(path / FALLBACK_DIR)
+        self.write_manifest(path, version=1, hparams=self.hparams.to_dict(), beam=self.beam, info=self.info,
+                            fallback_below=self.fallback_below if self.fallback is not None else 0.0)
 
     @classmethod
     def load(cls, directory: str | Path) -> "NeuralInflector":
         """Read a directory written by `save` (local files only, never the hub)."""
         _torch()
+        _quiet_transformers()
         from transformers import BartForConditionalGeneration
 
         from lexaug.inflection.neural_model import NeuralHParams, generation_config
@@ -127,9 +253,32 @@ class NeuralInflector(Inflector):
         manifest = read_manifest(path)
         if not (path / VOCAB_FILE).is_file():
             raise ResourceError(f"{path}: no {VOCAB_FILE}; the model directory is incomplete, retrain it")
-        hp = NeuralHParams(**manifest.get("hparams", {}))
-        model = BartForConditionalGeneration.from_pretrained(path, local_files_only=True)
+        known = set(NeuralHParams.__dataclass_fields__)
+        hp = NeuralHParams(**{k: v for k, v in manifest.get("hparams", {}).items() if k in known})
+        try:
+            model = BartForConditionalGeneration.from_pretrained(path, local_files_only=True)
+        except (OSError, ValueError, RuntimeError) as err:
+            raise ResourceError(f"{path}: the model weights cannot be read ({str(err).splitlines()[0][:200]}); "
+                                "retrain the model") from None
         model.generation_config = generation_config(hp.max_len)
         model.eval()
-        return cls(model, CharVocab.load(path / VOCAB_FILE), hp, beam=int(manifest.get("beam", 1)),
-                   info=manifest.get("info", {}))
+        try:
+            vocab = CharVocab.load(path / VOCAB_FILE)
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
+            raise ResourceError(f"{path / VOCAB_FILE}: not a vocabulary written by lexaug "
+                                f"({type(err).__name__}); retrain the model") from None
+        fallback = None
+        below = float(manifest.get("fallback_below", 0.0) or 0.0)
+        if below > 0:
+            from lexaug.inflection.rules import RuleInflector
+
+            fallback = RuleInflector.load(path / FALLBACK_DIR)
+        return cls(model, vocab, hp, beam=int(manifest.get("beam", 1)),
+                   info=manifest.get("info", {}), fallback=fallback, fallback_below=below)
+
+
+def _quiet_transformers() -> None:
+    """No progress bars from `transformers` when saving or loading weights (they are not our output)."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()

@@ -41,6 +41,7 @@ class NeuralHParams:
     average_last: int = 1  # average the weights of the k best dev checkpoints (1: keep the best)
     patience: int = 0  # stop after this many dev evaluations without improvement (0: never)
     actions: bool = True  # decode edit scripts over the lemma (copy/delete/insert) instead of characters
+    length_alpha: float = 0.0  # beam search: rank finished hypotheses by log-prob / length**alpha (0: raw)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -83,13 +84,19 @@ def generation_config(max_len: int) -> GenerationConfig:
     )
 
 
-def pad_batch(seqs: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-    """Right-padded id tensor and its attention mask."""
+def pad_batch(seqs: Sequence[Sequence[int]], device: torch.device | str = "cpu") -> tuple[torch.Tensor, torch.Tensor]:
+    """Right-padded id tensor and its attention mask, on `device`."""
     width = max(len(s) for s in seqs)
     ids = torch.full((len(seqs), width), PAD_ID, dtype=torch.long)
     for i, s in enumerate(seqs):
         ids[i, : len(s)] = torch.tensor(s, dtype=torch.long)
+    ids = ids.to(device)
     return ids, (ids != PAD_ID).long()
+
+
+def model_device(model) -> torch.device:
+    """The device the model's weights are on."""
+    return next(model.parameters()).device
 
 
 def pointer_positions(lemma_len: int, target: Sequence[int], actions: bool) -> list[int]:
@@ -129,24 +136,25 @@ def greedy_decode(model, sources: Sequence[Sequence[int]], lemma_lens: Sequence[
     results: list[tuple[list[int], float]] = []
     for start in range(0, len(sources), batch_size):
         chunk, lens = sources[start:start + batch_size], list(lemma_lens[start:start + batch_size])
-        ids, mask = pad_batch(chunk)
+        dev = model_device(model)
+        ids, mask = pad_batch(chunk, dev)
         encoder_outputs = model.get_encoder()(input_ids=ids, attention_mask=mask)
         n = len(chunk)
         steps = min(max_len, 2 * ids.size(1) + 10)  # a script is at most lemma + form long
-        last = torch.full((n,), BOS_ID, dtype=torch.long)
-        pos = torch.zeros(n, dtype=torch.long) if actions else torch.full((n,), -1, dtype=torch.long)
-        limit = torch.tensor(lens, dtype=torch.long)
+        last = torch.full((n,), BOS_ID, dtype=torch.long, device=dev)
+        pos = torch.full((n,), 0 if actions else -1, dtype=torch.long, device=dev)
+        limit = torch.tensor(lens, dtype=torch.long, device=dev)
         states = encoder_outputs.last_hidden_state
         past = None
-        done = torch.zeros(n, dtype=torch.bool)
-        scores = torch.zeros(n)
-        out = torch.full((n, steps), PAD_ID, dtype=torch.long)
+        done = torch.zeros(n, dtype=torch.bool, device=dev)
+        scores = torch.zeros(n, device=dev)
+        out = torch.full((n, steps), PAD_ID, dtype=torch.long, device=dev)
         for step in range(steps):
             ptr = torch.minimum(pos, limit) if actions else pos
-            step_out = model(encoder_outputs=encoder_outputs, attention_mask=mask, past_key_values=past,
+            step_out = model(encoder_outputs=encoder_outputs, attention_mask=mask, cache=past,
                              decoder_inputs_embeds=decoder_embeds(model, last[:, None], ids, ptr[:, None], states),
                              use_cache=True)
-            past = step_out.past_key_values
+            past = step_out.cache
             logp = torch.log_softmax(step_out.logits[:, -1, :].float(), dim=-1)
             best = logp.argmax(-1)
             best = torch.where(done, torch.full_like(best, PAD_ID), best)
@@ -169,29 +177,36 @@ def _strip(ids: list[int]) -> list[int]:
 
 @torch.no_grad()
 def beam_decode(model, source: Sequence[int], lemma_len: int, beam: int, max_len: int,
-                actions: bool) -> list[tuple[list[int], float]]:
+                actions: bool, length_alpha: float = 0.0) -> list[tuple[list[int], float]]:
     """The `beam` best finished hypotheses for one source, best first: (ids without `</s>`, summed log-prob).
 
-    Standard beam search without length normalisation; live hypotheses share one batch and the decoder
-    cache is reordered after each step.
+    Live hypotheses share one batch and the decoder cache is reordered after each step. With
+    `length_alpha` > 0 finished hypotheses are ranked by log-prob / (length + 1) ** alpha (length
+    normalisation, which keeps long forms from losing to short ones merely for having more steps); the
+    returned scores stay raw summed log-probabilities.
     """
     model.eval()
-    ids, mask = pad_batch([source])
+    dev = model_device(model)
+
+    def rank(h: tuple[list[int], float]) -> float:
+        return h[1] / ((len(h[0]) + 1) ** length_alpha) if length_alpha else h[1]
+
+    ids, mask = pad_batch([source], dev)
     enc = model.get_encoder()(input_ids=ids, attention_mask=mask)
     hyps: list[tuple[list[int], float, int]] = [([], 0.0, 0)]  # (tokens, log-prob, pointer)
     finished: list[tuple[list[int], float]] = []
     past = None
     for _ in range(min(max_len, 2 * len(source) + 10)):
         k = len(hyps)
-        last = torch.tensor([h[0][-1] if h[0] else BOS_ID for h in hyps])
-        ptr = torch.tensor([[min(h[2], lemma_len) if actions else -1] for h in hyps])
+        last = torch.tensor([h[0][-1] if h[0] else BOS_ID for h in hyps], device=dev)
+        ptr = torch.tensor([[min(h[2], lemma_len) if actions else -1] for h in hyps], device=dev)
         states = enc.last_hidden_state.expand(k, -1, -1)
         enc_k = type(enc)(last_hidden_state=states)
         embeds = decoder_embeds(model, last[:, None], ids.expand(k, -1), ptr, states)
-        step_out = model(encoder_outputs=enc_k, attention_mask=mask.expand(k, -1), past_key_values=past,
+        step_out = model(encoder_outputs=enc_k, attention_mask=mask.expand(k, -1), cache=past,
                          decoder_inputs_embeds=embeds, use_cache=True)
         logp = torch.log_softmax(step_out.logits[:, -1, :].float(), dim=-1)
-        total = logp + torch.tensor([h[1] for h in hyps])[:, None]
+        total = logp + torch.tensor([h[1] for h in hyps], device=dev)[:, None]
         top = torch.topk(total.view(-1), min(beam * 2, total.numel()))
         width = logp.size(1)
         keep: list[int] = []
@@ -206,14 +221,15 @@ def beam_decode(model, source: Sequence[int], lemma_len: int, beam: int, max_len
                 keep.append(src_h)
             if len(new_hyps) >= beam:
                 break
-        finished.sort(key=lambda h: -h[1])
+        finished.sort(key=lambda h: -rank(h))
         finished = finished[:beam]
-        # stop when no live hypothesis can beat the beam-th finished one (log-probs only decrease)
-        if not new_hyps or (len(finished) >= beam and new_hyps[0][1] <= finished[-1][1]):
+        # raw scores: stop when no live hypothesis can beat the beam-th finished one (log-probs only
+        # decrease); normalised: stop once `beam` hypotheses have finished
+        if not new_hyps or (len(finished) >= beam and (length_alpha or new_hyps[0][1] <= finished[-1][1])):
             break
         hyps = new_hyps
-        past = step_out.past_key_values
-        past.reorder_cache(torch.tensor(keep))
+        past = step_out.cache
+        past.reorder_cache(torch.tensor(keep, device=dev))
     if not finished:  # nothing ended within the length limit: return the live hypotheses
         finished = [(h[0], h[1]) for h in hyps]
-    return sorted(finished, key=lambda h: -h[1])[:beam]
+    return sorted(finished, key=lambda h: -rank(h))[:beam]

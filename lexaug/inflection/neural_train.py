@@ -58,7 +58,8 @@ def dev_accuracy(model, vocab: CharVocab, dev: Sequence[tuple[str, str, str]], m
 
 def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, str, str]], vocab: CharVocab,
                 hp: NeuralHParams, seed: int, threads: int | None = None,
-                progress: Callable[[str], None] | None = None):
+                progress: Callable[[str], None] | None = None, device: str = "cpu",
+                deadline: float | None = None):
     """Train a model on (lemma, form, features) triples and select it on `dev`.
 
     Args:
@@ -67,6 +68,10 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
         vocab, hp, seed: vocabulary, hyper-parameters, random seed.
         threads: `torch.set_num_threads` value (None: leave torch's setting).
         progress: called with one line per dev evaluation.
+        device: torch device of the model ("cpu", "cuda", ...); the code path is the same.
+        deadline: `time.perf_counter()` value by which training (with its final dev evaluations) must be
+            over; the loop stops early enough to leave time for the last evaluation and checkpoint
+            averaging. None: `hp.max_minutes` from now (0: no cap).
     Returns:
         (model in eval mode, TrainLog).
     """
@@ -75,6 +80,7 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
     torch.manual_seed(seed)
     rng = random.Random(seed)
     model = build_model(len(vocab), hp)
+    model.to(torch.device(device))  # type: ignore[arg-type]  # transformers types .to() oddly
     examples: list[tuple[list[int], list[int], list[int]]] = []  # (source ids, target ids, pointer positions)
     for lemma, form, feats in train:
         src_ids, tgt_ids = vocab.encode_source(lemma, feats), vocab.encode_target(form, lemma)[: hp.max_len]
@@ -86,26 +92,31 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
         if step < hp.warmup:
             return (step + 1) / hp.warmup
         done = (step - hp.warmup) / max(1, hp.max_steps - hp.warmup)
-        if hp.max_minutes > 0:
-            done = max(done, (time.perf_counter() - start) / (hp.max_minutes * 60))
+        if end is not None:
+            done = max(done, (time.perf_counter() - start) / max(1e-9, end - start))
         return max(0.1, 1.0 - 0.9 * done)
 
     start = time.perf_counter()
+    end = deadline if deadline is not None else (start + hp.max_minutes * 60 if hp.max_minutes > 0 else None)
+    eval_seconds = 0.0  # duration of the last dev evaluation, kept in reserve before the deadline
     log = TrainLog()
     kept: list[tuple[float, int, dict]] = []  # (dev accuracy, step, weights) of the best checkpoints
     step = 0
     while step < hp.max_steps:
         for batch in _batches(examples, hp.batch_size, rng):
             model.train()
-            src, src_mask = pad_batch([examples[i][0] for i in batch])
-            tgt, tgt_mask = pad_batch([examples[i][1] for i in batch])
-            ptr = torch.full(tgt.shape, -1, dtype=torch.long)
+            src, src_mask = pad_batch([examples[i][0] for i in batch], device)
+            tgt, tgt_mask = pad_batch([examples[i][1] for i in batch], device)
+            ptr_cpu = torch.full(tgt.shape, -1, dtype=torch.long)
             for row, i in enumerate(batch):
-                ptr[row, : len(examples[i][2])] = torch.tensor(examples[i][2], dtype=torch.long)
-            dec_in = torch.cat([torch.full((len(batch), 1), BOS_ID, dtype=torch.long), tgt[:, :-1]], dim=1)
+                ptr_cpu[row, : len(examples[i][2])] = torch.tensor(examples[i][2], dtype=torch.long)
+            ptr = ptr_cpu.to(device)
+            bos = torch.full((len(batch), 1), BOS_ID, dtype=torch.long, device=device)
+            dec_in = torch.cat([bos, tgt[:, :-1]], dim=1)
             enc = model.get_encoder()(input_ids=src, attention_mask=src_mask)
             logits = model(encoder_outputs=enc, attention_mask=src_mask, decoder_attention_mask=tgt_mask,
-                           decoder_inputs_embeds=decoder_embeds(model, dec_in, src, ptr, enc.last_hidden_state)).logits
+                           decoder_inputs_embeds=decoder_embeds(model, dec_in, src, ptr, enc.last_hidden_state),
+                           use_cache=False).logits
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), tgt.reshape(-1), ignore_index=PAD_ID,
                                    label_smoothing=hp.label_smoothing)
             opt.zero_grad(set_to_none=True)
@@ -115,9 +126,15 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
                 group["lr"] = hp.lr * lr_at(step)
             opt.step()
             step += 1
-            out_of_time = hp.max_minutes > 0 and time.perf_counter() - start > hp.max_minutes * 60
-            if dev and (step % hp.eval_every == 0 or step >= hp.max_steps or out_of_time):
+            # reserve: the final evaluation, one for checkpoint averaging, and the caller's own tuning
+            out_of_time = end is not None and time.perf_counter() + 3 * eval_seconds + 1.0 > end
+            # under a clock, evaluate once by 40% of the budget at the latest, to learn what an evaluation
+            # costs (an untrained model decodes long strings: the first evaluation can be the slowest)
+            first_due = end is not None and not log.curve and time.perf_counter() > start + 0.4 * (end - start)
+            if dev and (step % hp.eval_every == 0 or step >= hp.max_steps or out_of_time or first_due):
+                t_eval = time.perf_counter()
                 acc = dev_accuracy(model, vocab, dev, hp.max_len)
+                eval_seconds = time.perf_counter() - t_eval
                 log.curve.append((step, acc))
                 kept.append((acc, step, copy.deepcopy(model.state_dict())))
                 kept = sorted(kept, key=lambda k: (-k[0], -k[1]))[: max(1, hp.average_last)]

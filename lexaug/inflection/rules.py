@@ -178,6 +178,16 @@ class RuleInflector(Inflector):
         from lexaug.inflection.base import read_manifest
 
         manifest = read_manifest(directory)
-        data = json.loads((Path(directory) / _RULES_FILE).read_text(encoding="utf-8"))
-        return cls(data["suffix"], data["prefix"], data["prefixing"], manifest.get("compat"),
-                   manifest.get("stats"))
+        path = Path(directory) / _RULES_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            suffix, prefix, prefixing = data["suffix"], data["prefix"], data["prefixing"]
+        except FileNotFoundError:
+            raise FormatError(path, None, "missing; the model directory is incomplete, retrain it") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as err:
+            raise FormatError(path, None, f"not a rules file written by lexaug ({type(err).__name__}: "
+                              f"{str(err)[:120]}); retrain the model") from None
+        if not (isinstance(suffix, dict) and isinstance(prefix, dict)):
+            raise FormatError(path, None, "not a rules file written by lexaug (rule tables are not objects); "
+                              "retrain the model")
+        return cls(suffix, prefix, bool(prefixing), manifest.get("compat"), manifest.get("stats"))

@@ -15,6 +15,7 @@ one (lemma, features) are kept in file order.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -116,8 +117,13 @@ def parse_name(path: str | Path) -> dict[str, str | None]:
 
 
 def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        for number, raw in enumerate(handle, 1):
+    with open(path, "rb") as handle:
+        for number, data in enumerate(handle, 1):
+            try:
+                raw = data.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise FormatError(path, number, f"not UTF-8 text (byte 0x{data[err.start]:02x} at column "
+                                  f"{err.start + 1}); convert the file, e.g. iconv -f LATIN1 -t UTF-8") from None
             line = raw.rstrip("\n").rstrip("\r")
             if number == 1 and line.startswith("\ufeff"):
                 line = line[1:]
@@ -141,8 +147,13 @@ def read_sigmorphon(path: str | Path, *, layout: str | None = None, strict: bool
     path = Path(path)
     stats: Counter[str] = Counter()
     raw: list[tuple[int, list[str]]] = []
-    with open(path, "rb") as handle:
-        stats["crlf_lines"] = handle.read().count(b"\r\n")
+    try:
+        with open(path, "rb") as handle:
+            stats["crlf_lines"] = handle.read().count(b"\r\n")
+    except IsADirectoryError:
+        raise FormatError(path, None, "is a directory; give a shared-task file") from None
+    except OSError as err:
+        raise FormatError(path, None, f"cannot be read ({err.strerror}); check the path and permissions") from None
     for number, cols in _rows(path):
         if cols == [""] or all(not c.strip() for c in cols):
             stats["blank_lines"] += 1
@@ -211,10 +222,33 @@ def write_predictions(path: str | Path, pairs: Iterable[tuple[str, str]], forms:
     pairs, forms = list(pairs), list(forms)
     if len(pairs) != len(forms):
         raise ConfigError(f"{len(pairs)} inputs but {len(forms)} forms; give one form per input line")
-    n = 0
-    with open(path, "w", encoding="utf-8", newline="\n") as out:
-        for (lemma, features), form in zip(pairs, forms):
-            cols = (lemma, form, features) if layout == LEMMA_FORM_FEATURES else (lemma, features, form)
-            out.write("\t".join(cols) + "\n")
-            n += 1
-    return n
+    check_output_path(path)
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+            for (lemma, features), form in zip(pairs, forms):
+                cols = (lemma, form, features) if layout == LEMMA_FORM_FEATURES else (lemma, features, form)
+                out.write("\t".join(cols) + "\n")
+        os.replace(tmp, target)  # atomic: a failed or interrupted write leaves no half-written file
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return len(pairs)
+
+
+def check_output_path(path: str | Path, inputs: Iterable[str | Path] = ()) -> None:
+    """Raise `ConfigError` (one line) unless `path` can be written as a new or replaced file: its folder
+    exists, it is not a directory, and it is none of `inputs` (which would be overwritten)."""
+    target = Path(path)
+    if target.is_dir():
+        raise ConfigError(f"{target}: is a directory; give a file name for --output")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise ConfigError(f"{target}: folder {folder} does not exist; create it (mkdir -p {folder}) or "
+                          "choose another --output")
+    for item in inputs:
+        source = Path(item)
+        if target.exists() and source.exists() and os.path.samefile(target, source):
+            raise ConfigError(f"{target}: --output is the input file {source}; it would be overwritten, "
+                              "choose another --output")

@@ -1,0 +1,254 @@
+"""Development protocol of the neural inflector over every shared SIGMORPHON language (2022 and 2023).
+
+A *task* is one (year, language, setting); a *run* is a task trained with one configuration and one seed
+under a wall-clock budget. Every run writes one JSON file
+
+    <results>/<year>/<lang>_<setting>/<config>_seed<seed>_<minutes>m.json
+
+holding the test accuracy of several decoding variants of the same trained model (greedy, beam 5 with and
+without length normalisation, each with and without the rule fallback), the rule baseline trained on the
+same rows, the reference figure, and the training log (seconds, steps, device). A run whose file exists is
+skipped, so the full protocol (45 languages x 3 seeds x up to 10 minutes: tens of hours on 2 cores) can be
+spread over sessions; `report` reads whatever files exist.
+
+Settings: 2022 `small` (all 23 languages) and `large` (the 10 with a `_large.train`); 2023 `s700` (a seeded
+700-row sample of `.trn`, sample seed fixed at 0 so seeds vary only the model) and `full` (all 10,000 rows).
+References: 2022, the official neural baseline's test accuracy (`baseline_results.tsv`); 2023 (no official
+figures shipped), the rule baseline on the same training rows.
+Scoring: 2022 positional against `.gold` with NFC (the model reads and writes NFC), 2022 partitions
+(both/lemma/features/neither seen); 2023 positional against `.tst`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from lexaug.inflection.evaluate import evaluate
+from lexaug.inflection.rules import RuleInflector
+from lexaug.loaders.sigmorphon import SigmorphonFile, read_sigmorphon
+
+Triple = tuple[str, str, str]
+
+# Screening subset: fixed, typologically varied, both years (fusional, agglutinative with harmony,
+# Semitic templatic with and without pointing, Indic abugida with combining marks, prefixing, tiny data).
+SCREEN = [("2022", "got", "small"), ("2022", "itl", "small"), ("2022", "vep", "small"),
+          ("2022", "heb", "small"), ("2022", "mag", "small"), ("2022", "ckt", "small"),
+          ("2023", "fin", "s700"), ("2023", "amh", "s700"), ("2023", "heb", "s700"),
+          ("2023", "san", "s700"), ("2023", "nav", "s700"), ("2023", "sqi", "s700")]
+
+# Training configurations: keyword arguments of `NeuralInflector.train` on top of the budget defaults.
+CONFIGS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "threads2": {"threads": 2},
+    "avg3": {"average_last": 3},
+    "nohall": {"hallucinate": 0},
+    "big": {"layers": 3, "d_model": 192, "ffn": 768},
+}
+# Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
+VARIANTS: dict[str, tuple[int, float, bool]] = {
+    "greedy": (1, 0.0, False), "greedy+fb": (1, 0.0, True),
+    "beam5": (5, 0.0, False), "beam5+fb": (5, 0.0, True),
+    "beam5a1": (5, 1.0, False), "beam5a1+fb": (5, 1.0, True),
+}
+SAMPLE_SEED = 0
+SAMPLE_ROWS = 700
+
+
+@dataclass(frozen=True)
+class Task:
+    """One language/setting: the rows to train on, dev for selection, test pairs and gold to score."""
+
+    year: str
+    lang: str
+    setting: str
+    train: list[Triple]
+    dev: list[Triple]
+    test: list[tuple[str, str]]
+    gold: SigmorphonFile
+    reference: float | None  # 2022: official neural test accuracy; 2023: None (the rule baseline is used)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}/{self.lang}_{self.setting}"
+
+
+def sample_rows(rows: Sequence[Triple], n: int = SAMPLE_ROWS, seed: int = SAMPLE_SEED) -> list[Triple]:
+    """A seeded sample of `n` rows in file order (2023 `.trn` files are sorted by lemma, so a prefix would
+    hold only a few lemmas)."""
+    if len(rows) <= n:
+        return list(rows)
+    keep = sorted(random.Random(seed).sample(range(len(rows)), n))
+    return [rows[i] for i in keep]
+
+
+def all_tasks(data: Path, settings: Iterable[str] = ("small", "s700")) -> list[tuple[str, str, str]]:
+    """(year, lang, setting) of every shared task with files for the wanted settings, in a fixed order."""
+    out: list[tuple[str, str, str]] = []
+    wanted = set(settings)
+    d22, d23 = data / "sigmorphon2022", data / "sigmorphon2023"
+    for setting in ("small", "large"):
+        if setting in wanted:
+            out += [("2022", p.name.split("_")[0], setting) for p in sorted(d22.glob(f"*_{setting}.train"))]
+    for setting in ("s700", "full"):
+        if setting in wanted:
+            out += [("2023", p.name[: -len(".trn")], setting) for p in sorted(d23.glob("*.trn"))]
+    return out
+
+
+def load_task(data: Path, year: str, lang: str, setting: str) -> Task:
+    """Read the files of one task (see module doc for the settings)."""
+    if year == "2022":
+        folder = data / "sigmorphon2022"
+        official = {(r["lang"], r["setting"], r["split"]): r for r in
+                    csv.DictReader(open(folder / "baseline_results.tsv", encoding="utf-8"), delimiter="\t")}
+        ref = official.get((lang, setting, "test"))
+        return Task(year, lang, setting, read_sigmorphon(folder / f"{lang}_{setting}.train").triples(),
+                    read_sigmorphon(folder / f"{lang}.dev").triples(), read_sigmorphon(folder / f"{lang}.test").pairs(),
+                    read_sigmorphon(folder / f"{lang}.gold"), float(ref["neural"]) if ref else None)
+    folder = data / "sigmorphon2023"
+    train = read_sigmorphon(folder / f"{lang}.trn").triples()
+    if setting == "s700":
+        train = sample_rows(train)
+    gold = read_sigmorphon(folder / f"{lang}.tst")
+    return Task(year, lang, setting, train, read_sigmorphon(folder / f"{lang}.dev").triples(), gold.pairs(), gold, None)
+
+
+def result_path(results: Path, task_key: str, config: str, seed: int, minutes: float) -> Path:
+    return results / task_key / f"{config}_seed{seed}_{minutes:g}m.json"
+
+
+def _score(task: Task, forms: Sequence[str]) -> dict[str, float | int]:
+    preds = [(lemma, form, feats) for (lemma, feats), form in zip(task.test, forms)]
+    train = task.train if task.year == "2022" else None
+    return evaluate(task.gold, preds, train=train, normalize="NFC").as_dict()
+
+
+def run_one(task: Task, config: str, seed: int, minutes: float, threads: int, device: str,
+            variants: Sequence[str], log: Callable[[str], None]) -> dict[str, Any]:
+    """Train one model on `task` and score every decoding variant; returns the result record."""
+    from lexaug.inflection.neural import BUDGET_HPARAMS, NeuralInflector
+
+    opts = {"threads": threads, **BUDGET_HPARAMS, **CONFIGS[config]}
+    start = time.perf_counter()
+    model = NeuralInflector.train(task.train, task.dev, seed=seed, max_minutes=minutes, device=device,
+                                  progress=lambda line: log(f"  {task.key} {line}"), **opts)
+    train_s = time.perf_counter() - start
+    rules = RuleInflector.train(task.train)
+    rules_scores = _score(task, rules.predict_many(task.test))
+    scores: dict[str, Any] = {}
+    decoded: dict[tuple[int, float], tuple[list[tuple[str, float]], float]] = {}
+    for name in variants:
+        beam, alpha, use_fb = VARIANTS[name]
+        if (beam, alpha) not in decoded:  # one decoding per (beam, alpha); the fallback only replaces forms
+            t = time.perf_counter()
+            model.beam, model.hparams.length_alpha = beam, alpha
+            decoded[(beam, alpha)] = (model.predict_scored(task.test), time.perf_counter() - t)
+        scored, seconds = decoded[(beam, alpha)]
+        forms = model.apply_fallback(task.test, scored) if use_fb else [f for f, _ in scored]
+        scores[name] = {**_score(task, forms), "seconds": round(seconds, 1)}
+    info = {k: v for k, v in model.info.items() if k != "curve"}
+    return {"task": task.key, "year": task.year, "lang": task.lang, "setting": task.setting, "config": config,
+            "options": opts, "seed": seed, "minutes": minutes, "train_rows": len(task.train),
+            "train_seconds": round(train_s, 1), "reference": task.reference,
+            "reference_kind": "official neural (2022)" if task.year == "2022" else "rule baseline (same rows)",
+            "rules": rules_scores, "variants": scores, "info": info, "curve": model.info.get("curve")}
+
+
+def run_protocol(data: Path, results: Path, tasks: Sequence[tuple[str, str, str]], configs: Sequence[str],
+                 seeds: Sequence[int], minutes: float, threads: int, device: str, variants: Sequence[str],
+                 log: Callable[[str], None]) -> int:
+    """Run every (task, config, seed) whose result file is missing; returns the number of runs made."""
+    made = 0
+    for year, lang, setting in tasks:
+        task = None
+        for config in configs:
+            for seed in seeds:
+                path = result_path(results, f"{year}/{lang}_{setting}", config, seed, minutes)
+                if path.exists():
+                    continue
+                task = task or load_task(data, year, lang, setting)
+                log(f"# {task.key} {config} seed {seed} ({minutes:g} min, {len(task.train)} rows)")
+                record = run_one(task, config, seed, minutes, threads, device, variants, log)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_name(path.name + ".tmp")
+                tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+                os.replace(tmp, path)  # a killed run leaves no result file: it is redone on resume
+                best = max(record["variants"].items(), key=lambda kv: kv[1]["accuracy"])
+                log(f"# {task.key} {config} seed {seed}: train {record['train_seconds']} s, "
+                    + ", ".join(f"{k} {v['accuracy']:.2f}" for k, v in record["variants"].items())
+                    + f"; rules {record['rules']['accuracy']:.2f}; ref {record['reference']}; best {best[0]}")
+                made += 1
+    return made
+
+
+def load_results(results: Path, minutes: float | None = None) -> list[dict[str, Any]]:
+    """Every result record under `results` (optionally only runs of the given budget)."""
+    out = []
+    for path in sorted(results.glob("*/*/*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if minutes is None or float(record["minutes"]) == float(minutes):
+            out.append(record)
+    return out
+
+
+def report(records: Sequence[dict[str, Any]], config: str, variant: str, margin: float = 3.0) -> str:
+    """Per-language table (mean and spread over seeds) of one config/variant beside its reference, then
+    macro averages and counts: languages above the reference, and more than `margin` points below."""
+    by_task: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        if r["config"] == config and variant in r["variants"]:
+            by_task.setdefault(r["task"], []).append(r)
+    lines = [f"config {config}, variant {variant}: test accuracy (%), mean [min-max] over seeds",
+             "\t".join(["task", "rows", "seeds", "ours", "spread", "reference", "ref kind", "diff", "rules",
+                        "train s", "device"])]
+    rows = []
+    for key in sorted(by_task):
+        runs = by_task[key]
+        accs = [r["variants"][variant]["accuracy"] for r in runs]
+        mean = statistics.fmean(accs)
+        ref = runs[0]["reference"] if runs[0]["reference"] is not None else \
+            statistics.fmean(r["rules"]["accuracy"] for r in runs)
+        rules = statistics.fmean(r["rules"]["accuracy"] for r in runs)
+        rows.append((key, mean, ref))
+        lines.append("\t".join([key, str(runs[0]["train_rows"]), str(len(runs)), f"{mean:.2f}",
+                                f"{min(accs):.2f}-{max(accs):.2f}", f"{ref:.2f}",
+                                "official" if runs[0]["reference"] is not None else "rules", f"{mean - ref:+.2f}",
+                                f"{rules:.2f}", f"{max(r['train_seconds'] for r in runs):.0f}",
+                                ",".join(sorted({str(r['info'].get('device', '?')) for r in runs}))]))
+    for year in ("2022", "2023"):
+        sel = [row for row in rows if row[0].startswith(year)]
+        if sel:
+            above = sum(m > ref for _, m, ref in sel)
+            below = sum(m < ref - margin for _, m, ref in sel)
+            lines.append(f"{year}: {len(sel)} tasks, macro {statistics.fmean(m for _, m, _ in sel):.2f} vs reference "
+                         f"{statistics.fmean(r for _, _, r in sel):.2f}; above reference in {above}/{len(sel)}; "
+                         f"more than {margin:g} points below in {below}")
+    return "\n".join(lines) + "\n"
+
+
+def compare(records: Sequence[dict[str, Any]], a: tuple[str, str], b: tuple[str, str]) -> str:
+    """How many tasks (config, variant) `b` improves over `a` (seed means; ties within 0.05 points)."""
+    def means(cfg: str, var: str) -> dict[str, float]:
+        acc: dict[str, list[float]] = {}
+        for r in records:
+            if r["config"] == cfg and var in r["variants"]:
+                acc.setdefault(r["task"], []).append(r["variants"][var]["accuracy"])
+        return {k: statistics.fmean(v) for k, v in acc.items()}
+
+    ma, mb = means(*a), means(*b)
+    common = sorted(set(ma) & set(mb))
+    if not common:
+        return f"{a} vs {b}: no task has both\n"
+    better = sum(mb[k] > ma[k] + 0.05 for k in common)
+    worse = sum(mb[k] < ma[k] - 0.05 for k in common)
+    delta = statistics.fmean(mb[k] - ma[k] for k in common)
+    return (f"{'/'.join(b)} vs {'/'.join(a)}: better in {better}, worse in {worse}, same in "
+            f"{len(common) - better - worse} of {len(common)} tasks; mean change {delta:+.2f} points\n")

@@ -1,0 +1,114 @@
+"""Neural inflector under a wall-clock budget: `--minutes`, `--device`, metadata, a quiet stderr, the rule
+fallback and length-normalised beam search (issue 11)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import time
+
+import pytest
+
+from lexaug.errors import ConfigError
+
+torch = pytest.importorskip("torch")
+
+RULES = {"V;PST": "ed", "V;3;SG;PRS": "s", "N;PL": "en"}
+SMALL = ["-o", "layers=1", "-o", "d_model=32", "-o", "ffn=64", "-o", "heads=2", "-o", "hallucinate=40",
+         "-o", "eval_every=15", "-o", "beam=1"]
+
+
+def _rows(n: int, seed: int) -> list[tuple[str, str, str]]:
+    rnd, lemmas = random.Random(seed), set()
+    while len(lemmas) < n:
+        lemmas.add("".join(rnd.choice("abcdefgh") for _ in range(rnd.randint(3, 6))))
+    return [(l, l + suf, f) for l in sorted(lemmas) for f, suf in RULES.items()]
+
+
+def _write(path, rows, covered=False):
+    text = "".join(f"{l}\t{t}\n" if covered else f"{l}\t{f}\t{t}\n" for l, f, t in rows)
+    path.write_text(text, encoding="utf-8")
+
+
+def _lexaug(*args: str) -> subprocess.CompletedProcess:
+    """The real command in a fresh interpreter, so stderr shows what a user would see (warnings included)."""
+    return subprocess.run([sys.executable, "-c", "from lexaug_cli.main import main; main()", *args],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_train_within_minutes_saves_reloads_predicts_same(tmp_path):
+    """A tiny model trained in seconds through the CLI: budget, device and time in the metadata, a progress
+    line per dev evaluation, no dependency warning on stderr, and the reloaded model predicts the same."""
+    from lexaug.inflection.base import load_inflector
+    from lexaug.loaders.sigmorphon import read_sigmorphon
+
+    rows = _rows(60, 0)
+    _write(tmp_path / "t.train", rows[:150])
+    _write(tmp_path / "t.dev", rows[150:])
+    _write(tmp_path / "t.test", rows[150:], covered=True)
+    start = time.perf_counter()
+    res = _lexaug("inflect", "train", "--model", "neural", "--train", str(tmp_path / "t.train"), "--dev",
+                  str(tmp_path / "t.dev"), "--out", str(tmp_path / "m"), "--minutes", "0.1", "--device", "cpu",
+                  *SMALL)
+    assert res.returncode == 0, res.stderr
+    manifest = json.loads((tmp_path / "m" / "inflector.json").read_text(encoding="utf-8"))
+    info = manifest["info"]
+    assert info["device"] == "cpu" and info["budget_minutes"] == 0.1
+    assert 0 < info["seconds"] <= 0.1 * 60 + 2  # the budget covers the whole run (plus the save)
+    assert time.perf_counter() - start < 60
+    progress = [line for line in res.stderr.splitlines() if line.startswith("step ")]
+    assert len(progress) == len(info["curve"]) >= 1 and " dev " in progress[0]
+    res2 = _lexaug("inflect", "predict", "--model", str(tmp_path / "m"), "--input", str(tmp_path / "t.test"),
+                   "--output", str(tmp_path / "p.tsv"))
+    assert res2.returncode == 0, res2.stderr
+    for err in (res.stderr, res2.stderr):  # no library warning, deprecation notice or progress bar
+        assert "warn" not in err.lower() and "deprecat" not in err.lower() and "it/s" not in err, err
+    written = [i.form for i in read_sigmorphon(tmp_path / "p.tsv")]
+    pairs = read_sigmorphon(tmp_path / "t.test").pairs()
+    assert written == load_inflector(tmp_path / "m").predict_many(pairs)
+
+
+def test_device_choice():
+    from lexaug.inflection.neural import resolve_device
+
+    assert resolve_device("cpu") == "cpu"
+    assert resolve_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ConfigError, match="torch sees no GPU"):
+            resolve_device("cuda")
+    with pytest.raises(ConfigError, match="unknown device"):
+        resolve_device("tpu")
+
+
+@pytest.mark.parametrize("opts, message", [
+    ({"max_steps": "abc"}, "expected an integer"), ({"max_steps": -1}, "at least 1"),
+    ({"d_model": 0}, "at least 1"), ({"d_model": 30}, "multiple of heads"), ({"lr": "fast"}, "a number"),
+    ({"dropout": 1.5}, "dropout"), ({"actions": 1}, "true or false"), ({"max_minutes": -2}, "negative"),
+])
+def test_bad_hparams_rejected(opts, message):
+    from lexaug.inflection.neural import NeuralInflector
+
+    with pytest.raises(ConfigError, match=message):
+        NeuralInflector.train([("walk", "walked", "V;PST")], **opts)
+
+
+def test_rule_fallback_round_trip_and_length_normalised_beam(tmp_path):
+    from lexaug.inflection.base import load_inflector
+    from lexaug.inflection.neural import NeuralInflector
+
+    rows = _rows(40, 1)
+    model = NeuralInflector.train(rows[:90], rows[90:], seed=0, threads=1, hallucinate=0, max_steps=10,
+                                  eval_every=5, layers=1, d_model=32, ffn=64, heads=2, beam=1)
+    fb = model.info["fallback_dev"]  # a barely trained model: the rule baseline wins on dev
+    assert fb["threshold"] > 0 and fb["dev_accuracy"] >= fb["rules_dev_accuracy"] > 50
+    pairs = [(l, f) for l, _, f in rows[90:]]
+    model.save(tmp_path / "m")
+    assert (tmp_path / "m" / "fallback_rules" / "rules.json").is_file()
+    loaded = load_inflector(tmp_path / "m")
+    assert loaded.fallback_below == model.fallback_below
+    assert loaded.predict_many(pairs) == model.predict_many(pairs)
+    model.beam, model.hparams.length_alpha = 3, 1.0
+    out = model.inflect("abcd", "V;PST")
+    assert 1 <= len(out) <= 3 and all(0 < p <= 1 for _, p in out)

@@ -1,0 +1,62 @@
+"""The inflection development protocol (benchmarks/inflection_protocol.py): task list, 2023 sampling and
+loading, resumable result files, per-language report and "languages above the reference" counts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+import inflection_protocol as proto  # noqa: E402
+
+
+def test_all_tasks_and_2023_loading(shared_data):
+    tasks = proto.all_tasks(shared_data, ["small", "large", "s700"])
+    assert sum(t[0] == "2022" and t[2] == "small" for t in tasks) == 23
+    assert sum(t[0] == "2022" and t[2] == "large" for t in tasks) == 10
+    assert sum(t[0] == "2023" for t in tasks) == 23  # the 22 languages, heb twice (voc., unvoc.)
+    assert set(proto.SCREEN) <= set(tasks) and len(proto.SCREEN) == 12
+    task = proto.load_task(shared_data, "2023", "fin", "s700")
+    assert len(task.train) == 700 and task.reference is None
+    assert len(task.test) == len(task.gold) == 1000
+    lemma, form, feats = task.train[0]
+    assert ";" in feats and ";" not in form  # lemma<TAB>features<TAB>form read in the right order
+    assert task.train == proto.load_task(shared_data, "2023", "fin", "s700").train  # seeded sample
+    assert proto.load_task(shared_data, "2022", "got", "small").reference == 60.582
+
+
+def test_sample_keeps_file_order():
+    rows = [(str(i), str(i), "X") for i in range(5000)]
+    sample = proto.sample_rows(rows, 700, 0)
+    assert len(sample) == 700 and sample == sorted(sample, key=lambda r: int(r[0]))
+    assert proto.sample_rows(rows[:10], 700, 0) == rows[:10]
+
+
+def _record(task: str, seed: int, acc: float, ref: float | None, rules: float) -> dict:
+    year, rest = task.split("/")
+    return {"task": task, "year": year, "lang": rest.split("_")[0], "setting": rest.split("_")[1],
+            "config": "default", "seed": seed, "minutes": 10.0, "train_rows": 700, "train_seconds": 500.0,
+            "reference": ref, "rules": {"accuracy": rules}, "info": {"device": "cpu"},
+            "variants": {"beam5+fb": {"accuracy": acc}, "greedy": {"accuracy": acc - 1}}}
+
+
+def test_report_counts_and_resume(tmp_path):
+    records = [_record("2022/got_small", 0, 62.0, 60.0, 40.0), _record("2022/got_small", 1, 60.0, 60.0, 40.0),
+               _record("2022/heb_small", 0, 30.0, 40.0, 15.0), _record("2023/fin_s700", 0, 50.0, None, 45.0)]
+    for r in records:
+        path = proto.result_path(tmp_path, r["task"], r["config"], r["seed"], r["minutes"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(r), encoding="utf-8")
+    loaded = proto.load_results(tmp_path, 10.0)
+    assert len(loaded) == 4 and proto.load_results(tmp_path, 1.5) == []
+    text = proto.report(loaded, "default", "beam5+fb")
+    assert "2022/got_small\t700\t2\t61.00\t60.00-62.00\t60.00\tofficial\t+1.00" in text
+    assert "2022: 2 tasks, macro 45.50 vs reference 50.00; above reference in 1/2; more than 3 points below in 1" in text
+    assert "2023: 1 tasks, macro 50.00 vs reference 45.00; above reference in 1/1" in text
+    assert "better in 3, worse in 0" in proto.compare(loaded, ("default", "greedy"), ("default", "beam5+fb"))
+    # resume: a run whose file exists is not redone (no training is attempted for it)
+    made = proto.run_protocol(Path("/nonexistent"), tmp_path, [("2022", "got", "small")], ["default"], [0, 1],
+                              10.0, 1, "cpu", ["greedy"], lambda line: None)
+    assert made == 0
