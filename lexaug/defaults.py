@@ -120,3 +120,10 @@ NEURAL_HALLUCINATE = 4000  # hallucinated pairs added to the training data (0: n
 NEURAL_REAL_REPEAT = 2  # copies of the real training pairs beside the hallucinated ones
 NEURAL_BEAM = 5
 NEURAL_THREADS = 1  # torch threads; 1 is fastest on small shared CPUs (OpenMP spin contention)
+
+# synthesize manifests: the most frequent untranslated words (`counts.untranslated`). A chunk reports at most
+# UNTRANSLATED_PER_CHUNK distinct words (its most frequent); the run keeps at most UNTRANSLATED_TRACKED (when
+# more arrive, the least frequent half is dropped). Either cut makes the list approximate (the manifest says so).
+UNTRANSLATED_TOP = 50
+UNTRANSLATED_PER_CHUNK = 10_000
+UNTRANSLATED_TRACKED = 200_000

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, compress, count, islice, repeat
-from operator import getitem, mod, ne
+from operator import eq, getitem, mod, ne, not_
 from typing import Any, cast
 
 from lexaug import defaults
@@ -23,7 +23,7 @@ from lexaug.generators.base import Generator, register, resource_info
 from lexaug.generators.batch import (BATCH_RECORDS, REC, aligned_draws, materials, pack, record_slots, record_text,
                                      word_counts)
 from lexaug.generators.fallbacks import KINDS, FallbackTable, source_data
-from lexaug.generators.lookup import SurfaceTable
+from lexaug.generators.lookup import SurfaceTable, lookup_keys
 from lexaug.generators.rng import RecordRng
 from lexaug.generators.slots import rewrite_slots
 from lexaug.generators.words import WordSpec, split_words
@@ -64,6 +64,9 @@ class Substitute(Generator):
         self._batch_split = self.words.batch_splitters()
         self._counts = [0, 0]  # tokens, replaced of the record being rewritten
         self._kinds: Counter[str] | None = None  # fallback counts (substitute.v2), moved into `stats` per batch
+        # surface forms of the words left untranslated, counted only while a caller sets a Counter here
+        # (`lexaug.synthesis` does, per chunk, and takes it with `take_untranslated`); None: not counted
+        self.untranslated: Counter[str] | None = None
 
     @staticmethod
     def _word_spec(src_lang: str | None) -> WordSpec:
@@ -111,20 +114,20 @@ class Substitute(Generator):
         replaced = n - lens.count(1)
         if self._kinds is not None:
             self._kinds.update(table.kind_counts(words))
+        hit: list[bool] | None = None
         if table.mw_surface and not table.mw_surface.keys().isdisjoint(words):
-            replaced = self._multiword(parts, words, chosen, lens, u)
+            hit = [k > 1 for k in lens]
+            self._multiword_all(parts, words, chosen, hit, u)
+            replaced = sum(hit)
+        miss = self.untranslated
+        if miss is not None and replaced < n:  # REC marks words the rate left out: not untranslated
+            gone = compress(words, map(not_, hit)) if hit is not None else compress(words, map(eq, lens, repeat(1)))
+            miss.update(w for w in gone if w != REC)
         parts[1::2] = chosen
         counts = self._counts
         counts[0] += n
         counts[1] += replaced
         return "".join(parts)
-
-    def _multiword(self, parts: list[str], words: list[str], chosen: list[str], lens: list[int], u: Any) -> int:
-        """Put multiword translations into `chosen` (left to right, longest match first) and blank the gaps
-        and words they cover; `parts` still holds the source words. Returns the replaced word count."""
-        hit = [n > 1 for n in lens]
-        self._multiword_all(parts, words, chosen, hit, u)
-        return sum(hit)
 
     def generate(self, record: Record, rng: RecordRng) -> list[Record]:
         counts = self._counts
@@ -257,15 +260,24 @@ class Substitute(Generator):
             hit = list(hit)
             self._multiword_all(parts, toks, chosen, hit, u)
         missing = lens.count(1)  # words without a translation (before multiword matching)
+        miss = self.untranslated
         if hit.__class__ is list or 8 * missing > len(lens):
             # replaced words of record k = hits strictly between its start and its REC, from running totals
+            hit = hit if hit.__class__ is list else list(hit)
             total = list(accumulate(hit, initial=0))
             reps = [total[e] - total[s + 1] for s, e in zip([-1, *ends[:-1]], ends)]
+            if miss is not None and total[-1] < len(toks):
+                miss.update(compress(toks, map(not_, hit)))
         else:  # few words missing (a good lexicon): take them off their records' word counts one by one
-            reps, p = counts[:], -1
+            places, p = [], -1
             for _ in range(missing):
                 p = lens.index(1, p + 1)
-                reps[bisect_left(ends, p)] -= 1
+                places.append(p)
+            reps = counts[:]
+            for k in map(bisect_left, repeat(ends), places):
+                reps[k] -= 1
+            if miss is not None and places:
+                miss.update(map(toks.__getitem__, places))
         parts[1::2] = chosen
         pieces = "".join(parts).split(REC)
         if len(pieces) != len(ids):  # a translation contains REC: redo one by one
@@ -280,9 +292,29 @@ class Substitute(Generator):
         slots, counts, reps = zip(*done)
         return [s[0] for s in slots] if records is None else list(slots), list(counts), list(reps)
 
+    def take_untranslated(self, limit: int | None = None) -> tuple[dict[str, int], bool]:
+        """The untranslated words counted since `untranslated` was set, by lookup key (`The` and `the` are one
+        word), at most `limit` of them (default `defaults.UNTRANSLATED_PER_CHUNK`; most frequent first, ties by
+        word), and whether some were left out;
+        the counter starts again empty."""
+        miss = self.untranslated
+        if not miss:
+            return {}, False
+        limit = defaults.UNTRANSLATED_PER_CHUNK if limit is None else limit
+        merged: Counter[str] = Counter()
+        forms = list(miss)
+        for key, n in zip(lookup_keys(forms, self.case_fold), map(miss.__getitem__, forms)):
+            merged[key] += n
+        miss.clear()
+        if len(merged) <= limit:
+            return dict(merged), False
+        return dict(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]), True
+
     def _multiword_all(self, parts: list[str], words: list[str], chosen: list[str], hit: list[bool],
                        u: Any) -> None:
-        """`_multiword` over a packed batch, visiting only the words that may start a multiword entry."""
+        """Put multiword translations into `chosen` (left to right, longest match first, visiting only the
+        words that may start a multiword entry) and blank the gaps and words they cover; `parts` still holds
+        the source words. `hit` becomes True for every word a translation covers."""
         table = self.table
         starts = table.mw_surface
         end = 0
