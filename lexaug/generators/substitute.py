@@ -30,6 +30,18 @@ from lexaug.generators.words import WordSpec, split_words
 from lexaug.types import Record
 
 
+_np: Any = None  # numpy, imported when the first generator is made (its import is part of loading)
+
+
+def _load_numpy() -> Any:
+    """numpy (a core dependency), imported once."""
+    global _np
+    import numpy
+
+    _np = numpy
+    return numpy
+
+
 @register("substitute.v1")
 class Substitute(Generator):
     """Replace every word the lexicon knows (see module docstring).
@@ -60,6 +72,7 @@ class Substitute(Generator):
         self.src_lang = src_lang or getattr(lexicon, "src_lang", None)
         self.words = words or self._word_spec(self.src_lang)
         self.table = self._make_table()
+        _load_numpy()
         self._split, self._split_ascii = self.words.splitters()
         self._batch_split = self.words.batch_splitters()
         self._counts = [0, 0]  # tokens, replaced of the record being rewritten
@@ -249,35 +262,36 @@ class Substitute(Generator):
         parts, toks, ends = packed
         counts = word_counts(ends)
         table = self.table
-        ents = table.entries(toks)
-        if self._kinds is not None:
-            self._kinds.update(table.kind_counts(toks))
-        lens = list(map(len, ents))
+        ents = table.direct_entries(toks)
         u = aligned_draws(materials(seed, self.name, ids, 0), counts)
-        chosen: list[str] = list(map(getitem, ents, map(mod, u, lens)))
-        hit: Iterable[bool] = map(ne, lens, repeat(1))  # found (an entry of length >= 2); REC counts too
-        if table.mw_surface and not table.mw_surface.keys().isdisjoint(toks):
-            hit = list(hit)
-            self._multiword_all(parts, toks, chosen, hit, u)
-        missing = lens.count(1)  # words without a translation (before multiword matching)
+        # Speed: numpy does the per-word arithmetic of the batch in C (about a tenth of the generator's time on
+        # KJV): the draw modulo the entry length without a Python int per draw, and the untranslated words'
+        # places and per-record counts. The result is that of `_rewrite` (tested, and against `reference.py`).
+        np = _np or _load_numpy()
+        lens = np.fromiter(map(len, ents), np.intp, len(ents))
+        kinds = self._kinds
+        if kinds is not None:  # substitute.v2: the fallback words are among those not found as written
+            fixed = table.resolve(toks, ents, np.flatnonzero(lens == 1).tolist())  # type: ignore[attr-defined]
+            if fixed:
+                lens[fixed] = [len(ents[p]) for p in fixed]
+                kinds.update(map(table.kinds.__getitem__, map(toks.__getitem__, fixed)))  # type: ignore[attr-defined]
+        chosen: list[str] = list(map(getitem, ents, (np.frombuffer(u, np.uint32)[:len(ents)] % lens).tolist()))
         miss = self.untranslated
-        if hit.__class__ is list or 8 * missing > len(lens):
+        if table.mw_surface and not table.mw_surface.keys().isdisjoint(toks):
+            hit = (lens != 1).tolist()  # found (an entry of length >= 2); REC counts too
+            self._multiword_all(parts, toks, chosen, hit, u)
             # replaced words of record k = hits strictly between its start and its REC, from running totals
-            hit = hit if hit.__class__ is list else list(hit)
             total = list(accumulate(hit, initial=0))
             reps = [total[e] - total[s + 1] for s, e in zip([-1, *ends[:-1]], ends)]
             if miss is not None and total[-1] < len(toks):
                 miss.update(compress(toks, map(not_, hit)))
-        else:  # few words missing (a good lexicon): take them off their records' word counts one by one
-            places, p = [], -1
-            for _ in range(missing):
-                p = lens.index(1, p + 1)
-                places.append(p)
-            reps = counts[:]
-            for k in map(bisect_left, repeat(ends), places):
-                reps[k] -= 1
-            if miss is not None and places:
-                miss.update(map(toks.__getitem__, places))
+        else:  # words without a translation come off their records' word counts
+            places = np.flatnonzero(lens == 1)
+            reps = counts
+            if len(places):
+                reps = (np.array(counts) - np.bincount(np.searchsorted(ends, places), minlength=len(counts))).tolist()
+                if miss is not None:
+                    miss.update(map(toks.__getitem__, places.tolist()))
         parts[1::2] = chosen
         pieces = "".join(parts).split(REC)
         if len(pieces) != len(ids):  # a translation contains REC: redo one by one
