@@ -186,7 +186,7 @@ class FallbackTable(SurfaceTable):
         enabled: the fallbacks to use (a subset of `KINDS`).
     """
 
-    _MEMOS = SurfaceTable._MEMOS + ("kinds", "resolved")
+    _MEMOS = SurfaceTable._MEMOS + ("kinds", "resolved", "_kinds_clears", "_stale")
 
     def __init__(self, lexicon: Any, *, weighting: str, case_fold: bool = True, data: SourceData,
                  enabled: tuple[str, ...] = KINDS, cache_size: int = defaults.SURFACE_CACHE_SIZE) -> None:
@@ -200,14 +200,13 @@ class FallbackTable(SurfaceTable):
         # ("not found as written"), so the batched path finds the few fallback words among the words its
         # lookup missed instead of testing every word (`Substitute._batch`); `entries` gives the final ones.
         self.resolved: dict[str, tuple[str, ...]] = {}
-
-    def _fill(self, word: str) -> tuple[str, ...]:
-        if len(self._cache) >= self.cache_size:
-            self.kinds.clear()  # the cache is cleared below: keep `kinds` and `resolved` to the cached forms
-            self.resolved.clear()
-        return super()._fill(word)
+        self._kinds_clears = 0  # `_clears` last seen by `_entry`
+        self._stale = False  # the form cache was cleared since `kinds` and `resolved` were last emptied
 
     def _entry(self, word: str) -> tuple[str, ...]:
+        if self._clears != self._kinds_clears:  # the form cache was cleared part way through a batch: `kinds`
+            self._stale = True  # and `resolved` still serve this batch, then go with the cache (`_drop_stale`)
+            self._kinds_clears = self._clears
         ent = super()._entry(word)
         if len(ent) > 1 or word == REC:
             return ent
@@ -217,33 +216,58 @@ class FallbackTable(SurfaceTable):
         return ent
 
     def entries(self, words: list[str]) -> list[tuple[str, ...]]:
-        """One entry per word, fallbacks applied."""
+        """One entry per word, fallbacks applied (`kind_counts` of the same words may follow)."""
         ents = self.direct_entries(words)
-        self.resolve(words, ents, [i for i, e in enumerate(ents) if len(e) == 1])
+        self.resolve(words, ents, [i for i, e in enumerate(ents) if len(e) == 1], drop=False)
         return ents
 
     def entry(self, word: str) -> tuple[str, ...]:
         ent = self._lookup(word)
         return self.resolved.get(word, ent)
 
-    def resolve(self, words: list[str], ents: list[tuple[str, ...]], places: list[int]) -> list[int]:
+    def resolve(self, words: list[str], ents: list[tuple[str, ...]], places: list[int],
+                counter: Counter[str] | None = None, drop: bool = True) -> list[int]:
         """Put the fallback entries into `ents` at those of `places` (words not found as written) that a fallback
-        resolved; returns those places."""
+        resolved, count their kinds into `counter`; returns those places. With `drop`, memos left stale by a
+        cache clear during this batch are emptied afterwards."""
         resolved = self.resolved
-        if not resolved or not places:
-            return []
-        fixed = list(compress(places, map(resolved.__contains__, map(words.__getitem__, places))))
+        fixed = list(compress(places, map(resolved.__contains__, map(words.__getitem__, places)))) \
+            if resolved and places else []
         for p in fixed:
             ents[p] = resolved[words[p]]
+        if counter is not None and fixed:
+            counter.update(map(self.kinds.__getitem__, map(words.__getitem__, fixed)))
+        if drop:
+            self.end_batch()
         return fixed
 
+    def end_batch(self) -> None:
+        """After a batch's lookups, multiword matching and counting: empty memos a cache clear left stale."""
+        if self._stale:
+            self._drop_stale()
+
+    def _drop_stale(self) -> None:
+        """Empty `kinds`, `resolved` and the form cache together (the cache was cleared once part way through
+        a batch; what it gained since is dropped too, so every cached miss has its fallback memo)."""
+        self._stale = False
+        self.kinds.clear()
+        self.resolved.clear()
+        cache = self._cache
+        cache.clear()
+        cache[REC] = (REC, REC)
+        self.mw_surface.clear()
+        self._clears += 1
+        self._kinds_clears = self._clears
+
     def kind_counts(self, words: list[str]) -> Counter[str]:
-        """How many of `words` (already looked up) each fallback resolved."""
+        """How many of `words` (already looked up with `entries`) each fallback resolved."""
         kinds = self.kinds
         out: Counter[str] = Counter()
         if kinds:  # few forms need a fallback: count those forms in one C-level pass, then add up by kind
             for word, n in Counter(filter(kinds.__contains__, words)).items():
                 out[kinds[word]] += n
+        if self._stale:
+            self._drop_stale()
         return out
 
     def _fallback(self, word: str) -> tuple[str, tuple[str, ...]] | None:

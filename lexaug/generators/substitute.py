@@ -125,13 +125,13 @@ class Substitute(Generator):
         lens = list(map(len, ents))
         chosen: list[str] = list(map(getitem, ents, map(mod, u, lens)))
         replaced = n - lens.count(1)
-        if self._kinds is not None:
-            self._kinds.update(table.kind_counts(words))
         hit: list[bool] | None = None
         if table.mw_surface and not table.mw_surface.keys().isdisjoint(words):
             hit = [k > 1 for k in lens]
             self._multiword_all(parts, words, chosen, hit, u)
             replaced = sum(hit)
+        if self._kinds is not None:  # after the multiword matching: counting ends the table's batch
+            self._kinds.update(table.kind_counts(words))
         miss = self.untranslated
         if miss is not None and replaced < n:  # REC marks words the rate left out: not untranslated
             gone = compress(words, map(not_, hit)) if hit is not None else compress(words, map(eq, lens, repeat(1)))
@@ -271,10 +271,10 @@ class Substitute(Generator):
         lens = np.fromiter(map(len, ents), np.intp, len(ents))
         kinds = self._kinds
         if kinds is not None:  # substitute.v2: the fallback words are among those not found as written
-            fixed = table.resolve(toks, ents, np.flatnonzero(lens == 1).tolist())  # type: ignore[attr-defined]
+            fixed = table.resolve(toks, ents, np.flatnonzero(lens == 1).tolist(), kinds,  # type: ignore[attr-defined]
+                                  drop=False)
             if fixed:
                 lens[fixed] = [len(ents[p]) for p in fixed]
-                kinds.update(map(table.kinds.__getitem__, map(toks.__getitem__, fixed)))  # type: ignore[attr-defined]
         chosen: list[str] = list(map(getitem, ents, (np.frombuffer(u, np.uint32)[:len(ents)] % lens).tolist()))
         miss = self.untranslated
         if table.mw_surface and not table.mw_surface.keys().isdisjoint(toks):
@@ -292,6 +292,8 @@ class Substitute(Generator):
                 reps = (np.array(counts) - np.bincount(np.searchsorted(ends, places), minlength=len(counts))).tolist()
                 if miss is not None:
                     miss.update(map(toks.__getitem__, places.tolist()))
+        if kinds is not None:
+            table.end_batch()  # type: ignore[attr-defined]
         parts[1::2] = chosen
         pieces = "".join(parts).split(REC)
         if len(pieces) != len(ids):  # a translation contains REC: redo one by one
