@@ -481,8 +481,8 @@ def _make_format(fmt: str | None, input_path: str, format_options: dict[str, Any
             if key not in taken:
                 option = _FORMAT_OPTION_NAMES.get(key, key)
                 takers = [name for name, cls in FORMATS.items() if key in inspect.signature(cls.__init__).parameters]
-                raise ConfigError(f"{option} applies to --format {' or '.join(takers)}, not {form.name}; drop "
-                                  f"{option} or pass the right --format") from None
+                raise ConfigError(f"{option} applies to --format {' or '.join(takers)} only, not {form.name}; "
+                                  "drop it or pass the right --format") from None  # the wording of lexaug.io
         raise
 
 
