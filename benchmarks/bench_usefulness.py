@@ -12,12 +12,15 @@ fastText initialisation). Conditions:
   v2         (d) `substitute.v2`: source-side fallbacks (contractions, lemmas, spelling, parts)
   v2-<kind>  (d) `substitute.v2` with one fallback only (with --ablations)
   v2x3       (d) `substitute.v2`, 3 samples of every sentence (`--samples 3`)
+  v2names    (d) `substitute.v2` keeping likely names (with --names): a capitalised word that does not start a
+                 sentence and whose exact-case form is not a lexicon headword is kept as it is (frozen)
   en+v2x3    (e) English plus v2x3
   target     (f) the real target training set (the ceiling)
 
 Reports accuracy and macro-F1 (mean over seeds) and the share of the gap english -> target each closes.
 
     python benchmarks/bench_usefulness.py [--data ../shared/data] [--seeds 3] [--langs wol,fon] [--ablations]
+                                          [--char-ngrams] [--names]
 """
 
 from __future__ import annotations
@@ -77,18 +80,44 @@ def reference_translate(texts: list[str], table: dict[str, list[str]], seed: int
     return out
 
 
-def lexaug_translate(generator: Any, texts: list[str], labels: list[str], seed: int, samples: int = 1
-                     ) -> tuple[list[str], list[str]]:
-    records = expand_samples((Record(str(i), [t]) for i, t in enumerate(texts)), samples)
+_CAPITALISED = regex.compile(r"\p{Lu}[\p{L}\p{M}'\u2019-]*")
+_OPENERS = " \t\"'\u201c\u2018([«"
+
+
+def name_record(rid: str, text: str, exact: dict[str, Any]) -> Record:
+    """`text` as a record whose likely names are frozen slots: capitalised words that do not start a sentence
+    (text start, or after `.`, `!`, `?` and any spaces, quotes or brackets) and are not exact-case headwords."""
+    slots: list[str] = []
+    frozen = set()
+    at = 0
+    for m in _CAPITALISED.finditer(text):
+        before = text[:m.start()].rstrip(_OPENERS)
+        if not before or before[-1] in ".!?" or m.group() in exact:
+            continue
+        slots.append(text[at:m.start()])
+        frozen.add(len(slots))
+        slots.append(m.group())
+        at = m.end()
+    slots.append(text[at:])
+    return Record(rid, slots, frozenset(frozen))
+
+
+def lexaug_translate(generator: Any, texts: list[str], labels: list[str], seed: int, samples: int = 1,
+                     names: dict[str, Any] | None = None) -> tuple[list[str], list[str]]:
+    if names is None:
+        plain: Any = (Record(str(i), [t]) for i, t in enumerate(texts))
+    else:
+        plain = (name_record(str(i), t, names) for i, t in enumerate(texts))
+    records = expand_samples(plain, samples)
     out_t, out_l = [], []
     for record in generator.run(records, seed):
-        out_t.append(record.slots[0])
+        out_t.append("".join(record.slots))
         out_l.append(labels[int(record.id.split("#")[0])])
     return out_t, out_l
 
 
 def run_language(data: Path, lang: str, seeds: int, config: FastTextConfig, ablations: bool,
-                 en: tuple[list[str], list[str]]) -> dict[str, dict[str, list[float]]]:
+                 en: tuple[list[str], list[str]], names: bool = False) -> dict[str, dict[str, list[float]]]:
     folder = data / "sib200" / f"{lang}_Latn"
     test_t, test_l = read_sib(folder / "test.tsv")
     tgt = read_sib(folder / "train.tsv")
@@ -108,6 +137,8 @@ def run_language(data: Path, lang: str, seeds: int, config: FastTextConfig, abla
             sets[name] = lexaug_translate(gen, en[0], en[1], seed)
         v2x3 = lexaug_translate(gens["v2"], en[0], en[1], seed, samples=3)
         sets["v2x3"] = v2x3
+        if names:
+            sets["v2names"] = lexaug_translate(gens["v2"], en[0], en[1], seed, names=ref)
         sets["en+v2x3"] = (en[0] + v2x3[0], en[1] + v2x3[1])
         sets["target"] = tgt
         for name, (texts, labels) in sets.items():
@@ -124,6 +155,7 @@ def main() -> int:
     parser.add_argument("--langs", default=",".join(LANGS))
     parser.add_argument("--ablations", action="store_true", help="also v2 with each fallback alone")
     parser.add_argument("--char-ngrams", action="store_true", help="fastText with character 3-5-grams")
+    parser.add_argument("--names", action="store_true", help="also v2 keeping likely names (v2names)")
     args = parser.parse_args()
     config = FastTextConfig(minn=3, maxn=5) if args.char_ngrams else FastTextConfig()
     en = read_sib(args.data / "sib200" / "eng_Latn" / "train.tsv")
@@ -132,7 +164,7 @@ def main() -> int:
     table: dict[str, dict[str, dict[str, float]]] = {}
     for lang in langs:
         start = time.perf_counter()
-        res = run_language(args.data, lang, args.seeds, config, args.ablations, en)
+        res = run_language(args.data, lang, args.seeds, config, args.ablations, en, args.names)
         table[lang] = {c: {m: statistics.fmean(v) for m, v in r.items()} for c, r in res.items()}
         print(f"  {lang} done in {time.perf_counter() - start:.0f} s", file=sys.stderr)
     conditions = list(next(iter(table.values())))

@@ -59,6 +59,9 @@ SUBSTITUTE_RATE = 1.0  # substitute replaces every word it can (Wang et al. 2022
 SUBSTITUTE_GENERATOR = "substitute.v2"  # --mode substitute: v2 adds source-side fallbacks (bench_usefulness.py)
 SAMPLES = 1  # --samples K: K draws of every record
 CLASSIFY_SAMPLES = 3  # evaluate classify: synthetic draws per training example (bench_usefulness.py)
+# evaluate classify: fastText character n-grams (minn, maxn); (0, 0) = word features only. 3-5-grams help every
+# condition on SIB-200 (bench_usefulness.py --char-ngrams) and on the UD first-person task (bench_classify.py)
+CLASSIFY_CHAR_NGRAMS = (3, 5)
 IN_FLIGHT_PER_WORKER = 2  # chunks read ahead per worker process: bounds memory whatever the corpus size
 MANIFEST_SUFFIX = ".manifest.json"  # manifest written beside the output: <output>.manifest.json
 STDOUT_MANIFEST = "lexaug-synthesize.manifest.json"  # manifest path when the output is stdout (-)
@@ -120,3 +123,10 @@ NEURAL_THREADS = 1  # torch threads; 1 is fastest on small shared CPUs (OpenMP s
 NEURAL_RULE_FALLBACK = True  # rule baseline where the model is unsure (threshold chosen on dev; needs --dev)
 NEURAL_MINUTES = 10.0  # `inflect train --model neural`: wall-clock budget per model (hallucination, training, tuning)
 NEURAL_DEVICE = "auto"  # cpu, cuda, or auto (cuda when torch sees a GPU)
+
+# synthesize manifests: the most frequent untranslated words (`counts.untranslated`). A chunk reports at most
+# UNTRANSLATED_PER_CHUNK distinct words (its most frequent); the run keeps at most UNTRANSLATED_TRACKED (when
+# more arrive, the least frequent half is dropped). Either cut makes the list approximate (the manifest says so).
+UNTRANSLATED_TOP = 50
+UNTRANSLATED_PER_CHUNK = 10_000
+UNTRANSLATED_TRACKED = 200_000

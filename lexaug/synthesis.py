@@ -16,7 +16,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from operator import add
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from lexaug import __version__, defaults
 from lexaug.engines.local import ChunkResult, Totals, run_local
@@ -280,6 +280,7 @@ class SynthesisJob:
         generator = self.generator
         stats: Counter[str]
         generator.stats = stats = Counter()  # this chunk's counts only; the engine adds chunks up
+        track_untranslated(generator)
         lid = self.lid
         if lid is not None and lid.filters:
             records = lid.clean(records, stats)
@@ -306,7 +307,8 @@ class SynthesisJob:
         report.merge(unwritable)
         for reason, n in report.skipped.items():
             counts[f"skipped:{reason}"] = n
-        return ChunkResult("".join(parts), counts, stats=stats, errors=list(report.errors))
+        return ChunkResult("".join(parts), counts, stats=stats, errors=list(report.errors),
+                           untranslated=take_untranslated(generator))
 
     def _render_each(self, outputs: Any, base: dict[str, Any] | None, unwritable: Any) -> list[str]:
         """Render record by record: a record the format cannot write is a FormatError naming the input file
@@ -354,13 +356,41 @@ class SynthesisJob:
         generator = self.generator
         stats: Counter[str] = Counter()
         generator.stats = stats
+        track_untranslated(generator)
         outs = generator.run_texts(list(map(str, range(first, first + n))), contents, self.seed)
         if None in outs:  # filtered records (e.g. --min-replacements)
             kept = [(out, end) for out, end in zip(outs, ends) if out is not None]
             text, n_out = "".join([out + end for out, end in kept]), len(kept)
         else:
             text, n_out = "".join(map(add, outs, ends)), n
-        return ChunkResult(text, {"records_in": n, "records_read": n, "records_out": n_out}, stats=stats)
+        return ChunkResult(text, {"records_in": n, "records_read": n, "records_out": n_out}, stats=stats,
+                           untranslated=take_untranslated(generator))
+
+
+def track_untranslated(generator: Any) -> None:
+    """Start counting the untranslated words of a chunk (generators with `take_untranslated` only)."""
+    if hasattr(generator, "take_untranslated"):
+        generator.untranslated = Counter()
+
+
+def take_untranslated(generator: Any) -> tuple[dict[str, int], bool] | None:
+    """The chunk's untranslated words and whether some were left out (see `Substitute.take_untranslated`);
+    counting stops until the next `track_untranslated`. None for generators that do not count them."""
+    if not hasattr(generator, "take_untranslated"):
+        return None
+    out = generator.take_untranslated()
+    generator.untranslated = None
+    return cast("tuple[dict[str, int], bool]", out)
+
+
+def untranslated_figures(totals: Totals, top: int = defaults.UNTRANSLATED_TOP) -> dict[str, Any]:
+    """The manifest's `untranslated` block: the `top` most frequent untranslated words (lookup keys, ties by
+    word) with their counts, how many distinct words were tracked, and whether the counts are exact (False when
+    a chunk had more than `defaults.UNTRANSLATED_PER_CHUNK` distinct untranslated words or the run more than
+    `defaults.UNTRANSLATED_TRACKED`: then counts are lower bounds and rare words may be missing)."""
+    ranked = sorted(totals.untranslated.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return {"top": [[word, n] for word, n in ranked], "distinct": len(totals.untranslated),
+            "exact": totals.untranslated_exact}
 
 
 def lid_step(options: SynthesisOptions) -> Any:
@@ -614,6 +644,7 @@ def manifest(options: SynthesisOptions, built: Built, totals: Totals, *, input_p
             "replaced": replaced,
             "coverage": round(replaced / tokens, 6) if tokens else 0.0,
             **coverage_figures(stats, getattr(gen, "fallbacks", None)),
+            **({"untranslated": untranslated_figures(totals)} if hasattr(gen, "take_untranslated") else {}),
         },
         "generator_stats": dict(sorted(stats.items())),
         "skipped_examples": totals.errors,

@@ -39,15 +39,17 @@ def evaluate() -> None:
               help="--mode substitute: substitute.v2 (source-side fallbacks) or substitute.v1.")
 @click.option("--samples", type=click.IntRange(min=1), default=defaults.CLASSIFY_SAMPLES, show_default=True,
               help="Synthetic draws of every training example (ids <id>#<k>).")
+@click.option("--char-ngrams/--word-features", "char_ngrams", default=True, show_default=True,
+              help="fastText features: words and character 3-5-grams (default), or words only.")
 def classify(train_path: str, test_path: str, lang: str, lexicons: tuple[str, ...], src_lang: str, mode: str,
              rate: float | None, text_column: str, label_column: str, seeds: int, strict: bool,
-             output_path: str, generator_name: str, samples: int) -> None:
+             output_path: str, generator_name: str, samples: int, char_ngrams: bool) -> None:
     """Train fastText classifiers on the source data, its synthesized version and both; score on the test set.
 
     The JSON holds one entry per condition (source, synthetic, both) with accuracy and macro_f1 (mean, std,
     per seed), plus the settings. A table is printed too.
     """
-    from lexaug.downstream.classify import compare, format_table
+    from lexaug.downstream.classify import FastTextConfig, compare, format_table
     from lexaug.downstream.labelled import read_labelled
     from lexaug.synthesis import SynthesisOptions, build
 
@@ -65,7 +67,9 @@ def classify(train_path: str, test_path: str, lang: str, lexicons: tuple[str, ..
                                    generator=generator_name))
     for message in built.warnings:
         click.echo(f"warning: {message}", err=True)
-    report = compare(train, test, built.generator, seeds=seeds, samples=samples)
+    minn, maxn = defaults.CLASSIFY_CHAR_NGRAMS if char_ngrams else (0, 0)
+    report = compare(train, test, built.generator, seeds=seeds, samples=samples,
+                     config=FastTextConfig(minn=minn, maxn=maxn))
     report["settings"].update(lang=built.targets[0], lexicon_sha256=built.lexicon_sha256)
     with open(output_path, "w", encoding="utf-8") as fh:
         json.dump(report, fh, indent=2, ensure_ascii=False)

@@ -19,6 +19,8 @@ from lexaug import defaults
 @click.option("--lang", "langs", multiple=True, help="Target language of --synthesize (as in `lexaug synthesize`).")
 @click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
               help="Bilingual lexicon file(s) for --synthesize (default: the catalog cache).")
+@click.option("--samples", type=int, default=1, show_default=True,
+              help="--synthesize: K different draws of every record (ids <id>#<k>, as `lexaug synthesize --samples`).")
 @click.option("--lexicon-lenient", is_flag=True, help="Skip malformed lexicon rows (as in `lexaug synthesize`).")
 @click.option("--mode", type=click.Choice(["substitute", "codeswitch"]), default=defaults.SYNTH_MODE,
               show_default=True, help="Synthesis mode of --synthesize.")
@@ -52,7 +54,7 @@ def feed(tokenizer_dir: str, block_size: int, sources: tuple[str, ...], synth: t
          langs: tuple[str, ...], lexicons: tuple[str, ...], mode: str, rate: float | None, src_lang: str,
          text_field: str | None, line_by_line: bool, stopping: str, shuffle_buffer: int, seed: int,
          epochs: int | None, max_blocks: int | None, rank: int, world_size: int, synth_workers: int,
-         blocks_per_shard: int, resume: bool, output_dir: str, lexicon_lenient: bool) -> None:
+         blocks_per_shard: int, resume: bool, output_dir: str, lexicon_lenient: bool, samples: int) -> None:
     """Mix real, synthesized and on-the-fly synthesized text; tokenize; pack into fixed-size blocks.
 
     \b
@@ -69,6 +71,6 @@ def feed(tokenizer_dir: str, block_size: int, sources: tuple[str, ...], synth: t
         lexicons=lexicons, synth_mode=mode, rate=rate, src_lang=src_lang, text_field=text_field,
         line_by_line=line_by_line, stopping=stopping, shuffle_buffer=shuffle_buffer, seed=seed, epochs=epochs,
         max_blocks=max_blocks, rank=rank, world_size=world_size, synth_workers=synth_workers,
-        blocks_per_shard=blocks_per_shard, lexicon_lenient=lexicon_lenient,
+        blocks_per_shard=blocks_per_shard, lexicon_lenient=lexicon_lenient, samples=samples,
     )
     click.echo(run_feed(options, output_dir, resume=resume), err=True)

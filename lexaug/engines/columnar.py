@@ -49,8 +49,11 @@ class ColumnarJob:
 
         table = from_ipc(chunk.data)
         form, first = self.fmt, chunk.first_index
+        from lexaug.synthesis import take_untranslated, track_untranslated
+
         stats: Counter[str] = Counter()
         self.generator.stats = stats
+        track_untranslated(self.generator)
         report = ReadReport()
         lids: list[Any] | None = None
         if self._plain_texts(table):  # one string per row, no nulls: texts in, texts out, no record objects
@@ -83,7 +86,8 @@ class ColumnarJob:
                   "records_out": out.num_rows}
         for reason, n in report.skipped.items():
             counts[f"skipped:{reason}"] = n
-        return ChunkResult("", counts, stats=stats, errors=list(report.errors), data=to_ipc(out))
+        return ChunkResult("", counts, stats=stats, errors=list(report.errors), data=to_ipc(out),
+                           untranslated=take_untranslated(self.generator))
 
     def _plain_texts(self, table: Any) -> bool:
         """True when the batch can skip records: a text column without nulls, a generator with `run_texts`, no

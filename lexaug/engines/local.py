@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any, Protocol
 
+from lexaug import defaults
 from lexaug.defaults import IN_FLIGHT_PER_WORKER, MAX_REPORTED_ERRORS
 from lexaug.engines.signals import die_with_parent
 from lexaug.errors import FormatError, LexaugError
@@ -52,6 +53,8 @@ class ChunkResult:
     errors: list[str] = field(default_factory=list)
     error: tuple[str, int | None, str, str] | None = None
     data: bytes | None = None  # the text as UTF-8, when a worker process encoded it for a byte sink
+    # the chunk's untranslated words {word: count} and whether the chunk left some out (`Totals.untranslated`)
+    untranslated: tuple[dict[str, int], bool] | None = None
 
     def raise_error(self) -> None:
         """Re-raise the FormatError a worker reported, if any."""
@@ -77,13 +80,25 @@ class Totals:
     errors: list[str] = field(default_factory=list)
     max_errors: int = MAX_REPORTED_ERRORS
     workers_used: int = 1  # processes that did the work (1: in-process; worker processes are started on demand)
+    untranslated: Counter = field(default_factory=Counter)  # untranslated words over the run (bounded, see add)
+    untranslated_exact: bool = True  # False once a chunk or the run's bound left words out
 
     def add(self, result: ChunkResult) -> None:
-        """Merge one chunk's result (in input order, so the kept messages are the first ones)."""
+        """Merge one chunk's result (in input order, so the kept messages are the first ones, and a bounded
+        untranslated-word count is the same for any number of workers)."""
         for key, value in result.counts.items():
             self.counts[key] = self.counts.get(key, 0) + value
         if result.stats:
             self.stats.update(result.stats)
+        if result.untranslated is not None:
+            words, cut = result.untranslated
+            self.untranslated.update(words)
+            if cut:
+                self.untranslated_exact = False
+            if len(self.untranslated) > defaults.UNTRANSLATED_TRACKED:  # keep memory bounded: drop the rarer half
+                kept = sorted(self.untranslated.items(), key=lambda kv: (-kv[1], kv[0]))
+                self.untranslated = Counter(dict(kept[:defaults.UNTRANSLATED_TRACKED // 2]))
+                self.untranslated_exact = False
         room = self.max_errors - len(self.errors)
         if room > 0:
             self.errors.extend(result.errors[:room])

@@ -44,6 +44,7 @@ class FeedOptions:
     synth_workers: int | None = defaults.FEED_SYNTH_WORKERS
     blocks_per_shard: int = defaults.FEED_BLOCKS_PER_SHARD
     lexicon_lenient: bool = False  # --synthesize: skip malformed lexicon rows (as `synthesize --lexicon-lenient`)
+    samples: int = 1  # --synthesize: K draws of every record, ids <id>#<k> (as `synthesize --samples`)
 
 
 def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | None]:
@@ -56,6 +57,7 @@ def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | Non
         unused = [name for name, given in (("--lang", options.langs), ("--lexicon", options.lexicons),
                                            ("--rate", options.rate is not None),
                                            ("--mode", options.synth_mode != defaults.SYNTH_MODE),
+                                           ("--samples", options.samples != 1),
                                            ("--src-lang", options.src_lang != defaults.SRC_LANG)) if given]
         if unused:
             verb = "applies" if len(unused) == 1 else "apply"
@@ -69,20 +71,24 @@ def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | Non
         sources.append(CorpusSource(path, weight, format_options=opts))
     signature = None
     if options.synth:
+        from lexaug.generators.samples import check_samples
         from lexaug.synthesis import SynthesisOptions, build
 
         if not options.langs:
             raise ConfigError("--synthesize needs --lang (and --lexicon, or a cached lexicon)")
+        check_samples(options.samples)
         built = build(SynthesisOptions(langs=options.langs, mode=options.synth_mode, src_lang=options.src_lang,
                                        lexicons=options.lexicons, rate=options.rate, seed=options.seed,
                                        lexicon_lenient=options.lexicon_lenient))
         signature = {**built.generator.signature(), "targets": list(built.targets),
                      "lexicon_sha256": built.lexicon_sha256}
+        if options.samples > 1:
+            signature["samples"] = options.samples
         for spec in options.synth:
             path, weight = parse_weighted(spec)
             opts = fmt_opts if path.endswith(JSONL_SUFFIXES) else {}
             sources.append(SynthSource(path, weight, format_options=opts, generator=built.generator,
-                                       seed=options.seed))
+                                       seed=options.seed, samples=options.samples))
     total = sum(s.weight for s in sources)  # as the mixer adds them
     if not math.isfinite(total):
         raise ConfigError(f"the source weights sum to {total} (overflow: "

@@ -154,10 +154,13 @@ class SynthSource(CorpusSource):
     Args (besides CorpusSource's):
         generator: a `lexaug.generators.Generator` (build one with `lexaug.synthesis.build`).
         seed: the synthesis seed (same meaning as `lexaug synthesize --seed`).
+        samples: K draws of every record (`lexaug synthesize --samples`): the record's texts are those of its
+            samples `<id>#0` .. `<id>#<K-1>`, in that order (`lexaug.generators.samples`).
     """
 
     generator: Any = None
     seed: int = 0
+    samples: int = 1
     kind = "synth"
 
     def __post_init__(self) -> None:
@@ -174,8 +177,11 @@ class SynthSource(CorpusSource):
         """(text, words replaced) for each generator output of one record (empty when it is filtered)."""
         from lexaug.generators import rng_for
 
-        gen = self.generator
-        outs = gen.generate(record, rng_for(self.synth_seed(epoch, pass_), record.id, gen.name))
+        from lexaug.generators.samples import expand_samples
+
+        gen, seed = self.generator, self.synth_seed(epoch, pass_)
+        outs = [out for one in expand_samples([record], self.samples)
+                for out in gen.generate(one, rng_for(seed, one.id, gen.name))]
         return [(text_of(out, self.fmt_name), out.meta.get("replaced", 0)) for out in outs]
 
     def texts_batch(self, indices: list[int], items: list[Any], epoch: int, pass_: int) -> tuple[list[Any], int]:
@@ -183,6 +189,8 @@ class SynthSource(CorpusSource):
         `generate` per record, faster where the generator batches its work), in order (see
         `CorpusSource.texts_batch` for the shape)."""
         fmt, gen = self.fmt_name, self.generator
+        if self.samples > 1:
+            return self._samples_batch(indices, items, epoch, pass_)
         if fmt == "text" and hasattr(gen, "run_texts") and not getattr(gen, "min_replacements", 0):
             # plain lines without record objects (`run_texts`: the same texts and stats); nothing is
             # filtered, so the replaced words of the outputs are those the generator counted
@@ -202,5 +210,29 @@ class SynthSource(CorpusSource):
             by_id.setdefault(out.id, []).append(text_of(out, fmt))
         return [by_id.get(r.id, []) for r in records], replaced
 
+    def _samples_batch(self, indices: list[int], items: list[Any], epoch: int, pass_: int
+                       ) -> tuple[list[Any], int]:
+        """`texts_batch` with `samples` > 1: every item expanded to its K samples (ids `<index>#<k>`), the
+        samples rewritten in one batch, and each item's kept texts gathered in sample order."""
+        from lexaug.generators.samples import expand_samples
+
+        k, fmt = self.samples, self.fmt_name
+        if fmt == "text":
+            records = [Record(str(i), [t]) for i, t in zip(indices, items)]
+        else:
+            records = items
+        expanded = list(expand_samples(records, k))
+        owner = {r.id: n // k for n, r in enumerate(expanded)}  # sample id -> position of its item
+        outs = self.generator.run_batch(expanded, self.synth_seed(epoch, pass_))
+        texts: list[list[str]] = [[] for _ in records]
+        replaced = 0
+        for out in outs:
+            texts[owner[out.id]].append(text_of(out, fmt))
+            replaced += out.meta.get("replaced", 0)
+        return texts, replaced
+
     def describe(self) -> dict[str, Any]:
-        return {**super().describe(), "generator": self.generator.signature(), "seed": self.seed}
+        out = {**super().describe(), "generator": self.generator.signature(), "seed": self.seed}
+        if self.samples > 1:
+            out["samples"] = self.samples
+        return out

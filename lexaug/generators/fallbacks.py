@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
-from itertools import islice, product
+from itertools import compress, islice, product
 from typing import Any, Pattern
 
 from lexaug import defaults
@@ -107,13 +107,14 @@ def expand_contraction(key: str, data: SourceData) -> list[str] | None:
 _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ily", "y"), ("ves", "f"), ("es", ""), ("s", ""), ("ed", ""),
              ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""))
 _NOT_PLURAL = ("ss", "us", "is", "'s")  # glass, bus, basis are not `-s` plurals
+_SUFFIX_ENDS = frozenset(suffix[-1] for suffix, _ in _SUFFIXES)  # a key ending otherwise has no rule to try
 
 
 def lemma_candidates(key: str, data: SourceData) -> list[str]:
     """Possible lemmas of a lookup key, most likely first (irregular table, then suffix rules)."""
     out: list[str] = []
     out += data.lemmas.get(key, ())
-    if not data.rules or not key.isalpha():
+    if not data.rules or key[-1:] not in _SUFFIX_ENDS or not key.isalpha():
         return out
     for suffix, repl in _SUFFIXES:
         stem = key[: -len(suffix)]
@@ -185,7 +186,7 @@ class FallbackTable(SurfaceTable):
         enabled: the fallbacks to use (a subset of `KINDS`).
     """
 
-    _MEMOS = SurfaceTable._MEMOS + ("kinds",)
+    _MEMOS = SurfaceTable._MEMOS + ("kinds", "resolved", "_kinds_clears", "_stale")
 
     def __init__(self, lexicon: Any, *, weighting: str, case_fold: bool = True, data: SourceData,
                  enabled: tuple[str, ...] = KINDS, cache_size: int = defaults.SURFACE_CACHE_SIZE) -> None:
@@ -195,29 +196,78 @@ class FallbackTable(SurfaceTable):
     def _reset_memos(self) -> None:
         super()._reset_memos()
         self.kinds: dict[str, str] = {}
-
-    def _fill(self, word: str) -> tuple[str, ...]:
-        if len(self._cache) >= self.cache_size:
-            self.kinds.clear()  # the cache is cleared below: keep `kinds` to the cached forms
-        return super()._fill(word)
+        # form -> entry found by a fallback. Speed: the form cache keeps such a form's direct entry `(form,)`
+        # ("not found as written"), so the batched path finds the few fallback words among the words its
+        # lookup missed instead of testing every word (`Substitute._batch`); `entries` gives the final ones.
+        self.resolved: dict[str, tuple[str, ...]] = {}
+        self._kinds_clears = 0  # `_clears` last seen by `_entry`
+        self._stale = False  # the form cache was cleared since `kinds` and `resolved` were last emptied
 
     def _entry(self, word: str) -> tuple[str, ...]:
+        if self._clears != self._kinds_clears:  # the form cache was cleared part way through a batch: `kinds`
+            self._stale = True  # and `resolved` still serve this batch, then go with the cache (`_drop_stale`)
+            self._kinds_clears = self._clears
         ent = super()._entry(word)
         if len(ent) > 1 or word == REC:
             return ent
         found = self._fallback(word)
-        if found is None:
-            return ent
-        self.kinds[word] = found[0]
-        return found[1]
+        if found is not None:
+            self.kinds[word], self.resolved[word] = found
+        return ent
+
+    def entries(self, words: list[str]) -> list[tuple[str, ...]]:
+        """One entry per word, fallbacks applied (`kind_counts` of the same words may follow)."""
+        ents = self.direct_entries(words)
+        self.resolve(words, ents, [i for i, e in enumerate(ents) if len(e) == 1], drop=False)
+        return ents
+
+    def entry(self, word: str) -> tuple[str, ...]:
+        ent = self._lookup(word)
+        return self.resolved.get(word, ent)
+
+    def resolve(self, words: list[str], ents: list[tuple[str, ...]], places: list[int],
+                counter: Counter[str] | None = None, drop: bool = True) -> list[int]:
+        """Put the fallback entries into `ents` at those of `places` (words not found as written) that a fallback
+        resolved, count their kinds into `counter`; returns those places. With `drop`, memos left stale by a
+        cache clear during this batch are emptied afterwards."""
+        resolved = self.resolved
+        fixed = list(compress(places, map(resolved.__contains__, map(words.__getitem__, places)))) \
+            if resolved and places else []
+        for p in fixed:
+            ents[p] = resolved[words[p]]
+        if counter is not None and fixed:
+            counter.update(map(self.kinds.__getitem__, map(words.__getitem__, fixed)))
+        if drop:
+            self.end_batch()
+        return fixed
+
+    def end_batch(self) -> None:
+        """After a batch's lookups, multiword matching and counting: empty memos a cache clear left stale."""
+        if self._stale:
+            self._drop_stale()
+
+    def _drop_stale(self) -> None:
+        """Empty `kinds`, `resolved` and the form cache together (the cache was cleared once part way through
+        a batch; what it gained since is dropped too, so every cached miss has its fallback memo)."""
+        self._stale = False
+        self.kinds.clear()
+        self.resolved.clear()
+        cache = self._cache
+        cache.clear()
+        cache[REC] = (REC, REC)
+        self.mw_surface.clear()
+        self._clears += 1
+        self._kinds_clears = self._clears
 
     def kind_counts(self, words: list[str]) -> Counter[str]:
-        """How many of `words` (already looked up) each fallback resolved."""
+        """How many of `words` (already looked up with `entries`) each fallback resolved."""
         kinds = self.kinds
         out: Counter[str] = Counter()
         if kinds:  # few forms need a fallback: count those forms in one C-level pass, then add up by kind
             for word, n in Counter(filter(kinds.__contains__, words)).items():
                 out[kinds[word]] += n
+        if self._stale:
+            self._drop_stale()
         return out
 
     def _fallback(self, word: str) -> tuple[str, tuple[str, ...]] | None:
@@ -229,7 +279,7 @@ class FallbackTable(SurfaceTable):
             words = expand_contraction(key, data)
             if words:
                 surfaces = restore_case(" ".join(words), cls).split(" ") if cls in (TITLE, UPPER) else words
-                ent = self._combine(word, [self._lookup(s) for s in surfaces], surfaces, [" "] * (len(words) - 1))
+                ent = self._combine(word, [self.entry(s) for s in surfaces], surfaces, [" "] * (len(words) - 1))
                 if ent is not None:
                     return "contraction", ent
         if "lemma" in on or "spelling" in on:
@@ -241,7 +291,7 @@ class FallbackTable(SurfaceTable):
         if "parts" in on:
             parts = split_parts(word)
             if parts:
-                ent = self._combine(word, [self._lookup(p) for p in parts[::2]], parts[::2], parts[1::2])
+                ent = self._combine(word, [self.entry(p) for p in parts[::2]], parts[::2], parts[1::2])
                 if ent is not None:
                     return "parts", ent
         return None

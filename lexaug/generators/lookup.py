@@ -252,6 +252,10 @@ class SurfaceTable:
         """The entry of one word."""
         return self._lookup(word)
 
+    def direct_entries(self, words: list[str]) -> list[tuple[str, ...]]:
+        """`SurfaceTable.entries` without a subclass's fallbacks (`fallbacks.FallbackTable.resolve` adds them)."""
+        return SurfaceTable.entries(self, words)
+
     def kind_counts(self, words: list[str]) -> Counter[str]:
         """How many of `words` each fallback translated: none here (`fallbacks.FallbackTable` has some)."""
         return Counter()

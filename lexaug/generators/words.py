@@ -60,7 +60,9 @@ class WordSpec:
             joiners += "'\u2019"
         if self.hyphens:
             joiners += "\\-"
-        if joiners:
+        if joiners and letter == inner:  # ASCII: `[A-Za-z]++` runs (possessive: nothing to backtrack into)
+            word = f"[{letter}]++(?:[{joiners}][{letter}]++)*+"
+        elif joiners:
             word += f"(?:[{joiners}][{letter}][{inner}]*+)*+"  # possessive: nothing to backtrack into
         if self.apostrophes == "elision":
             word = f"(?:[{letter}]{{1,2}}|[{letter}]*qu)['\u2019](?=[{letter}])|{word}"

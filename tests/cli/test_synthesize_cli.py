@@ -99,7 +99,8 @@ def test_manifest_fields_and_jsonl_provenance(tmp_path):
                            "skipped": {}, "tokens": 6, "replaced": 6, "coverage": 1.0,
                            "coverage_before_fallbacks": round(5 / 6, 6),  # "walks" -> "walk" (lemma fallback)
                            "coverage_by_fallback": {"contraction": 0.0, "lemma": round(1 / 6, 6), "spelling": 0.0,
-                                                    "parts": 0.0}}
+                                                    "parts": 0.0},
+                           "untranslated": {"top": [], "distinct": 0, "exact": True}}
     assert m["engine"] == {"name": "local", "workers": 1, "chunk_records": defaults.CHUNK_RECORDS}
 
 
