@@ -54,8 +54,9 @@ def test_base_url_that_is_not_a_url(home, base):
 
 def test_base_url_from_environment_that_is_not_a_url(home, monkeypatch):
     monkeypatch.setenv("LEXAUG_CATALOG_BASE_URL", "nonsense")
-    one_error_line(run("resources", "fetch", "wol", "--kind", "lexicon"),
-                   "Error: $LEXAUG_CATALOG_BASE_URL 'nonsense' is not a URL")
+    line = one_error_line(run("resources", "fetch", "wol", "--kind", "lexicon"),
+                          "Error: $LEXAUG_CATALOG_BASE_URL 'nonsense' is not a URL")
+    assert "LEXAUG_CATALOG_BASE_URL" in line and not home.exists()
 
 
 def test_verify_with_an_unreadable_cached_file(home):
@@ -73,7 +74,8 @@ def test_corrupt_trust_on_first_use_record(home):
     entry = next(e for e in cat.Catalog.load().lexicons if e.file == "en-de.txt")
     entry.path().parent.mkdir(parents=True)
     entry.path().write_text("the\tder\n", encoding="utf-8")
-    one_error_line(run("resources", "verify"), f"Error: {home / 'tofu-lock.json'}")
+    line = one_error_line(run("resources", "verify"), f"Error: {home / 'tofu-lock.json'}")
+    assert (home / "tofu-lock.json").read_text(encoding="utf-8") == "{not json"  # left as it was
 
 
 def test_fetch_needs_exactly_one_of_lang_and_all(home):

@@ -33,7 +33,8 @@ def one_line_error(code: int, out: str, exc: BaseException | None, *needles: str
 def test_stats_on_a_directory(tmp_path):
     folder = tmp_path / "fin"
     folder.mkdir()
-    one_line_error(*stats(str(folder)), str(folder), "directory")
+    line = one_line_error(*stats(str(folder)), str(folder), "directory")
+    assert line.startswith(f"Error: {folder}")
 
 
 def test_stats_on_an_unreadable_file(tmp_path, monkeypatch):
@@ -47,7 +48,8 @@ def test_stats_on_an_unreadable_file(tmp_path, monkeypatch):
         return original(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    one_line_error(*stats(str(path)), str(path), "Permission denied")
+    line = one_line_error(*stats(str(path)), str(path), "Permission denied")
+    assert line.startswith(f"Error: {path}")
 
 
 @pytest.mark.parametrize("name", ["nonexistent.um", "tables/fin", "./fin", "fin.1"])
@@ -59,7 +61,8 @@ def test_stats_on_a_missing_path_says_so(tmp_path, monkeypatch, name):
 
 def test_stats_on_an_unknown_language_still_points_at_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("UNIMORPH", str(tmp_path))
-    one_line_error(*stats("xyz"), "no UniMorph table for 'xyz'")
+    line = one_line_error(*stats("xyz"), "no UniMorph table for 'xyz'")
+    assert "malformed language code" not in line
 
 
 @pytest.mark.parametrize("suffix,compress", [(".gz", gzip.compress), ("", gzip.compress)])
@@ -73,7 +76,8 @@ def test_gzip_unimorph_file_is_named_as_compressed(tmp_path, suffix, compress):
 def test_zstd_unimorph_file_is_named_as_compressed(tmp_path):
     path = tmp_path / "fin.zst"
     path.write_bytes(b"\x28\xb5\x2f\xfd" + b"\x00" * 20)
-    one_line_error(*stats(str(path)), str(path), "zstd-compressed file", "unzstd")
+    line = one_line_error(*stats(str(path)), str(path), "zstd-compressed file", "unzstd")
+    assert "LATIN1" not in line and "UTF-8" not in line
 
 
 def test_loader_reports_a_directory_as_format_error(tmp_path):
@@ -85,7 +89,8 @@ def test_table_option_with_a_gzip_file(tmp_path):
     path = tmp_path / "fin.gz"
     path.write_bytes(gzip.compress(ROWS.encode("utf-8")))
     result = CliRunner().invoke(cli, ["unimorph", "inflect", "walk", "V;PST", "--table", str(path)])
-    one_line_error(result.exit_code, result.output, result.exception, str(path), "gzip-compressed file")
+    line = one_line_error(result.exit_code, result.output, result.exception, str(path), "gzip-compressed file")
+    assert "LATIN1" not in line
 
 
 def test_plain_file_still_reads(tmp_path):
