@@ -51,6 +51,8 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "avg3": {"average_last": 3},
     "nohall": {"hallucinate": 0},
     "big": {"layers": 3, "d_model": 192, "ffn": 768},
+    # train to the deadline: no dev patience, so the learning rate decays over the whole budget
+    "fullbudget": {"patience": 0},
 }
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
 VARIANTS: dict[str, tuple[int, float, bool]] = {
