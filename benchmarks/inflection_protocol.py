@@ -53,6 +53,8 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "big": {"layers": 3, "d_model": 192, "ffn": 768},
     # train to the deadline: no dev patience, so the learning rate decays over the whole budget
     "fullbudget": {"patience": 0},
+    # three networks (seeds s, s+1, s+2) sharing the budget, decoded by their mean probability
+    "ens3": {"ensemble": 3},
 }
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
 VARIANTS: dict[str, tuple[int, float, bool]] = {
@@ -156,6 +158,16 @@ def run_one(task: Task, config: str, seed: int, minutes: float, threads: int, de
         scored, seconds = decoded[(beam, alpha)]
         forms = model.apply_fallback(task.test, scored) if use_fb else [f for f, _ in scored]
         scores[name] = {**_score(task, forms), "seconds": round(seconds, 1)}
+    if len(model.models) > 1:  # each ensemble member alone, greedy: how much the ensemble adds
+        from lexaug.inflection.neural_model import greedy_decode
+        from lexaug.inflection.vocab import nfc
+
+        sources = [model.vocab.encode_source(lemma, feats) for lemma, feats in task.test]
+        lens = [len(nfc(lemma)) for lemma, _ in task.test]
+        for i, net in enumerate(model.models):
+            hyps = greedy_decode(net, sources, lens, model.hparams.max_len, model.vocab.actions)
+            forms = [model.vocab.decode(ids, lemma) for (ids, _), (lemma, _) in zip(hyps, task.test)]
+            scores[f"member{i + 1}:greedy"] = _score(task, forms)
     info = {k: v for k, v in model.info.items() if k != "curve"}
     return {"task": task.key, "year": task.year, "lang": task.lang, "setting": task.setting, "config": config,
             "options": opts, "seed": seed, "minutes": minutes, "train_rows": len(task.train),

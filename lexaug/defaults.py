@@ -119,6 +119,7 @@ HALLUCINATE_MIN_STEM = 3  # Anastasopoulos & Neubig 2019
 NEURAL_HALLUCINATE = 4000  # hallucinated pairs added to the training data (0: none)
 NEURAL_REAL_REPEAT = 2  # copies of the real training pairs beside the hallucinated ones
 NEURAL_BEAM = 5
+NEURAL_ENSEMBLE = 1  # networks trained with seeds seed, seed+1, ... and decoded together (they share the budget)
 NEURAL_THREADS = 1  # torch threads; 1 is fastest on small shared CPUs (OpenMP spin contention)
 NEURAL_RULE_FALLBACK = True  # rule baseline where the model is unsure (threshold chosen on dev; needs --dev)
 NEURAL_MINUTES = 10.0  # `inflect train --model neural`: wall-clock budget per model (hallucination, training, tuning)

@@ -30,6 +30,7 @@ def _torch():
 
 
 FALLBACK_DIR = "fallback_rules"
+MEMBER_DIR = "member"  # ensemble members after the first: <model dir>/member1, member2, ...
 # Training under a wall-clock budget (`inflect train --minutes`, the benchmark): the clock and dev patience
 # stop the run, not a step count.
 BUDGET_HPARAMS: dict[str, Any] = {"max_steps": 1_000_000, "patience": 10}
@@ -88,25 +89,32 @@ def check_hparams(values: dict[str, Any], fields: dict[str, Any]) -> None:
 class NeuralInflector(Inflector):
     """A trained neural inflection model (see module docstring). Build with `train` or `load`.
 
+    `models` is one network or a list of them (an ensemble, decoded by the members' mean probability).
     With a `fallback` rule model, a greedy prediction whose probability is below `fallback_below` is
     replaced by the rule baseline's form (the threshold is chosen on dev at training time).
     """
 
     name = "neural"
 
-    def __init__(self, model: Any, vocab: CharVocab, hparams: Any, beam: int = defaults.NEURAL_BEAM,
+    def __init__(self, models: Any, vocab: CharVocab, hparams: Any, beam: int = defaults.NEURAL_BEAM,
                  info: dict[str, Any] | None = None, fallback: Inflector | None = None,
                  fallback_below: float = 0.0) -> None:
-        self.model, self.vocab, self.hparams, self.beam = model, vocab, hparams, beam
+        self.models = list(models) if isinstance(models, (list, tuple)) else [models]
+        self.vocab, self.hparams, self.beam = vocab, hparams, beam
         self.info = info or {}
         self.fallback, self.fallback_below = fallback, fallback_below
+
+    @property
+    def model(self) -> Any:
+        """The first (or only) network."""
+        return self.models[0]
 
     @classmethod
     def train(cls, train: Sequence[Triple], dev: Sequence[Triple] | None = None, *, seed: int = defaults.SEED,
               threads: int | None = defaults.NEURAL_THREADS, hallucinate: int = defaults.NEURAL_HALLUCINATE,
               real_repeat: int = defaults.NEURAL_REAL_REPEAT, beam: int = defaults.NEURAL_BEAM,
               device: str = "cpu", rule_fallback: bool = defaults.NEURAL_RULE_FALLBACK,
-              progress: Callable[[str], None] | None = None, **hparams: Any) -> "NeuralInflector":
+              ensemble: int = defaults.NEURAL_ENSEMBLE, progress: Callable[[str], None] | None = None, **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
 
         Args:
@@ -119,6 +127,9 @@ class NeuralInflector(Inflector):
             device: "cpu", "cuda" or "auto" (GPU when torch sees one); the code path is the same.
             rule_fallback: with `dev`, also train the rule baseline and use its form where the model's
                 probability is below a threshold chosen on dev (0 when no threshold helps on dev).
+            ensemble: number of networks trained (seeds `seed`, `seed + 1`, ...) and decoded together by
+                their mean probability; under a budget they share it (a member that stops early on dev
+                patience leaves its time to the next ones).
             progress: called with a line per dev evaluation.
             hparams: fields of `NeuralHParams` (layers, d_model, max_steps, max_minutes, batch_size, ...);
                 `max_minutes` bounds the whole call (hallucination, training, dev evaluations, tuning).
@@ -137,7 +148,8 @@ class NeuralInflector(Inflector):
         if unknown:
             raise ConfigError(f"unknown neural option(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
         check_hparams(hparams, fields)
-        for key, value, low in (("hallucinate", hallucinate, 0), ("real_repeat", real_repeat, 1), ("beam", beam, 1)):
+        for key, value, low in (("hallucinate", hallucinate, 0), ("real_repeat", real_repeat, 1), ("beam", beam, 1),
+                                ("ensemble", ensemble, 1)):
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ConfigError(f"option {key}={value!r}: expected an integer of at least {low}")
         device_name = resolve_device(device)
@@ -149,13 +161,31 @@ class NeuralInflector(Inflector):
             fake, stats = make_hallucinated(train, hallucinate, seed=seed)
             data += fake
         deadline = t0 + hp.max_minutes * 60 if hp.max_minutes > 0 else None
-        model, log = train_model(data, list(dev or []), vocab, hp, seed=seed, threads=threads, progress=progress,
-                                 device=device_name, deadline=deadline)
+        nets, logs = [], []
+        for i in range(ensemble):
+            member_deadline = None
+            if deadline is not None:  # an equal share of the time left; the last member keeps time for
+                # the ensemble's own dev decoding (fallback tuning), one evaluation per member
+                reserve = (ensemble - 1) * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
+                now = time.perf_counter()
+                member_deadline = now + (deadline - now - reserve) / (ensemble - i)
+            say = progress if ensemble == 1 or progress is None else (
+                lambda line, i=i: progress(f"member {i + 1}/{ensemble}: {line}"))
+            net, log = train_model(data, list(dev or []), vocab, hp, seed=seed + i, threads=threads, progress=say,
+                                   device=device_name, deadline=member_deadline)
+            nets.append(net)
+            logs.append(log)
+        log = logs[0]
         info = {"seed": seed, "threads": threads, "device": device_name, "hallucinate": hallucinate,
                 "real_repeat": real_repeat, "hallucination_stats": stats, "train_pairs": len(train),
                 "steps": log.steps, "best_dev": log.best_dev, "best_step": log.best_step,
                 "averaged": log.averaged, "curve": log.curve, "budget_minutes": hp.max_minutes}
-        made = cls(model, vocab, hp, beam=beam, info=info)
+        if ensemble > 1:
+            info["ensemble"] = ensemble
+            info["members"] = [{"seed": seed + i, "steps": m.steps, "seconds": round(m.seconds, 1),
+                                "best_dev": m.best_dev, "best_step": m.best_step, "averaged": m.averaged}
+                               for i, m in enumerate(logs)]
+        made = cls(nets, vocab, hp, beam=beam, info=info)
         if rule_fallback and dev:
             made._tune_fallback(train, dev)
         info["seconds"] = round(time.perf_counter() - t0, 1)
@@ -170,8 +200,11 @@ class NeuralInflector(Inflector):
         rules = RuleInflector.train(train)
         pairs = [(lemma, feats) for lemma, _, feats in dev]
         gold = [nfc(form) for _, form, _ in dev]
-        hyps = greedy_decode(self.model, [self.vocab.encode_source(l, f) for l, f in pairs],
+        hyps = greedy_decode(self.models, [self.vocab.encode_source(l, f) for l, f in pairs],
                              [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, self.vocab.actions)
+        if len(self.models) > 1:
+            self.info["ensemble_dev"] = 100.0 * sum(self.vocab.decode(ids, lemma) == g for (ids, _), (lemma, _), g
+                                                    in zip(hyps, pairs, gold)) / len(dev)
         ours = [(self.vocab.decode(ids, lemma), math.exp(logp)) for (ids, logp), (lemma, _) in zip(hyps, pairs)]
         theirs = [nfc(f) for f in rules.predict_many(pairs)]
         best, best_right = 0.0, -1
@@ -191,9 +224,9 @@ class NeuralInflector(Inflector):
 
         src, n = self.vocab.encode_source(lemma, features), len(nfc(lemma))
         if self.beam <= 1:
-            hyps = greedy_decode(self.model, [src], [n], self.hparams.max_len, self.vocab.actions)
+            hyps = greedy_decode(self.models, [src], [n], self.hparams.max_len, self.vocab.actions)
         else:
-            hyps = beam_decode(self.model, src, n, self.beam, self.hparams.max_len, self.vocab.actions,
+            hyps = beam_decode(self.models, src, n, self.beam, self.hparams.max_len, self.vocab.actions,
                                self.hparams.length_alpha)
         merged: dict[str, float] = {}
         for ids, logp in hyps:
@@ -209,7 +242,7 @@ class NeuralInflector(Inflector):
         pairs = list(pairs)
         if self.beam > 1:
             return [self.inflect(lemma, feats)[0] for lemma, feats in pairs]
-        hyps = greedy_decode(self.model, [self.vocab.encode_source(l, f) for l, f in pairs],
+        hyps = greedy_decode(self.models, [self.vocab.encode_source(l, f) for l, f in pairs],
                              [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, self.vocab.actions)
         return [(self.vocab.decode(ids, lemma), math.exp(logp)) for (ids, logp), (lemma, _) in zip(hyps, pairs)]
 
@@ -233,11 +266,14 @@ class NeuralInflector(Inflector):
         path = Path(directory)
         path.mkdir(parents=True, exist_ok=True)
         _quiet_transformers()
-        self.model.save_pretrained(path)
+        self.models[0].save_pretrained(path)
+        for i, net in enumerate(self.models[1:], start=1):  # further ensemble members in their own folders
+            net.save_pretrained(path / f"{MEMBER_DIR}{i}")
         self.vocab.save(path / VOCAB_FILE)
         if self.fallback is not None:
             self.fallback.save(path / FALLBACK_DIR)
         self.write_manifest(path, version=1, hparams=self.hparams.to_dict(), beam=self.beam, info=self.info,
+                            members=len(self.models),
                             fallback_below=self.fallback_below if self.fallback is not None else 0.0)
 
     @classmethod
@@ -255,13 +291,20 @@ class NeuralInflector(Inflector):
             raise ResourceError(f"{path}: no {VOCAB_FILE}; the model directory is incomplete, retrain it")
         known = set(NeuralHParams.__dataclass_fields__)
         hp = NeuralHParams(**{k: v for k, v in manifest.get("hparams", {}).items() if k in known})
-        try:
-            model = BartForConditionalGeneration.from_pretrained(path, local_files_only=True)
-        except (OSError, ValueError, RuntimeError) as err:
-            raise ResourceError(f"{path}: the model weights cannot be read ({str(err).splitlines()[0][:200]}); "
-                                "retrain the model") from None
-        model.generation_config = generation_config(hp.max_len)
-        model.eval()
+        count = manifest.get("members", 1)
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise ResourceError(f"{path}: inflector.json has members={count!r}, not a positive integer; "
+                                "retrain the model")
+        nets = []
+        for folder in [path] + [path / f"{MEMBER_DIR}{i}" for i in range(1, count)]:
+            try:
+                net = BartForConditionalGeneration.from_pretrained(folder, local_files_only=True)
+            except (OSError, ValueError, RuntimeError) as err:
+                raise ResourceError(f"{folder}: the model weights cannot be read "
+                                    f"({str(err).splitlines()[0][:200]}); retrain the model") from None
+            net.generation_config = generation_config(hp.max_len)
+            net.eval()
+            nets.append(net)
         try:
             vocab = CharVocab.load(path / VOCAB_FILE)
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as err:
@@ -273,7 +316,7 @@ class NeuralInflector(Inflector):
             from lexaug.inflection.rules import RuleInflector
 
             fallback = RuleInflector.load(path / FALLBACK_DIR)
-        return cls(model, vocab, hp, beam=int(manifest.get("beam", 1)),
+        return cls(nets, vocab, hp, beam=int(manifest.get("beam", 1)),
                    info=manifest.get("info", {}), fallback=fallback, fallback_below=below)
 
 

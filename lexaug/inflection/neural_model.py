@@ -6,12 +6,13 @@ here, pre-norm there). The config is built locally (no hub access). Targets are 
 (see `vocab`); the decoder's input at each step is the embedding of its previous output plus the embedding
 of the lemma character under the script's pointer and the encoder state there (`decoder_embeds`).
 Decoding: batched greedy search and beam search, both with the decoder key/value cache (scores are summed
-log-probabilities).
+log-probabilities), for one model or an ensemble (members' mean next-token probability).
 Imports torch and transformers; only the neural modules import this file.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
@@ -125,37 +126,56 @@ def decoder_embeds(model, prev: torch.Tensor, src: torch.Tensor, ptr: torch.Tens
     return embed(prev) + embed(under) + state * valid[..., None]
 
 
+def members(models) -> list:
+    """A model or a sequence of models (an ensemble) as a list of models."""
+    return list(models) if isinstance(models, (list, tuple)) else [models]
+
+
+def ensemble_logp(step_logps: Sequence[torch.Tensor]) -> torch.Tensor:
+    """Log of the members' mean next-token probability (one member: its own log-probabilities)."""
+    if len(step_logps) == 1:
+        return step_logps[0]
+    stacked = torch.stack(step_logps)
+    return torch.logsumexp(stacked, dim=0) - math.log(len(step_logps))
+
+
 @torch.no_grad()
-def greedy_decode(model, sources: Sequence[Sequence[int]], lemma_lens: Sequence[int], max_len: int,
+def greedy_decode(models, sources: Sequence[Sequence[int]], lemma_lens: Sequence[int], max_len: int,
                   actions: bool, batch_size: int = 256) -> list[tuple[list[int], float]]:
     """Greedy search for each source: (ids without BOS/EOS, summed log-probability), in input order.
 
-    The encoder runs once per batch and the decoder reuses its key/value cache, so each step costs one token.
+    `models` is one model or an ensemble (a list): an ensemble picks each token by the members' mean
+    probability. Each member's encoder runs once per batch and its decoder reuses its key/value cache, so
+    each step costs one token per member.
     """
-    model.eval()
+    nets = members(models)
+    for net in nets:
+        net.eval()
     results: list[tuple[list[int], float]] = []
     for start in range(0, len(sources), batch_size):
         chunk, lens = sources[start:start + batch_size], list(lemma_lens[start:start + batch_size])
-        dev = model_device(model)
+        dev = model_device(nets[0])
         ids, mask = pad_batch(chunk, dev)
-        encoder_outputs = model.get_encoder()(input_ids=ids, attention_mask=mask)
+        encoded = [net.get_encoder()(input_ids=ids, attention_mask=mask) for net in nets]
         n = len(chunk)
         steps = min(max_len, 2 * ids.size(1) + 10)  # a script is at most lemma + form long
         last = torch.full((n,), BOS_ID, dtype=torch.long, device=dev)
         pos = torch.full((n,), 0 if actions else -1, dtype=torch.long, device=dev)
         limit = torch.tensor(lens, dtype=torch.long, device=dev)
-        states = encoder_outputs.last_hidden_state
-        past = None
+        caches: list = [None] * len(nets)
         done = torch.zeros(n, dtype=torch.bool, device=dev)
         scores = torch.zeros(n, device=dev)
         out = torch.full((n, steps), PAD_ID, dtype=torch.long, device=dev)
         for step in range(steps):
             ptr = torch.minimum(pos, limit) if actions else pos
-            step_out = model(encoder_outputs=encoder_outputs, attention_mask=mask, cache=past,
-                             decoder_inputs_embeds=decoder_embeds(model, last[:, None], ids, ptr[:, None], states),
-                             use_cache=True)
-            past = step_out.cache
-            logp = torch.log_softmax(step_out.logits[:, -1, :].float(), dim=-1)
+            step_logps = []
+            for m, (net, enc) in enumerate(zip(nets, encoded)):
+                embeds = decoder_embeds(net, last[:, None], ids, ptr[:, None], enc.last_hidden_state)
+                step_out = net(encoder_outputs=enc, attention_mask=mask, cache=caches[m],
+                               decoder_inputs_embeds=embeds, use_cache=True)
+                caches[m] = step_out.cache
+                step_logps.append(torch.log_softmax(step_out.logits[:, -1, :].float(), dim=-1))
+            logp = ensemble_logp(step_logps)
             best = logp.argmax(-1)
             best = torch.where(done, torch.full_like(best, PAD_ID), best)
             scores += torch.where(done, torch.zeros_like(scores), logp.gather(1, best[:, None]).squeeze(1))
@@ -176,36 +196,43 @@ def _strip(ids: list[int]) -> list[int]:
 
 
 @torch.no_grad()
-def beam_decode(model, source: Sequence[int], lemma_len: int, beam: int, max_len: int,
+def beam_decode(models, source: Sequence[int], lemma_len: int, beam: int, max_len: int,
                 actions: bool, length_alpha: float = 0.0) -> list[tuple[list[int], float]]:
     """The `beam` best finished hypotheses for one source, best first: (ids without `</s>`, summed log-prob).
 
-    Live hypotheses share one batch and the decoder cache is reordered after each step. With
+    `models` is one model or an ensemble (a list; next-token scores are the members' mean probability).
+    Live hypotheses share one batch and each member's decoder cache is reordered after each step. With
     `length_alpha` > 0 finished hypotheses are ranked by log-prob / (length + 1) ** alpha (length
     normalisation, which keeps long forms from losing to short ones merely for having more steps); the
     returned scores stay raw summed log-probabilities.
     """
-    model.eval()
-    dev = model_device(model)
+    nets = members(models)
+    for net in nets:
+        net.eval()
+    dev = model_device(nets[0])
 
     def rank(h: tuple[list[int], float]) -> float:
         return h[1] / ((len(h[0]) + 1) ** length_alpha) if length_alpha else h[1]
 
     ids, mask = pad_batch([source], dev)
-    enc = model.get_encoder()(input_ids=ids, attention_mask=mask)
+    encoded = [net.get_encoder()(input_ids=ids, attention_mask=mask) for net in nets]
     hyps: list[tuple[list[int], float, int]] = [([], 0.0, 0)]  # (tokens, log-prob, pointer)
     finished: list[tuple[list[int], float]] = []
-    past = None
+    caches: list = [None] * len(nets)
     for _ in range(min(max_len, 2 * len(source) + 10)):
         k = len(hyps)
         last = torch.tensor([h[0][-1] if h[0] else BOS_ID for h in hyps], device=dev)
         ptr = torch.tensor([[min(h[2], lemma_len) if actions else -1] for h in hyps], device=dev)
-        states = enc.last_hidden_state.expand(k, -1, -1)
-        enc_k = type(enc)(last_hidden_state=states)
-        embeds = decoder_embeds(model, last[:, None], ids.expand(k, -1), ptr, states)
-        step_out = model(encoder_outputs=enc_k, attention_mask=mask.expand(k, -1), cache=past,
-                         decoder_inputs_embeds=embeds, use_cache=True)
-        logp = torch.log_softmax(step_out.logits[:, -1, :].float(), dim=-1)
+        step_logps = []
+        for m, (net, enc) in enumerate(zip(nets, encoded)):
+            states = enc.last_hidden_state.expand(k, -1, -1)
+            enc_k = type(enc)(last_hidden_state=states)
+            embeds = decoder_embeds(net, last[:, None], ids.expand(k, -1), ptr, states)
+            step_out = net(encoder_outputs=enc_k, attention_mask=mask.expand(k, -1), cache=caches[m],
+                           decoder_inputs_embeds=embeds, use_cache=True)
+            caches[m] = step_out.cache
+            step_logps.append(torch.log_softmax(step_out.logits[:, -1, :].float(), dim=-1))
+        logp = ensemble_logp(step_logps)
         total = logp + torch.tensor([h[1] for h in hyps], device=dev)[:, None]
         top = torch.topk(total.view(-1), min(beam * 2, total.numel()))
         width = logp.size(1)
@@ -228,8 +255,9 @@ def beam_decode(model, source: Sequence[int], lemma_len: int, beam: int, max_len
         if not new_hyps or (len(finished) >= beam and (length_alpha or new_hyps[0][1] <= finished[-1][1])):
             break
         hyps = new_hyps
-        past = step_out.cache
-        past.reorder_cache(torch.tensor(keep, device=dev))
+        order = torch.tensor(keep, device=dev)
+        for cache in caches:
+            cache.reorder_cache(order)
     if not finished:  # nothing ended within the length limit: return the live hypotheses
         finished = [(h[0], h[1]) for h in hyps]
     return sorted(finished, key=lambda h: -rank(h))[:beam]

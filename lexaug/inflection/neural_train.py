@@ -31,6 +31,7 @@ class TrainLog:
     best_step: int | None = None
     curve: list[tuple[int, float]] = field(default_factory=list)
     averaged: bool = False
+    eval_seconds: float = 0.0  # duration of the last dev evaluation
 
 
 def _batches(examples: Sequence[tuple[list[int], ...]], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -148,7 +149,7 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
                 break
         if out_of_time:
             break
-    log.steps = step
+    log.steps, log.eval_seconds = step, eval_seconds
     if kept:
         best_acc, best_step, best_state = kept[0]
         model.load_state_dict(best_state)

@@ -112,3 +112,69 @@ def test_rule_fallback_round_trip_and_length_normalised_beam(tmp_path):
     model.beam, model.hparams.length_alpha = 3, 1.0
     out = model.inflect("abcd", "V;PST")
     assert 1 <= len(out) <= 3 and all(0 < p <= 1 for _, p in out)
+
+
+def _tiny(**extra):
+    return dict(layers=1, d_model=32, ffn=64, heads=2, hallucinate=40, eval_every=15, max_steps=60, threads=1,
+                **extra)
+
+
+def test_ensemble_trains_members_saves_reloads_and_decodes_together(tmp_path):
+    """An ensemble of 2: two networks with seeds 0 and 1 (the first the very model a single run trains), one manifest, a `member1` folder; the reloaded
+    ensemble predicts the same forms (greedy and beam); its scores are the members' mean probability."""
+    import math
+
+    from lexaug.inflection.base import load_inflector
+    from lexaug.inflection.neural import NeuralInflector
+    from lexaug.inflection.neural_model import beam_decode, ensemble_logp, greedy_decode
+
+    rows = _rows(40, 1)
+    train, dev = rows[:90], rows[90:]
+    pairs = [(l, f) for l, _, f in dev]
+    ens = NeuralInflector.train(train, dev, seed=0, ensemble=2, beam=1, **_tiny())
+    assert len(ens.models) == 2 and ens.info["ensemble"] == 2
+    assert [m["seed"] for m in ens.info["members"]] == [0, 1]
+    single = NeuralInflector.train(train, dev, seed=0, beam=1, **_tiny())  # member 1 is this model
+    for a, b in zip(ens.models[0].state_dict().values(), single.model.state_dict().values()):
+        assert torch.equal(a, b)
+    ens.save(tmp_path / "m")
+    assert (tmp_path / "m" / "member1" / "config.json").is_file()
+    back = load_inflector(tmp_path / "m")
+    assert len(back.models) == 2
+    assert back.predict_many(pairs) == ens.predict_many(pairs)
+    # the members' mean probability: an ensemble of one network twice decodes exactly as that network
+    src = [ens.vocab.encode_source(l, f) for l, f in pairs]
+    lens = [len(l) for l, _ in pairs]
+    net = ens.models[0]
+    alone = greedy_decode(net, src, lens, ens.hparams.max_len, ens.vocab.actions)
+    twice = greedy_decode([net, net], src, lens, ens.hparams.max_len, ens.vocab.actions)
+    assert [ids for ids, _ in twice] == [ids for ids, _ in alone]
+    assert all(math.isclose(a, b, abs_tol=1e-4) for (_, a), (_, b) in zip(alone, twice))
+    assert beam_decode([net, net], src[0], lens[0], 3, 20, True)[0][0] == beam_decode(net, src[0], lens[0], 3, 20,
+                                                                                          True)[0][0]
+    p1, p2 = torch.tensor([[0.7, 0.3]]), torch.tensor([[0.1, 0.9]])
+    mean = ensemble_logp([p1.log(), p2.log()]).exp()
+    assert torch.allclose(mean, torch.tensor([[0.4, 0.6]]))
+    back.beam = ens.beam = 3
+    assert back.predict_many(pairs[:5]) == ens.predict_many(pairs[:5])
+
+
+def test_ensemble_option_is_checked(tmp_path):
+    from lexaug.inflection.neural import NeuralInflector
+
+    with pytest.raises(ConfigError, match="ensemble=0"):
+        NeuralInflector.train(_rows(5, 0), None, ensemble=0, **_tiny())
+
+
+def test_ensemble_member_missing_is_one_line(tmp_path):
+    import shutil
+
+    from lexaug.errors import ResourceError
+    from lexaug.inflection.base import load_inflector
+    from lexaug.inflection.neural import NeuralInflector
+
+    rows = _rows(20, 2)
+    NeuralInflector.train(rows[:40], rows[40:], ensemble=2, beam=1, **_tiny()).save(tmp_path / "m")
+    shutil.rmtree(tmp_path / "m" / "member1")
+    with pytest.raises(ResourceError, match="member1: the model weights cannot be read"):
+        load_inflector(tmp_path / "m")
