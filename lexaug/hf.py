@@ -61,7 +61,8 @@ class LexaugMap:
     def setup(self) -> tuple[Any, dict[str, Any] | None, Any]:
         """Load the resources and build the generator (once per process); returns (generator, provenance, lid)."""
         if self._job is None:
-            from lexaug.synthesis import build, lid_step, provenance_base
+            from lexaug.synthesis import build, lid_step
+            from lexaug.synthesis_manifest import provenance_base
 
             built = build(self.options)
             base = provenance_base(self.options, built) if self.provenance else None
