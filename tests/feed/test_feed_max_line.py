@@ -61,7 +61,7 @@ def test_long_line_is_one_error_naming_file_and_line(tiny_dir, tmp_path, long_fi
 def test_raised_bound_reads_the_long_line(tiny_dir, tmp_path, long_file, lexicon, kind):
     out = tmp_path / "out"
     code, output = feed(tiny_dir, out, *source_args(kind, long_file, lexicon), "--max-line-mb", "3",
-                        "--synth-workers", "0")
+                        "--synth-workers", "0", "--line-by-line")  # the long line: one block, not 80,000
     assert code == 0, output
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["options"]["max_line_mb"] == 3.0
