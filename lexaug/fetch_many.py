@@ -9,7 +9,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Callable
 
-from lexaug.catalog import Entry, Outcome, fetch_entry
+from lexaug.catalog import Outcome, fetch_entry
+from lexaug.catalog_entries import Entry
 from lexaug.errors import LexaugError
 
 DEFAULT_WORKERS = 4

@@ -16,7 +16,9 @@ JSONL writer uses). Only the options travel to `num_proc` workers; each loads th
 
 `datasets` is not imported here: the function takes and returns plain column dicts. Counts are in `fn.stats`
 (the generator's counters: records_in/out/filtered, tokens, replaced) of the object that ran the batches:
-without `num_proc` that is `fn` itself; with `num_proc` (even 1) datasets runs copies in worker processes.
+without `num_proc` that is `fn` itself; with `num_proc` (even 1) datasets runs copies in worker processes, whose
+counts are not summed anywhere (`fn.stats` stays empty): `map` returns rows only. Totals then: `len(ds)` and
+`len(mapped)` for records in and out, or `lexaug synthesize` on the saved folder for the manifest's counts.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ class LexaugMap:
     def setup(self) -> tuple[Any, dict[str, Any] | None, Any]:
         """Load the resources and build the generator (once per process); returns (generator, provenance, lid)."""
         if self._job is None:
-            from lexaug.synthesis import build, lid_step, provenance_base
+            from lexaug.synthesis import build, lid_step
+            from lexaug.synthesis_manifest import provenance_base
 
             built = build(self.options)
             base = provenance_base(self.options, built) if self.provenance else None

@@ -30,3 +30,24 @@ def shared_data() -> Path:
     if SHARED_DATA is None:
         pytest.skip("../shared/data is not present (only in the team's checkouts and CI)")
     return SHARED_DATA
+
+
+@pytest.fixture
+def server():
+    """A loopback HTTP server (`loopback.LoopbackServer`): `server.files[path] = bytes`, `server.base` its URL."""
+    from loopback import LoopbackServer
+
+    srv = LoopbackServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """An empty lexaug cache ($LEXAUG_HOME, returned) and unimorph cache ($UNIMORPH) under `tmp_path`, with the
+    bundled catalog and its real URLs ($LEXAUG_CATALOG and $LEXAUG_CATALOG_BASE_URL unset)."""
+    monkeypatch.setenv("LEXAUG_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("UNIMORPH", str(tmp_path / "unimorph"))
+    monkeypatch.delenv("LEXAUG_CATALOG_BASE_URL", raising=False)
+    monkeypatch.delenv("LEXAUG_CATALOG", raising=False)
+    return tmp_path / "home"

@@ -1,5 +1,10 @@
-"""A loopback HTTP server for tests (never the internet): serves `files[path] = bytes`, honours `Range: bytes=N-`
-(206) unless `ranges` is False, and records each request's path and Range header in `requests`."""
+"""A loopback HTTP server for tests (never the internet), used through the `server` fixture of `conftest.py`.
+
+It serves `files[path] = bytes`, honouring `Range: bytes=N-` (206) unless `ranges` is False, and
+`routes[path] = (status, body, announced Content-Length or None, bytes actually sent or None)` exactly as given
+(for broken servers: a wrong status, a short body, a length it does not keep). Any other path is a 404. Each
+request's path and Range header is recorded in `requests`.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,10 @@ import http.server
 import threading
 
 
-class RangeServer:
+class LoopbackServer:
     def __init__(self, ranges: bool = True) -> None:
         self.files: dict[str, bytes] = {}
+        self.routes: dict[str, tuple[int, bytes, int | None, int | None]] = {}
         self.requests: list[tuple[str, str | None]] = []
         self.ranges = ranges
         srv = self
@@ -18,7 +24,16 @@ class RangeServer:
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 rng = self.headers.get("Range")
                 srv.requests.append((self.path, rng))
+                route = srv.routes.get(self.path)
                 body = srv.files.get(self.path)
+                if route is not None:
+                    status, body, announced, sent = route
+                    self.send_response(status)
+                    self.send_header("Content-Length", str(len(body) if announced is None else announced))
+                    self.end_headers()
+                    self._send(body[:sent] if sent is not None else body)
+                    self.close_connection = True
+                    return
                 if body is None:
                     self.send_response(404)
                     self.send_header("Content-Length", "0")
@@ -30,8 +45,11 @@ class RangeServer:
                     self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
                 self.send_header("Content-Length", str(len(body) - start))
                 self.end_headers()
+                self._send(body[start:])
+
+            def _send(self, data: bytes) -> None:
                 try:
-                    self.wfile.write(body[start:])
+                    self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):  # the client stopped reading (oversized tests)
                     pass
 

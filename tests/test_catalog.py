@@ -4,9 +4,7 @@ UniMorph clones from a local git repository, cache lookups. Never touches the in
 from __future__ import annotations
 
 import hashlib
-import http.server
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -23,51 +21,6 @@ LUG_PATH = f"/google-research/url-nlp/{GATITOS_COMMIT}/gatitos/en_lg.tsv"
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-class Server:
-    """A loopback HTTP server; `routes[path] = (status, body, announced length or None, bytes actually sent)`."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, tuple[int, bytes, int | None, int | None]] = {}
-        routes = self.routes
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                status, body, announced, sent = routes.get(self.path, (404, b"not found", None, None))
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(body) if announced is None else announced))
-                self.end_headers()
-                self.wfile.write(body[:sent] if sent is not None else body)
-                self.close_connection = True
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
-
-
-@pytest.fixture
-def server():
-    srv = Server()
-    yield srv
-    srv.close()
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("LEXAUG_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("UNIMORPH", str(tmp_path / "unimorph"))
-    monkeypatch.delenv("LEXAUG_CATALOG_BASE_URL", raising=False)
-    return tmp_path / "home"
 
 
 def write_catalog(tmp_path: Path, body: str) -> cat.Catalog:

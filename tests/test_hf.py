@@ -87,3 +87,25 @@ def test_saved_dataset_dict_and_bad_columns(tmp_path):
                         strict=False, provenance=False)
     assert lenient({"t": [["man"], ["woman"]], "l": [[0, 1], [0]]}, [5, 6]) == {"t": [["mujer"]], "l": [[0]]}
     assert lenient.stats["skipped:labels"] == 1
+
+
+def test_counts_with_num_proc_stay_in_the_workers_and_the_documented_totals(tmp_path):
+    """README "datasets": with `num_proc` the workers' counts are not summed into `fn.stats` (it stays empty, never
+    partial); the totals come from the row counts, or, all of them, from `lexaug synthesize` on the saved folder,
+    whose manifest holds what `fn.stats` holds after a map without `num_proc`."""
+    ds = sample_dataset().select_columns(["text", "n"])
+    options = SynthesisOptions(langs=("spa",), lexicons=(LEXICON,), seed=7, min_replacements=7)
+    fn = LexaugMap(options, provenance=False)
+    out = ds.map(fn, batched=True, batch_size=8, with_indices=True, num_proc=2)
+    assert not fn.stats
+    single = LexaugMap(options, provenance=False)
+    assert ds.map(single, batched=True, batch_size=8, with_indices=True).to_list() == out.to_list()
+    assert single.stats["records_in"] == len(ds) and single.stats["records_out"] == len(out)
+    assert single.stats["records_filtered"] == len(ds) - len(out) > 0
+    ds.save_to_disk(str(tmp_path / "saved"))
+    cli_synthesize("--input", str(tmp_path / "saved"), "--output", str(tmp_path / "out.parquet"), "--seed", "7",
+                   "--min-replacements", "7", "--no-provenance", "--workers", "2", "--chunk-records", "8")
+    assert pq.read_table(tmp_path / "out.parquet").to_pylist() == out.to_list()
+    counts = json.loads((tmp_path / "out.parquet.manifest.json").read_text(encoding="utf-8"))["counts"]
+    for key in ("records_in", "records_out", "records_filtered", "tokens", "replaced"):
+        assert counts[key] == single.stats[key], key

@@ -15,9 +15,8 @@ from click.testing import CliRunner
 from lexaug import catalog as cat
 from lexaug import tofu
 from lexaug.download import download, part_path
-from lexaug.errors import ChecksumError, ResourceError
+from lexaug.errors import ChecksumError
 from lexaug_cli.main import cli
-from loopback import RangeServer
 
 COMMIT = "3622039cf51f7eeffa58b957332a8e8c337981d7"
 GATITOS = f"/google-research/url-nlp/{COMMIT}/gatitos/"
@@ -25,18 +24,10 @@ MUSE = "/arrival/dictionaries/"
 
 
 @pytest.fixture
-def server():
-    srv = RangeServer()
-    yield srv
-    srv.close()
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch, server) -> Path:
-    monkeypatch.setenv("LEXAUG_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("UNIMORPH", str(tmp_path / "unimorph"))
+def home(home, monkeypatch, server) -> Path:
+    """conftest's empty caches, with the catalog's URLs pointing at the loopback `server`."""
     monkeypatch.setenv("LEXAUG_CATALOG_BASE_URL", server.base)
-    return tmp_path / "home"
+    return home
 
 
 def run(*args: str):

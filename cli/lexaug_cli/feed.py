@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from lexaug import defaults
+from lexaug_cli.options import max_line_mb_option
 
 
 @click.command("feed")
@@ -28,6 +29,7 @@ from lexaug import defaults
 @click.option("--src-lang", default=defaults.SRC_LANG, show_default=True, help="Language of --synthesize corpora.")
 @click.option("--text-field", default=None,
               help=f"JSONL sources: the field holding the text (default {defaults.JSONL_FIELD!r}).")
+@max_line_mb_option
 @click.option("--line-by-line", is_flag=True, help="One padded/truncated block per text instead of packing.")
 @click.option("--stopping", type=click.Choice(["exhausted", "cycle"]), default=defaults.FEED_STOPPING,
               show_default=True, help="exhausted: an epoch covers each record once; cycle: sources repeat so "
@@ -54,7 +56,8 @@ def feed(tokenizer_dir: str, block_size: int, sources: tuple[str, ...], synth: t
          langs: tuple[str, ...], lexicons: tuple[str, ...], mode: str, rate: float | None, src_lang: str,
          text_field: str | None, line_by_line: bool, stopping: str, shuffle_buffer: int, seed: int,
          epochs: int | None, max_blocks: int | None, rank: int, world_size: int, synth_workers: int,
-         blocks_per_shard: int, resume: bool, output_dir: str, lexicon_lenient: bool, samples: int) -> None:
+         blocks_per_shard: int, resume: bool, output_dir: str, lexicon_lenient: bool, samples: int,
+         max_line_mb: float) -> None:
     """Mix real, synthesized and on-the-fly synthesized text; tokenize; pack into fixed-size blocks.
 
     \b
@@ -72,5 +75,6 @@ def feed(tokenizer_dir: str, block_size: int, sources: tuple[str, ...], synth: t
         line_by_line=line_by_line, stopping=stopping, shuffle_buffer=shuffle_buffer, seed=seed, epochs=epochs,
         max_blocks=max_blocks, rank=rank, world_size=world_size, synth_workers=synth_workers,
         blocks_per_shard=blocks_per_shard, lexicon_lenient=lexicon_lenient, samples=samples,
+        max_line_mb=max_line_mb,
     )
     click.echo(run_feed(options, output_dir, resume=resume), err=True)

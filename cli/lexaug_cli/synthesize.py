@@ -7,6 +7,7 @@ import sys
 import click
 
 from lexaug import defaults
+from lexaug_cli.options import max_line_mb_option
 
 FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive", "parquet")
 
@@ -65,9 +66,7 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive", "parquet")
                                                 "language (repeatable; any code form).")
 @click.option("--lid-min-score", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
               help="With --lid-model: drop input records whose best language score is lower.")
-@click.option("--max-line-mb", type=click.FloatRange(1.0), default=defaults.MAX_LINE_MB, show_default=True,
-              help="Longest input line read, in MB; a longer one stops the run with its file and line (rewriting "
-                   "one line takes about 30 times its size in memory).")
+@max_line_mb_option
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="Random seed.")
 @click.option("--generator", "generator_name", default=defaults.SUBSTITUTE_GENERATOR, show_default=True,
               help="--mode substitute: substitute.v2 (with source-side fallbacks: contractions, lemmas, spelling "

@@ -49,7 +49,7 @@ class ColumnarJob:
 
         table = from_ipc(chunk.data)
         form, first = self.fmt, chunk.first_index
-        from lexaug.synthesis import take_untranslated, track_untranslated
+        from lexaug.synthesis_manifest import take_untranslated, track_untranslated
 
         stats: Counter[str] = Counter()
         self.generator.stats = stats
@@ -100,15 +100,15 @@ def run_columnar(options: Any, input_path: str, output_path: str, *, format_opti
                  workers: int = defaults.WORKERS, chunk_records: int = defaults.CHUNK_RECORDS, strict: bool = True,
                  provenance: bool = True, manifest_path: str | None = None,
                  warn: Callable[[str], Any] | None = None) -> str:
-    """`lexaug.synthesis.run_synthesis` for a Parquet file or `datasets` folder: writes a Parquet file (row groups
+    """`lexaug.synthesis_run.run_synthesis` for a Parquet file or `datasets` folder: writes a Parquet file (row groups
     of at most `chunk_records` rows) through a hidden partial file, and the manifest; returns the summary line."""
     import json
 
     from lexaug.io.parquet import ParquetFormat, ParquetSink, is_datasets_dir
     from lexaug.engines.signals import stop_on_signals
     from lexaug.outputs import partial_path, remove_stale_partials, write_atomic
-    from lexaug.synthesis import (build, default_manifest_path, lid_step, manifest, provenance_base,
-                                  summary_line)
+    from lexaug.synthesis import build, lid_step
+    from lexaug.synthesis_manifest import default_manifest_path, manifest, provenance_base, summary_line
 
     start = time.perf_counter()
     if output_path == "-" or not output_path.lower().endswith(".parquet"):

@@ -115,7 +115,8 @@ class LexaugSynthesize(PipelineStep):
 
     def _setup(self) -> Any:
         if self._generator is None:
-            from lexaug.synthesis import build, provenance_base
+            from lexaug.synthesis import build
+            from lexaug.synthesis_manifest import provenance_base
 
             built = build(self.options)
             self._generator = built.generator

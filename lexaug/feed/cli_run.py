@@ -45,6 +45,7 @@ class FeedOptions:
     blocks_per_shard: int = defaults.FEED_BLOCKS_PER_SHARD
     lexicon_lenient: bool = False  # --synthesize: skip malformed lexicon rows (as `synthesize --lexicon-lenient`)
     samples: int = 1  # --synthesize: K draws of every record, ids <id>#<k> (as `synthesize --samples`)
+    max_line_mb: float = defaults.MAX_LINE_MB  # longest input line read, in MB (as `synthesize --max-line-mb`)
 
 
 def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | None]:
@@ -68,7 +69,7 @@ def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | Non
     for spec in options.sources:
         path, weight = parse_weighted(spec)
         opts = fmt_opts if path.endswith(JSONL_SUFFIXES) else {}
-        sources.append(CorpusSource(path, weight, format_options=opts))
+        sources.append(CorpusSource(path, weight, format_options=opts, max_line_mb=options.max_line_mb))
     signature = None
     if options.synth:
         from lexaug.generators.samples import check_samples
@@ -87,8 +88,8 @@ def build_sources(options: FeedOptions) -> tuple[list[Any], dict[str, Any] | Non
         for spec in options.synth:
             path, weight = parse_weighted(spec)
             opts = fmt_opts if path.endswith(JSONL_SUFFIXES) else {}
-            sources.append(SynthSource(path, weight, format_options=opts, generator=built.generator,
-                                       seed=options.seed, samples=options.samples))
+            sources.append(SynthSource(path, weight, format_options=opts, max_line_mb=options.max_line_mb,
+                                       generator=built.generator, seed=options.seed, samples=options.samples))
     total = sum(s.weight for s in sources)  # as the mixer adds them
     if not math.isfinite(total):
         raise ConfigError(f"the source weights sum to {total} (overflow: "
@@ -161,8 +162,10 @@ def _read_checkpoint(output_dir: str, options: FeedOptions, inputs: dict[str, An
     if recorded != _checksum(checkpoint):
         raise ConfigError(f"{path}: checkpoint content does not match its sha256 (edited or damaged); {fix}")
     saved, now = checkpoint["options"], json.loads(json.dumps(asdict(options)))
-    # every option shapes the stream except where synthesis runs (same blocks for any --synth-workers)
-    changed = sorted(k for k in set(saved) | set(now) if saved.get(k) != now.get(k) and k != "synth_workers")
+    # every option shapes the stream except where synthesis runs (same blocks for any --synth-workers) and the
+    # bound on line length (a run stopped at a long line continues with a raised --max-line-mb)
+    changed = sorted(k for k in set(saved) | set(now)
+                     if saved.get(k) != now.get(k) and k not in ("synth_workers", "max_line_mb"))
     if changed:
         raise ConfigError(f"{path}: the interrupted run had other options ({', '.join(changed)}); resume with the "
                           "same options, or write to another --output folder")

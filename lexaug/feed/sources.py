@@ -62,6 +62,8 @@ class CorpusSource:
         name: label in reports and state (default: the file name).
         fmt: a `lexaug.io` format name (default: from the extension; `.txt` text, `.jsonl` JSONL).
         format_options: options of the format, e.g. `{"field": "text"}` for JSONL.
+        max_line_mb: longest line read, in MB (default `defaults.MAX_LINE_MB`); a longer one is a FormatError
+            naming the file and line (`lexaug.io.open_input`), as in `lexaug synthesize --max-line-mb`.
 
     Reading is strict: a malformed record raises FormatError naming file and line (clean a corpus first, e.g.
     with `lexaug synthesize --lenient`, which counts what it skips), so the feed never drops text silently.
@@ -72,6 +74,7 @@ class CorpusSource:
     name: str = ""
     fmt: str | None = None
     format_options: dict[str, Any] = field(default_factory=dict)
+    max_line_mb: float | None = field(default=None, kw_only=True)
     kind = "corpus"
 
     def __post_init__(self) -> None:
@@ -93,7 +96,8 @@ class CorpusSource:
         if self.fmt_name == "text":
             yield from self._text_records(shard, num_shards)
             return
-        for record in read_records(self.path, self.fmt_name, strict=True, **self.format_options):
+        for record in read_records(self.path, self.fmt_name, strict=True, max_line_mb=self.max_line_mb,
+                                   **self.format_options):
             index = int(record.id)
             if index % num_shards == shard:
                 yield index, record
@@ -104,7 +108,7 @@ class CorpusSource:
         from lexaug.io import open_input
         from lexaug.io.text import split_terminator
 
-        with open_input(self.path) as fh:
+        with open_input(self.path, max_line_mb=self.max_line_mb) as fh:
             lines: Iterator[tuple[int, str]] = enumerate(fh)
             if shard or num_shards > 1:
                 lines = itertools.islice(lines, shard, None, num_shards)
@@ -121,7 +125,7 @@ class CorpusSource:
             return
         from lexaug.io import open_input
 
-        with open_input(self.path) as fh:
+        with open_input(self.path, max_line_mb=self.max_line_mb) as fh:
             lines: Iterator[tuple[int, str]] = enumerate(fh)
             if shard or num_shards > 1:
                 lines = itertools.islice(lines, shard, None, num_shards)

@@ -4,32 +4,14 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from lexaug import catalog as cat
 from lexaug_cli.main import cli
-from loopback import RangeServer
 
 COMMIT = "3622039cf51f7eeffa58b957332a8e8c337981d7"
-
-
-@pytest.fixture
-def server():
-    srv = RangeServer()
-    yield srv
-    srv.close()
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("LEXAUG_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("UNIMORPH", str(tmp_path / "unimorph"))
-    monkeypatch.delenv("LEXAUG_CATALOG_BASE_URL", raising=False)
-    monkeypatch.delenv("LEXAUG_CATALOG", raising=False)
-    return tmp_path / "home"
 
 
 def run(*args: str):

@@ -307,12 +307,12 @@ def test_manifest_enospc_in_process_leaves_nothing(tmp_path, monkeypatch):
     import errno
     import os
 
-    import lexaug.synthesis
+    import lexaug.synthesis_run
 
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(lexaug.synthesis.os, "fsync", full)
+    monkeypatch.setattr(lexaug.synthesis_run.os, "fsync", full)
     out = tmp_path / "out.txt"
     result = CliRunner().invoke(cli, ["synthesize", *map(str, base(TEXT, out))])
     assert result.exit_code == 1
