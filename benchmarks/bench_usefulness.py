@@ -17,10 +17,24 @@ fastText initialisation). Conditions:
   en+v2x3    (e) English plus v2x3
   target     (f) the real target training set (the ceiling)
 
+More conditions by name (`--conditions`, comma-separated; `english`, `reference` and `target` are needed for the
+gap and wins rows):
+  referencexK  the reference with K draws of every sentence (with GATITOS, one translation per headword, the K
+               draws are the same text: K copies, i.e. K times the fastText epochs)
+  v2xK         substitute.v2 with `--samples K` (the same caveat: K copies with GATITOS)
+  ...rNN       with `--rate 0.NN`: each sample leaves other words in English (code-switched variety)
+  ...tN        the lexicon read with `max_target_words=N` (definition-like targets dropped)
+  ...sw        single-word headwords only (no multiword lookup, as the reference)
+  ...drop      untranslated words dropped (numbers and punctuation kept): `DropUntranslated`
+  ...dropn     the same, keeping capitalised words that do not start a sentence (likely names)
+  en+<cond>    English plus <cond>
+e.g. `--conditions english,reference,v2x3,v2x3dropn,v2x3r90,target`.
+
 Reports accuracy and macro-F1 (mean over seeds) and the share of the gap english -> target each closes.
 
     python benchmarks/bench_usefulness.py [--data ../shared/data] [--seeds 3] [--langs wol,fon] [--ablations]
-                                          [--char-ngrams] [--names]
+                                          [--char-ngrams] [--names] [--conditions C,...] [--versus v2x3]
+                                          [--json per_seed.json]
 """
 
 from __future__ import annotations
