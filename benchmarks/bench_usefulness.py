@@ -17,15 +17,30 @@ fastText initialisation). Conditions:
   en+v2x3    (e) English plus v2x3
   target     (f) the real target training set (the ceiling)
 
+More conditions by name (`--conditions`, comma-separated; `english`, `reference` and `target` are needed for the
+gap and wins rows):
+  referencexK  the reference with K draws of every sentence (with GATITOS, one translation per headword, the K
+               draws are the same text: K copies, i.e. K times the fastText epochs)
+  v2xK         substitute.v2 with `--samples K` (the same caveat: K copies with GATITOS)
+  ...rNN       with `--rate 0.NN`: each sample leaves other words in English (code-switched variety)
+  ...tN        the lexicon read with `max_target_words=N` (definition-like targets dropped)
+  ...sw        single-word headwords only (no multiword lookup, as the reference)
+  ...drop      untranslated words dropped (numbers and punctuation kept): `DropUntranslated`
+  ...dropn     the same, keeping capitalised words that do not start a sentence (likely names)
+  en+<cond>    English plus <cond>
+e.g. `--conditions english,reference,v2x3,v2x3dropn,v2x3r90,target`.
+
 Reports accuracy and macro-F1 (mean over seeds) and the share of the gap english -> target each closes.
 
     python benchmarks/bench_usefulness.py [--data ../shared/data] [--seeds 3] [--langs wol,fon] [--ablations]
-                                          [--char-ngrams] [--names]
+                                          [--char-ngrams] [--names] [--conditions C,...] [--versus v2x3]
+                                          [--json per_seed.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import statistics
 import sys
@@ -37,8 +52,11 @@ import regex
 
 from lexaug.downstream.classify import FastTextConfig, scores, train_and_predict
 from lexaug.generators import make_generator
-from lexaug.generators.fallbacks import KINDS
-from lexaug.generators.samples import expand_samples
+from lexaug.generators.fallbacks import KINDS, source_data
+from lexaug.generators.reference import ReferenceSubstitute
+from lexaug.generators.rng import RecordRng
+from lexaug.generators.samples import expand_samples, sample_id
+from lexaug.generators.words import split_words
 from lexaug.loaders.lexicon import Lexicon
 from lexaug.types import Record
 
@@ -102,6 +120,65 @@ def name_record(rid: str, text: str, exact: dict[str, Any]) -> Record:
     return Record(rid, slots, frozenset(frozen))
 
 
+_SPACE_RUN = regex.compile(r"\s+")
+
+
+def likely_name(parts: list[str], i: int) -> bool:
+    """Word i of `parts` ([gap, word, ..., gap]) is capitalised and does not start a sentence."""
+    word = parts[2 * i + 1]
+    if not word[:1].isupper():
+        return False
+    before = "".join(parts[:2 * i + 1]).rstrip(_OPENERS)
+    return bool(before) and before[-1] not in ".!?"
+
+
+class DropUntranslated(ReferenceSubstitute):
+    """`substitute.v2` (the plain reference implementation, same draws) that drops the words neither the
+    lexicon nor a fallback translates, keeping numbers and punctuation (they are not words) and, with
+    `keep_names`, capitalised words that do not start a sentence; runs of spaces left behind become one."""
+
+    def __init__(self, generator: Any, keep_names: bool) -> None:
+        super().__init__(generator.lexicon, generator.words, data=source_data("eng"),
+                         fallbacks=generator.fallbacks)
+        self.name, self.keep_names = generator.name, keep_names
+
+    def rewrite(self, text: str, rng: Any) -> str:
+        parts = split_words(text, self.split, self.split_ascii)
+        n = len(parts) // 2
+        if not n:
+            return text
+        draws = rng.u32(n)
+        out = list(parts)
+        i = 0
+        while i < n:
+            span = self.multiword(parts, i) if self.lexicon.max_source_words > 1 else None
+            if span is not None:
+                covered, options = span
+                out[2 * i + 1] = options[draws[i] % len(options)]
+                for k in range(i + 1, i + covered):
+                    out[2 * k] = out[2 * k + 1] = ""
+                i += covered
+                continue
+            found = self.choices(parts[2 * i + 1])
+            if found is not None:
+                out[2 * i + 1] = found[draws[i] % len(found)]
+            elif not (self.keep_names and likely_name(parts, i)):
+                out[2 * i + 1] = ""
+            i += 1
+        return _SPACE_RUN.sub(" ", "".join(out)).strip()
+
+    def translate(self, texts: list[str], labels: list[str], seed: int, samples: int
+                  ) -> tuple[list[str], list[str]]:
+        """`samples` draws of every text (ids as `expand_samples` gives them), with their labels."""
+        out_t, out_l = [], []
+        for i, text in enumerate(texts):
+            for k in range(samples):
+                rid = str(i) if samples == 1 else sample_id(str(i), k)
+                out_t.append(self.rewrite(text, RecordRng(seed, rid, self.name)))
+                out_l.append(labels[i])
+        return out_t, out_l
+
+
 def lexaug_translate(generator: Any, texts: list[str], labels: list[str], seed: int, samples: int = 1,
                      names: dict[str, Any] | None = None) -> tuple[list[str], list[str]]:
     if names is None:
@@ -116,8 +193,12 @@ def lexaug_translate(generator: Any, texts: list[str], labels: list[str], seed: 
     return out_t, out_l
 
 
+DEFAULT_CONDITIONS = ("english", "reference", "v1", "v2", "v2x3", "en+v2x3", "target")
+
+
 def run_language(data: Path, lang: str, seeds: int, config: FastTextConfig, ablations: bool,
-                 en: tuple[list[str], list[str]], names: bool = False) -> dict[str, dict[str, list[float]]]:
+                 en: tuple[list[str], list[str]], names: bool = False,
+                 conditions: tuple[str, ...] = DEFAULT_CONDITIONS) -> dict[str, dict[str, list[float]]]:
     folder = data / "sib200" / f"{lang}_Latn"
     test_t, test_l = read_sib(folder / "test.tsv")
     tgt = read_sib(folder / "train.tsv")
@@ -129,23 +210,63 @@ def run_language(data: Path, lang: str, seeds: int, config: FastTextConfig, abla
     if ablations:
         for kind in KINDS:
             gens[f"v2-{kind}"] = make_generator("substitute.v2", lexicon=lexicon, src_lang="eng", fallbacks=(kind,))
+    wanted = list(conditions) + [f"v2-{kind}" for kind in KINDS if ablations] + (["v2names"] if names else [])
     results: dict[str, dict[str, list[float]]] = {}
     for seed in range(seeds):
-        sets: dict[str, tuple[list[str], list[str]]] = {
-            "english": en, "reference": (reference_translate(en[0], ref, seed), en[1])}
-        for name, gen in gens.items():
-            sets[name] = lexaug_translate(gen, en[0], en[1], seed)
-        v2x3 = lexaug_translate(gens["v2"], en[0], en[1], seed, samples=3)
-        sets["v2x3"] = v2x3
-        if names:
-            sets["v2names"] = lexaug_translate(gens["v2"], en[0], en[1], seed, names=ref)
-        sets["en+v2x3"] = (en[0] + v2x3[0], en[1] + v2x3[1])
-        sets["target"] = tgt
-        for name, (texts, labels) in sets.items():
+        memo: dict[str, tuple[list[str], list[str]]] = {}
+
+        def make_set(name: str) -> tuple[list[str], list[str]]:
+            if name not in memo:
+                memo[name] = build_set(name, seed, en, tgt, ref, gens, lexicon)
+            return memo[name]
+
+        for name in wanted:
+            texts, labels = make_set(name)
             got = scores(test_l, train_and_predict(texts, labels, test_t, seed, config))
             for metric, value in got.items():
                 results.setdefault(name, {}).setdefault(metric, []).append(value)
     return results
+
+
+def build_set(name: str, seed: int, en: tuple[list[str], list[str]], tgt: tuple[list[str], list[str]],
+              ref: dict[str, list[str]], gens: dict[str, Any], lexicon: Lexicon) -> tuple[list[str], list[str]]:
+    """The training set of one condition (see the module docstring) for one seed."""
+    if name == "english":
+        return en
+    if name == "target":
+        return tgt
+    if name == "reference":
+        return reference_translate(en[0], ref, seed), en[1]
+    m = regex.fullmatch(r"referencex(\d+)", name)
+    if m:  # the reference, k draws (different choices where a word has several translations)
+        out = [reference_translate(en[0], ref, seed * 1000 + k) for k in range(int(m.group(1)))]
+        return [t for texts in zip(*out) for t in texts], [lab for lab in en[1] for _ in out]
+    if name.startswith("en+"):
+        rest = build_set(name[3:], seed, en, tgt, ref, gens, lexicon)
+        return en[0] + rest[0], en[1] + rest[1]
+    if name == "v2names":
+        return lexaug_translate(gens["v2"], en[0], en[1], seed, names=ref)
+    m = regex.fullmatch(r"(v[12](?:-\w+)?)(?:x(\d+))?(?:r(\d+))?(?:t(\d+))?(sw)?(drop|dropn)?", name)
+    if m is None:
+        raise SystemExit(f"unknown condition {name!r}")
+    base, samples, drop = m.group(1), int(m.group(2) or 1), m.group(6)
+    rate, max_t, single = m.group(3), m.group(4), m.group(5)
+    if rate or max_t or single:
+        key = f"{base}r{rate}t{max_t}{single}"
+        if key not in gens:
+            lex = lexicon
+            if max_t or single:
+                rows = [line for line in Path(lexicon.paths[0]).read_text(encoding="utf-8").splitlines()
+                        if not single or " " not in line.split("\t")[0]]
+                tmp = Path("/tmp/u3") / f"lex-{key}.tsv"
+                tmp.write_text("\n".join(rows) + "\n", encoding="utf-8")
+                lex = Lexicon.read(tmp, src_lang="eng", max_target_words=int(max_t) if max_t else None)
+            gens[key] = make_generator(f"substitute.{base}", lexicon=lex, src_lang="eng",
+                                       rate=int(rate) / 100 if rate else 1.0)
+        base = key
+    if drop:
+        return DropUntranslated(gens[base], keep_names=drop == "dropn").translate(en[0], en[1], seed, samples)
+    return lexaug_translate(gens[base], en[0], en[1], seed, samples=samples)
 
 
 def main() -> int:
@@ -156,15 +277,22 @@ def main() -> int:
     parser.add_argument("--ablations", action="store_true", help="also v2 with each fallback alone")
     parser.add_argument("--char-ngrams", action="store_true", help="fastText with character 3-5-grams")
     parser.add_argument("--names", action="store_true", help="also v2 keeping likely names (v2names)")
+    parser.add_argument("--conditions", default=",".join(DEFAULT_CONDITIONS),
+                        help="comma-separated conditions (english and target are always needed for gap%%)")
+    parser.add_argument("--versus", default="v2x3", help="a second wins row: languages beating this condition")
+    parser.add_argument("--json", type=Path, help="write the per-seed scores here")
     args = parser.parse_args()
     config = FastTextConfig(minn=3, maxn=5) if args.char_ngrams else FastTextConfig()
     en = read_sib(args.data / "sib200" / "eng_Latn" / "train.tsv")
     langs = args.langs.split(",")
     print(f"SIB-200, English train {len(en[0])} -> target test; {args.seeds} seeds; fastText {config}")
     table: dict[str, dict[str, dict[str, float]]] = {}
+    raw: dict[str, dict[str, dict[str, list[float]]]] = {}
     for lang in langs:
         start = time.perf_counter()
-        res = run_language(args.data, lang, args.seeds, config, args.ablations, en, args.names)
+        res = run_language(args.data, lang, args.seeds, config, args.ablations, en, args.names,
+                           tuple(args.conditions.split(",")))
+        raw[lang] = res
         table[lang] = {c: {m: statistics.fmean(v) for m, v in r.items()} for c, r in res.items()}
         print(f"  {lang} done in {time.perf_counter() - start:.0f} s", file=sys.stderr)
     conditions = list(next(iter(table.values())))
@@ -184,6 +312,13 @@ def main() -> int:
         print(f"{'wins':<5}" + "".join(
             f"{sum(table[l][c][metric] > table[l]['reference'][metric] for l in langs):>9}/{len(langs)}"
             for c in conditions) + "   (languages where the condition beats reference)")
+        if args.versus in conditions:
+            print(f"{'vs':<5}" + "".join(
+                f"{sum(table[l][c][metric] > table[l][args.versus][metric] for l in langs):>9}/{len(langs)}"
+                for c in conditions) + f"   (languages where the condition beats {args.versus})")
+    if args.json:
+        args.json.write_text(json.dumps({"settings": {"seeds": args.seeds, "fasttext": str(config)},
+                                         "per_seed": raw}, indent=1))
     return 0
 
 
