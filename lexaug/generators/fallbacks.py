@@ -117,8 +117,10 @@ def lemma_candidates(key: str, data: SourceData) -> list[str]:
     if not data.rules or key[-1:] not in _SUFFIX_ENDS or not key.isalpha():
         return out
     for suffix, repl in _SUFFIXES:
+        if not key.endswith(suffix):  # tested first: most rules do not apply, and it costs no new string
+            continue
         stem = key[: -len(suffix)]
-        if not key.endswith(suffix) or len(stem + repl) < 3 or (suffix == "ly" and len(stem) < 4):
+        if len(stem) + len(repl) < 3 or (suffix == "ly" and len(stem) < 4):
             continue
         if suffix == "s" and key.endswith(_NOT_PLURAL):
             continue

@@ -11,7 +11,7 @@ from lexaug.generators import CodeSwitch, Substitute
 from lexaug.io import ReadReport, get_format
 from lexaug.io.base import Chunk
 from lexaug.loaders.lexicon import Lexicon
-from lexaug.synthesis import SynthesisJob
+from lexaug.synthesis import SynthesisJob, take_untranslated, track_untranslated
 
 
 def through_records(generator, chunk: Chunk, seed: int) -> tuple[str, dict, Counter]:
@@ -54,3 +54,28 @@ def test_plain_text_path_on_real_text(shared_data):
         out = check(Substitute(lex, min_replacements=20), chunk)
         assert 0 < out.count("\n") < chunk.text.count("\n")  # many verses have fewer than 20 words
         check(CodeSwitch(lex, rate=0.3, sentence_rate=0.8), chunk)
+
+
+LF_ONLY = "The dogs\nthe big dog, a lot\n\na dog x\nDOG and the x dog\nthe last dog\n" * 40 + "the\x01dog\n"
+
+
+@pytest.mark.parametrize("name", ["substitute.v1", "substitute.v2"])
+@pytest.mark.parametrize("options", [{}, {"min_replacements": 2}, {"rate": 0.5}])
+def test_lines_ending_in_newline_take_run_lines_with_the_record_path_bytes(name, options):
+    """A chunk whose lines all end in "\\n" goes through `run_lines` (joined once, no split at REC): the bytes,
+    counts and stats of the record path, also with a text holding REC, a translation holding REC, filtering
+    and a rate below 1."""
+    from lexaug.generators import make_generator
+
+    lex = Lexicon.from_pairs([(w, f"{w}{k}") for w in ["dog", "the", "a"] for k in range(3)]
+                             + [("a lot", "sana"), ("x", "\x01")])
+    generator = make_generator(name, lexicon=lex, src_lang="eng", **options)
+    calls = []
+    generator.run_lines = lambda *a, _run=generator.run_lines: calls.append(1) or _run(*a)
+    text = check(generator, Chunk(LF_ONLY, 1, 0))
+    untranslated = SynthesisJob(get_format("text"), generator, 5, "in.txt").process(Chunk(LF_ONLY, 1, 0)).untranslated
+    track_untranslated(generator)
+    list(generator.run(get_format("text").parse(Chunk(LF_ONLY, 1, 0), path="in.txt"), 5))
+    assert untranslated == take_untranslated(generator) and untranslated[0]["big"] > 10
+    assert calls and text.count("dog0") + text.count("dog1") + text.count("dog2") > 50
+    assert text.count("\x01") > 30 and ("sana" in text or "rate" in options)

@@ -130,6 +130,20 @@ def test_fast_path_equals_reference_on_fixtures():
     assert _reference_matches(gen1, ReferenceSubstitute(lex, gen1.words), lines, 9) > 0
 
 
+def test_fast_path_equals_reference_with_entries_of_256_choices_or_more():
+    """Entry lengths are packed as bytes when they fit (`substitute.entry_lengths`): a word of 300 choices, found
+    directly or through a fallback, takes the wide path and gives the reference bytes."""
+    lex = Lexicon.from_pairs([("dog", f"mbwa{k}") for k in range(300)] + [("cat", "paka"), ("cat", "nyau")])
+    lines = ["The dog, dogs and a cat", "DOGS cat-dog", "cats only", "no word here"] * 20
+    gen = v2(lex)
+    ref = ReferenceSubstitute(lex, gen.words, data=source_data("eng"), fallbacks=gen.fallbacks)
+    assert _reference_matches(gen, ref, lines, 4) == 60
+    out = "".join(texts(gen.run_batch(recs(*lines), seed=4)))
+    assert max(int(k) for k in regex.findall(r"(?i)mbwa(\d+)", out)) > 255  # draws reach the wide choices
+    gen1 = make_generator("substitute.v1", lexicon=lex, src_lang="eng")
+    assert _reference_matches(gen1, ReferenceSubstitute(lex, gen1.words), lines, 4) == 40  # no fallbacks
+
+
 @pytest.mark.slow
 def test_fast_path_equals_reference_on_shared_corpora(shared_data):
     sib = (shared_data / "sib200" / "eng_Latn" / "train.tsv").read_text(encoding="utf-8").splitlines()[1:]
