@@ -58,8 +58,13 @@ def test_train_within_minutes_saves_reloads_predicts_same(tmp_path):
     assert info["device"] == "cpu" and info["budget_minutes"] == 0.1
     assert 0 < info["seconds"] <= 0.1 * 60 + 2  # the budget covers the whole run (plus the save)
     assert time.perf_counter() - start < 60
-    progress = [line for line in res.stderr.splitlines() if line.startswith("step ")]
+    # one progress line per dev evaluation; with an ensemble (the default) each names its member
+    members = info.get("ensemble", 1)
+    first = "step " if members == 1 else f"member 1/{members}: step "
+    progress = [line for line in res.stderr.splitlines() if line.startswith(first)]
     assert len(progress) == len(info["curve"]) >= 1 and " dev " in progress[0]
+    if members > 1:
+        assert len(info["members"]) == members and (tmp_path / "m" / f"member{members - 1}").is_dir()
     res2 = _lexaug("inflect", "predict", "--model", str(tmp_path / "m"), "--input", str(tmp_path / "t.test"),
                    "--output", str(tmp_path / "p.tsv"))
     assert res2.returncode == 0, res2.stderr
