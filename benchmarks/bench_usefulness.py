@@ -56,7 +56,6 @@ from lexaug.generators.fallbacks import KINDS, source_data
 from lexaug.generators.reference import ReferenceSubstitute
 from lexaug.generators.rng import RecordRng
 from lexaug.generators.samples import expand_samples, sample_id
-from lexaug.generators.words import split_words
 from lexaug.loaders.lexicon import Lexicon
 from lexaug.types import Record
 
@@ -142,30 +141,11 @@ class DropUntranslated(ReferenceSubstitute):
                          fallbacks=generator.fallbacks)
         self.name, self.keep_names = generator.name, keep_names
 
+    def untranslated(self, parts: list[str], i: int) -> str:
+        return parts[2 * i + 1] if self.keep_names and likely_name(parts, i) else ""
+
     def rewrite(self, text: str, rng: Any) -> str:
-        parts = split_words(text, self.split, self.split_ascii)
-        n = len(parts) // 2
-        if not n:
-            return text
-        draws = rng.u32(n)
-        out = list(parts)
-        i = 0
-        while i < n:
-            span = self.multiword(parts, i) if self.lexicon.max_source_words > 1 else None
-            if span is not None:
-                covered, options = span
-                out[2 * i + 1] = options[draws[i] % len(options)]
-                for k in range(i + 1, i + covered):
-                    out[2 * k] = out[2 * k + 1] = ""
-                i += covered
-                continue
-            found = self.choices(parts[2 * i + 1])
-            if found is not None:
-                out[2 * i + 1] = found[draws[i] % len(found)]
-            elif not (self.keep_names and likely_name(parts, i)):
-                out[2 * i + 1] = ""
-            i += 1
-        return _SPACE_RUN.sub(" ", "".join(out)).strip()
+        return _SPACE_RUN.sub(" ", super().rewrite(text, rng)).strip()
 
     def translate(self, texts: list[str], labels: list[str], seed: int, samples: int
                   ) -> tuple[list[str], list[str]]:
@@ -283,6 +263,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the per-seed scores here")
     args = parser.parse_args()
     config = FastTextConfig(minn=3, maxn=5) if args.char_ngrams else FastTextConfig()
+    missing = [c for c in ("english", "reference", "target") if c not in args.conditions.split(",")]
+    if missing:
+        parser.error(f"--conditions needs {', '.join(missing)} (the gap and the win counts are measured against them)")
     en = read_sib(args.data / "sib200" / "eng_Latn" / "train.tsv")
     langs = args.langs.split(",")
     print(f"SIB-200, English train {len(en[0])} -> target test; {args.seeds} seeds; fastText {config}")

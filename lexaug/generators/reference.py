@@ -132,7 +132,10 @@ class ReferenceSubstitute:
                 i += covered
                 continue
             found = self.choices(parts[2 * i + 1])
-            if found is not None:
-                out[2 * i + 1] = found[draws[i] % len(found)]
+            out[2 * i + 1] = found[draws[i] % len(found)] if found is not None else self.untranslated(parts, i)
             i += 1
         return "".join(out)
+
+    def untranslated(self, parts: list[str], i: int) -> str:
+        """What is written for word i when nothing translates it: the word as it is (a subclass may differ)."""
+        return parts[2 * i + 1]

@@ -161,7 +161,8 @@ class NeuralInflector(Inflector):
             fake, stats = make_hallucinated(train, hallucinate, seed=seed)
             data += fake
         deadline = t0 + hp.max_minutes * 60 if hp.max_minutes > 0 else None
-        nets, logs = [], []
+        nets: list[Any] = []
+        logs: list[Any] = []  # TrainLog of each member
         for i in range(ensemble):
             member_deadline = None
             if deadline is not None:  # an equal share of the time left; the last member keeps time for

@@ -135,7 +135,7 @@ def ensemble_logp(step_logps: Sequence[torch.Tensor]) -> torch.Tensor:
     """Log of the members' mean next-token probability (one member: its own log-probabilities)."""
     if len(step_logps) == 1:
         return step_logps[0]
-    stacked = torch.stack(step_logps)
+    stacked = torch.stack(list(step_logps))
     return torch.logsumexp(stacked, dim=0) - math.log(len(step_logps))
 
 
