@@ -104,6 +104,8 @@ def main() -> int:
     parser.add_argument("--settings", default="small,s700", help="protocol full: small,large (2022), s700,full (2023)")
     parser.add_argument("--variants", default="", help="protocol: decoding variants (default: all)")
     parser.add_argument("--device", default="auto", help="protocol: cpu, cuda or auto")
+    parser.add_argument("--save-models", type=Path, default=None,
+                        help="protocol: also save each trained model under this folder (for offline decoding studies)")
     args = parser.parse_args()
     if args.protocol or args.report:
         return _protocol_main(args, parser)
@@ -197,7 +199,8 @@ def _protocol_main(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             wanted = {lang.strip() for lang in args.langs.split(",")}
             tasks = [t for t in tasks if t[1] in wanted]
         made = proto.run_protocol(args.data, args.results, tasks, configs, seeds, minutes, args.threads,
-                                  args.device, variants, lambda line: print(line, file=sys.stderr, flush=True))
+                                  args.device, variants, lambda line: print(line, file=sys.stderr, flush=True),
+                                  models=args.save_models)
         print(f"{made} new runs; results in {args.results}", file=sys.stderr)
     records = proto.load_results(args.results, minutes)
     for config in configs:

@@ -136,8 +136,10 @@ def _score(task: Task, forms: Sequence[str]) -> dict[str, float | int]:
 
 
 def run_one(task: Task, config: str, seed: int, minutes: float, threads: int, device: str,
-            variants: Sequence[str], log: Callable[[str], None]) -> dict[str, Any]:
-    """Train one model on `task` and score every decoding variant; returns the result record."""
+            variants: Sequence[str], log: Callable[[str], None], save_to: Path | None = None) -> dict[str, Any]:
+    """Train one model on `task` and score every decoding variant; returns the result record. With `save_to`,
+    the trained model is saved there (`NeuralInflector.load` reads it), so decoding-time ideas can be scored
+    later without training again."""
     from lexaug.inflection.neural import BUDGET_HPARAMS, NeuralInflector
 
     opts = {"threads": threads, **BUDGET_HPARAMS, **CONFIGS[config]}
@@ -145,6 +147,8 @@ def run_one(task: Task, config: str, seed: int, minutes: float, threads: int, de
     model = NeuralInflector.train(task.train, task.dev, seed=seed, max_minutes=minutes, device=device,
                                   progress=lambda line: log(f"  {task.key} {line}"), **opts)
     train_s = time.perf_counter() - start
+    if save_to is not None:
+        model.save(save_to)
     rules = RuleInflector.train(task.train)
     rules_scores = _score(task, rules.predict_many(task.test))
     scores: dict[str, Any] = {}
@@ -178,8 +182,9 @@ def run_one(task: Task, config: str, seed: int, minutes: float, threads: int, de
 
 def run_protocol(data: Path, results: Path, tasks: Sequence[tuple[str, str, str]], configs: Sequence[str],
                  seeds: Sequence[int], minutes: float, threads: int, device: str, variants: Sequence[str],
-                 log: Callable[[str], None]) -> int:
-    """Run every (task, config, seed) whose result file is missing; returns the number of runs made."""
+                 log: Callable[[str], None], models: Path | None = None) -> int:
+    """Run every (task, config, seed) whose result file is missing; returns the number of runs made. With
+    `models`, each trained model is also saved under models/<year>/<lang>_<setting>/<config>_seed<S>_<M>m/."""
     made = 0
     for year, lang, setting in tasks:
         task = None
@@ -190,7 +195,8 @@ def run_protocol(data: Path, results: Path, tasks: Sequence[tuple[str, str, str]
                     continue
                 task = task or load_task(data, year, lang, setting)
                 log(f"# {task.key} {config} seed {seed} ({minutes:g} min, {len(task.train)} rows)")
-                record = run_one(task, config, seed, minutes, threads, device, variants, log)
+                save_to = None if models is None else models / path.relative_to(results).with_suffix("")
+                record = run_one(task, config, seed, minutes, threads, device, variants, log, save_to)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_name(path.name + ".tmp")
                 tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

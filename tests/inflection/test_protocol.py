@@ -60,3 +60,20 @@ def test_report_counts_and_resume(tmp_path):
     made = proto.run_protocol(Path("/nonexistent"), tmp_path, [("2022", "got", "small")], ["default"], [0, 1],
                               10.0, 1, "cpu", ["greedy"], lambda line: None)
     assert made == 0
+
+
+def test_saved_models_reproduce_the_scores(shared_data, tmp_path):
+    """`--save-models`: each trained model is saved beside its result file's name, and the loaded model
+    decodes the test set to the same greedy accuracy the result file records."""
+    from lexaug.inflection.neural import NeuralInflector
+
+    results, models = tmp_path / "results", tmp_path / "models"
+    made = proto.run_protocol(shared_data, results, [("2022", "ckt", "small")], ["default"], [0], 0.05, 1, "cpu",
+                              ["greedy"], lambda line: None, models=models)
+    assert made == 1
+    record = json.loads(proto.result_path(results, "2022/ckt_small", "default", 0, 0.05).read_text("utf-8"))
+    model = NeuralInflector.load(models / "2022" / "ckt_small" / "default_seed0_0.05m")
+    model.beam = 1
+    task = proto.load_task(shared_data, "2022", "ckt", "small")
+    forms = [form for form, _ in model.predict_scored(task.test)]
+    assert proto._score(task, forms)["accuracy"] == record["variants"]["greedy"]["accuracy"]
