@@ -121,7 +121,7 @@ NEURAL_REAL_REPEAT = 2  # copies of the real training pairs beside the hallucina
 NEURAL_BEAM = 5
 NEURAL_ENSEMBLE = 3  # networks trained with seeds seed, seed+1, ... and decoded together (they share the budget)
 NEURAL_THREADS = 1  # torch threads; 1 is fastest on small shared CPUs (OpenMP spin contention)
-NEURAL_RULE_FALLBACK = True  # rule baseline where the model is unsure (threshold chosen on dev; needs --dev)
+NEURAL_RULE_FALLBACK = True  # rule form where the model scores it within a margin of its own (margin chosen on dev; needs --dev)
 NEURAL_MINUTES = 10.0  # `inflect train --model neural`: wall-clock budget per model (hallucination, training, tuning)
 NEURAL_DEVICE = "auto"  # cpu, cuda, or auto (cuda when torch sees a GPU)
 

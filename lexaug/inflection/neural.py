@@ -35,7 +35,8 @@ MEMBER_DIR = "member"  # ensemble members after the first: <model dir>/member1, 
 # stop the run, not a step count.
 BUDGET_HPARAMS: dict[str, Any] = {"max_steps": 1_000_000, "patience": 10}
 DEVICES = ("cpu", "cuda", "auto")
-_FALLBACK_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+# Margins tried for the rule fallback (log-probability, natural log), smallest first; None: no fallback.
+_MARGIN_GRID = (None, 0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
 
 
 def resolve_device(device: str) -> str:
@@ -90,19 +91,21 @@ class NeuralInflector(Inflector):
     """A trained neural inflection model (see module docstring). Build with `train` or `load`.
 
     `models` is one network or a list of them (an ensemble, decoded by the members' mean probability).
-    With a `fallback` rule model, a greedy prediction whose probability is below `fallback_below` is
-    replaced by the rule baseline's form (the threshold is chosen on dev at training time).
+    With a `fallback` rule model, the model's form is replaced by the rule baseline's form where the model
+    itself finds the rule form nearly as likely: log P(rule form) + `fallback_margin` >= log P(own form), both
+    scored by the model (the margin is chosen on dev at training time). Models saved before the margin
+    existed carry `fallback_below` instead: the rule form replaces a prediction whose probability is below it.
     """
 
     name = "neural"
 
     def __init__(self, models: Any, vocab: CharVocab, hparams: Any, beam: int = defaults.NEURAL_BEAM,
                  info: dict[str, Any] | None = None, fallback: Inflector | None = None,
-                 fallback_below: float = 0.0) -> None:
+                 fallback_below: float = 0.0, fallback_margin: float | None = None) -> None:
         self.models = list(models) if isinstance(models, (list, tuple)) else [models]
         self.vocab, self.hparams, self.beam = vocab, hparams, beam
         self.info = info or {}
-        self.fallback, self.fallback_below = fallback, fallback_below
+        self.fallback, self.fallback_below, self.fallback_margin = fallback, fallback_below, fallback_margin
 
     @property
     def model(self) -> Any:
@@ -125,8 +128,8 @@ class NeuralInflector(Inflector):
             real_repeat: copies of the real pairs, so they are not swamped by hallucinated ones.
             beam: beam width used by `inflect` and `predict_many` (1: batched greedy search).
             device: "cpu", "cuda" or "auto" (GPU when torch sees one); the code path is the same.
-            rule_fallback: with `dev`, also train the rule baseline and use its form where the model's
-                probability is below a threshold chosen on dev (0 when no threshold helps on dev).
+            rule_fallback: with `dev`, also train the rule baseline and use its form where the model scores
+                it within a margin of its own form, the margin chosen on dev (none when no margin helps).
             ensemble: number of networks trained (seeds `seed`, `seed + 1`, ...) and decoded together by
                 their mean probability; under a budget they share it (a member that stops early on dev
                 patience leaves its time to the next ones).
@@ -193,8 +196,8 @@ class NeuralInflector(Inflector):
         return made
 
     def _tune_fallback(self, train: Sequence[Triple], dev: Sequence[Triple]) -> None:
-        """Train the rule baseline and pick the probability threshold below which its form replaces the
-        model's, by dev exact match (ties: the lower threshold; 0 disables the fallback)."""
+        """Train the rule baseline and pick the fallback margin by dev exact match (ties: the smaller
+        margin, fewer replacements; no fallback when none beats the model alone on dev)."""
         from lexaug.inflection.neural_model import greedy_decode
         from lexaug.inflection.rules import RuleInflector
 
@@ -203,20 +206,39 @@ class NeuralInflector(Inflector):
         gold = [nfc(form) for _, form, _ in dev]
         hyps = greedy_decode(self.models, [self.vocab.encode_source(l, f) for l, f in pairs],
                              [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, self.vocab.actions)
+        ours = [self.vocab.decode(ids, lemma) for (ids, _), (lemma, _) in zip(hyps, pairs)]
         if len(self.models) > 1:
-            self.info["ensemble_dev"] = 100.0 * sum(self.vocab.decode(ids, lemma) == g for (ids, _), (lemma, _), g
-                                                    in zip(hyps, pairs, gold)) / len(dev)
-        ours = [(self.vocab.decode(ids, lemma), math.exp(logp)) for (ids, logp), (lemma, _) in zip(hyps, pairs)]
+            self.info["ensemble_dev"] = 100.0 * sum(o == g for o, g in zip(ours, gold)) / len(dev)
         theirs = [nfc(f) for f in rules.predict_many(pairs)]
-        best, best_right = 0.0, -1
-        for tau in _FALLBACK_GRID:
-            right = sum((t if p < tau else o) == g for (o, p), t, g in zip(ours, theirs, gold))
+        gaps = self._score_gaps(pairs, ours, theirs)
+        best, best_right = None, -1
+        for margin in _MARGIN_GRID:
+            right = sum((t if margin is not None and gap <= margin else o) == g
+                        for o, t, g, gap in zip(ours, theirs, gold, gaps))
             if right > best_right:
-                best, best_right = tau, right
-        self.info["fallback_dev"] = {"threshold": best, "dev_accuracy": 100.0 * best_right / len(dev),
+                best, best_right = margin, right
+        self.info["fallback_dev"] = {"margin": best, "dev_accuracy": 100.0 * best_right / len(dev),
                                      "rules_dev_accuracy": 100.0 * sum(t == g for t, g in zip(theirs, gold)) / len(dev)}
-        if best > 0:
-            self.fallback, self.fallback_below = rules, best
+        if best is not None:
+            self.fallback, self.fallback_margin, self.fallback_below = rules, best, 0.0
+
+    def _score_gaps(self, pairs: Sequence[tuple[str, str]], ours: Sequence[str], theirs: Sequence[str]) -> list[float]:
+        """Per item, log P(own form) - log P(rule form) under the model (0 where the forms agree)."""
+        from lexaug.inflection.neural_model import score_targets
+
+        differ = [i for i, (o, t) in enumerate(zip(ours, theirs)) if o != t]
+        gaps = [0.0] * len(pairs)
+        if differ:
+            sources = [self.vocab.encode_source(*pairs[i]) for i in differ]
+            lens = [len(nfc(pairs[i][0])) for i in differ]
+            limit = self.hparams.max_len
+            own = score_targets(self.models, sources, [self.vocab.encode_target(ours[i], pairs[i][0])[:limit]
+                                                       for i in differ], lens, self.vocab.actions)
+            rule = score_targets(self.models, sources, [self.vocab.encode_target(theirs[i], pairs[i][0])[:limit]
+                                                        for i in differ], lens, self.vocab.actions)
+            for i, a, b in zip(differ, own, rule):
+                gaps[i] = a - b
+        return gaps
 
     def inflect(self, lemma: str, features: str) -> list[tuple[str, float]]:
         """Up to `beam` forms with probabilities (exp of summed log-probabilities), best first; forms that
@@ -248,9 +270,13 @@ class NeuralInflector(Inflector):
         return [(self.vocab.decode(ids, lemma), math.exp(logp)) for (ids, logp), (lemma, _) in zip(hyps, pairs)]
 
     def apply_fallback(self, pairs: Sequence[tuple[str, str]], scored: Sequence[tuple[str, float]]) -> list[str]:
-        """Forms of `predict_scored`, with the rule baseline's form wherever the probability is below the
-        fallback threshold (unchanged when there is no fallback)."""
+        """Forms of `predict_scored`, with the rule baseline's form where the fallback rule (class doc)
+        picks it (unchanged when there is no fallback)."""
         forms = [form for form, _ in scored]
+        if self.fallback is not None and self.fallback_margin is not None:
+            theirs = [nfc(f) for f in self.fallback.predict_many(pairs)]
+            gaps = self._score_gaps(pairs, [nfc(f) for f in forms], theirs)
+            return [t if gap <= self.fallback_margin else f for f, t, gap in zip(forms, theirs, gaps)]
         if self.fallback is not None and self.fallback_below > 0:
             unsure = [i for i, (_, p) in enumerate(scored) if p < self.fallback_below]
             for i, form in zip(unsure, self.fallback.predict_many([pairs[i] for i in unsure])):
@@ -275,7 +301,8 @@ class NeuralInflector(Inflector):
             self.fallback.save(path / FALLBACK_DIR)
         self.write_manifest(path, version=1, hparams=self.hparams.to_dict(), beam=self.beam, info=self.info,
                             members=len(self.models),
-                            fallback_below=self.fallback_below if self.fallback is not None else 0.0)
+                            fallback_below=self.fallback_below if self.fallback is not None else 0.0,
+                            fallback_margin=self.fallback_margin if self.fallback is not None else None)
 
     @classmethod
     def load(cls, directory: str | Path) -> "NeuralInflector":
@@ -313,12 +340,18 @@ class NeuralInflector(Inflector):
                                 f"({type(err).__name__}); retrain the model") from None
         fallback = None
         below = float(manifest.get("fallback_below", 0.0) or 0.0)
-        if below > 0:
+        margin = manifest.get("fallback_margin")
+        if margin is not None and (isinstance(margin, bool) or not isinstance(margin, (int, float))
+                                   or not math.isfinite(margin)):
+            raise ResourceError(f"{path}: inflector.json has fallback_margin={margin!r}, not a number; "
+                                "retrain the model")
+        if below > 0 or margin is not None:
             from lexaug.inflection.rules import RuleInflector
 
             fallback = RuleInflector.load(path / FALLBACK_DIR)
         return cls(nets, vocab, hp, beam=int(manifest.get("beam", 1)),
-                   info=manifest.get("info", {}), fallback=fallback, fallback_below=below)
+                   info=manifest.get("info", {}), fallback=fallback, fallback_below=below,
+                   fallback_margin=None if margin is None else float(margin))
 
 
 def _quiet_transformers() -> None:

@@ -191,6 +191,37 @@ def greedy_decode(models, sources: Sequence[Sequence[int]], lemma_lens: Sequence
     return results
 
 
+@torch.no_grad()
+def score_targets(models, sources: Sequence[Sequence[int]], targets: Sequence[Sequence[int]],
+                  lemma_lens: Sequence[int], actions: bool, batch_size: int = 256) -> list[float]:
+    """Summed log-probability of each target (ids ending in `</s>`) given its source, teacher forced, with
+    the ensemble's mean next-token probability at each step (the quantity greedy and beam search maximise)."""
+    nets = members(models)
+    for net in nets:
+        net.eval()
+    dev = model_device(nets[0])
+    out: list[float] = []
+    for start in range(0, len(sources), batch_size):
+        chunk_src, chunk_tgt = sources[start:start + batch_size], targets[start:start + batch_size]
+        src, src_mask = pad_batch(chunk_src, dev)
+        tgt, tgt_mask = pad_batch(chunk_tgt, dev)
+        ptr = torch.full(tgt.shape, -1, dtype=torch.long)
+        for row, (target, n) in enumerate(zip(chunk_tgt, lemma_lens[start:start + batch_size])):
+            ptr[row, : len(target)] = torch.tensor(pointer_positions(n, target, actions), dtype=torch.long)
+        ptr = ptr.to(dev)
+        dec_in = torch.cat([torch.full((len(chunk_src), 1), BOS_ID, dtype=torch.long, device=dev), tgt[:, :-1]], 1)
+        step_logps = []
+        for net in nets:
+            enc = net.get_encoder()(input_ids=src, attention_mask=src_mask)
+            logits = net(encoder_outputs=enc, attention_mask=src_mask, decoder_attention_mask=tgt_mask,
+                         decoder_inputs_embeds=decoder_embeds(net, dec_in, src, ptr, enc.last_hidden_state),
+                         use_cache=False).logits
+            step_logps.append(torch.log_softmax(logits.float(), dim=-1).gather(2, tgt[..., None]).squeeze(-1))
+        logp = ensemble_logp(step_logps)  # (batch, steps): per step, log of the members' mean probability
+        out += (logp * tgt_mask).sum(1).tolist()
+    return out
+
+
 def _strip(ids: list[int]) -> list[int]:
     return ids[: ids.index(EOS_ID)] if EOS_ID in ids else ids
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from lexaug.errors import ConfigError
+from lexaug.errors import ConfigError, ResourceError
 
 torch = pytest.importorskip("torch")
 
@@ -107,13 +107,31 @@ def test_rule_fallback_round_trip_and_length_normalised_beam(tmp_path):
     model = NeuralInflector.train(rows[:90], rows[90:], seed=0, threads=1, hallucinate=0, max_steps=10,
                                   eval_every=5, layers=1, d_model=32, ffn=64, heads=2, beam=1)
     fb = model.info["fallback_dev"]  # a barely trained model: the rule baseline wins on dev
-    assert fb["threshold"] > 0 and fb["dev_accuracy"] >= fb["rules_dev_accuracy"] > 50
+    assert fb["margin"] is not None and fb["dev_accuracy"] >= fb["rules_dev_accuracy"] > 50
     pairs = [(l, f) for l, _, f in rows[90:]]
+    gold = [form for _, form, _ in rows[90:]]
+    # the rule form replaces the model's exactly where the model scores it within the margin of its own
+    own = [form for form, _ in model.predict_scored(pairs)]
+    rules = [form for form in model.fallback.predict_many(pairs)]
+    gaps = model._score_gaps(pairs, own, rules)
+    expected = [r if gap <= model.fallback_margin else o for o, r, gap in zip(own, rules, gaps)]
+    assert model.predict_many(pairs) == expected
+    assert 100.0 * sum(e == g for e, g in zip(expected, gold)) / len(gold) == fb["dev_accuracy"]  # dev = rows[90:]
     model.save(tmp_path / "m")
     assert (tmp_path / "m" / "fallback_rules" / "rules.json").is_file()
     loaded = load_inflector(tmp_path / "m")
-    assert loaded.fallback_below == model.fallback_below
+    assert loaded.fallback_margin == model.fallback_margin
     assert loaded.predict_many(pairs) == model.predict_many(pairs)
+    # a model saved before the margin existed (threshold only) still loads and applies its threshold
+    manifest = json.loads((tmp_path / "m" / "inflector.json").read_text("utf-8"))
+    manifest.pop("fallback_margin")
+    manifest["fallback_below"] = 1.01  # every prediction is "unsure": the rule form everywhere
+    (tmp_path / "m" / "inflector.json").write_text(json.dumps(manifest), "utf-8")
+    assert load_inflector(tmp_path / "m").predict_many(pairs) == rules
+    manifest["fallback_margin"] = "wide"
+    (tmp_path / "m" / "inflector.json").write_text(json.dumps(manifest), "utf-8")
+    with pytest.raises(ResourceError, match="fallback_margin='wide'"):
+        load_inflector(tmp_path / "m")
     model.beam, model.hparams.length_alpha = 3, 1.0
     out = model.inflect("abcd", "V;PST")
     assert 1 <= len(out) <= 3 and all(0 < p <= 1 for _, p in out)

@@ -77,3 +77,10 @@ def test_saved_models_reproduce_the_scores(shared_data, tmp_path):
     task = proto.load_task(shared_data, "2022", "ckt", "small")
     forms = [form for form, _ in model.predict_scored(task.test)]
     assert proto._score(task, forms)["accuracy"] == record["variants"]["greedy"]["accuracy"]
+    # the fallback study reads the saved model: rules everywhere scores what the result file says they score
+    import study_fallback
+
+    row = study_fallback.study(models / "2022" / "ckt_small" / "default_seed0_0.05m", task)
+    assert row["rules"]["test"] == record["rules"]["accuracy"]
+    assert row["margin"]["value"] in study_fallback.MARGINS and row["threshold"]["value"] in study_fallback.THRESHOLDS
+    assert all(0 <= row[k]["test"] <= 100 for k in ("none", "threshold", "margin"))
