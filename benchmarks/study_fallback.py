@@ -6,7 +6,7 @@ threshold, the earlier default), `margin` (the rule form where the model scores 
 form, the current default) and `rules` (the rule baseline everywhere). One JSON line per model, appended to
 --out (models already there are skipped, so the study resumes).
 
-    python benchmarks/study_fallback.py DIR [--data ../shared/data] [--out fallback_study.jsonl] [--shard 0/2]
+    python benchmarks/study_fallback.py DIR [--data ../shared/data] [--out fallback_study.jsonl] [--shard 0/2] [--threads 1]
 """
 
 from __future__ import annotations
@@ -65,7 +65,11 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--out", type=Path, default=Path("fallback_study.jsonl"))
     parser.add_argument("--shard", default="0/1", help="K/N: study every N-th model from the K-th (parallel runs)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (1 per shard: more oversubscribe)")
     args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(args.threads)
     shard, shards = (int(x) for x in args.shard.split("/"))
     done = set()
     if args.out.exists():
