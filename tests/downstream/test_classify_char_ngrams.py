@@ -26,4 +26,6 @@ def test_char_ngrams_default_and_recorded(tmp_path, flag, expected):
     assert result.exit_code == 0, result.output
     fasttext = json.loads(out.read_text())["settings"]["fasttext"]
     assert (fasttext["minn"], fasttext["maxn"]) == expected
-    assert json.loads(out.read_text())["synthetic"]["accuracy"]["mean"] == 100.0  # words that separate labels
+    # words that separate the labels: far above chance (50%). Not "== 100": fastText trains with several
+    # threads (Hogwild updates), so one of the 40 items sometimes flips with character n-grams (seen: 97.5)
+    assert json.loads(out.read_text())["synthetic"]["accuracy"]["mean"] >= 90.0
