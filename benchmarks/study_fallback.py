@@ -36,7 +36,7 @@ def study(model_dir: Path, task: proto.Task) -> dict:
         model.beam = beam
         ours = [(nfc(form), p) for form, p in model.predict_scored(pairs)]
         theirs = [nfc(form) for form in rules.predict_many(pairs)]
-        gaps = model._score_gaps(pairs, [form for form, _ in ours], theirs)
+        gaps = model.score_gaps(pairs, [form for form, _ in ours], theirs)
         splits[name] = (ours, theirs, gaps)
 
     def choose(split: str, kind: str, value: float | None) -> list[str]:

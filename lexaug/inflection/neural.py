@@ -210,7 +210,7 @@ class NeuralInflector(Inflector):
         if len(self.models) > 1:
             self.info["ensemble_dev"] = 100.0 * sum(o == g for o, g in zip(ours, gold)) / len(dev)
         theirs = [nfc(f) for f in rules.predict_many(pairs)]
-        gaps = self._score_gaps(pairs, ours, theirs)
+        gaps = self.score_gaps(pairs, ours, theirs)
         best, best_right = None, -1
         for margin in _MARGIN_GRID:
             right = sum((t if margin is not None and gap <= margin else o) == g
@@ -222,7 +222,7 @@ class NeuralInflector(Inflector):
         if best is not None:
             self.fallback, self.fallback_margin, self.fallback_below = rules, best, 0.0
 
-    def _score_gaps(self, pairs: Sequence[tuple[str, str]], ours: Sequence[str], theirs: Sequence[str]) -> list[float]:
+    def score_gaps(self, pairs: Sequence[tuple[str, str]], ours: Sequence[str], theirs: Sequence[str]) -> list[float]:
         """Per item, log P(own form) - log P(rule form) under the model (0 where the forms agree)."""
         from lexaug.inflection.neural_model import score_targets
 
@@ -275,7 +275,7 @@ class NeuralInflector(Inflector):
         forms = [form for form, _ in scored]
         if self.fallback is not None and self.fallback_margin is not None:
             theirs = [nfc(f) for f in self.fallback.predict_many(pairs)]
-            gaps = self._score_gaps(pairs, [nfc(f) for f in forms], theirs)
+            gaps = self.score_gaps(pairs, [nfc(f) for f in forms], theirs)
             return [t if gap <= self.fallback_margin else f for f, t, gap in zip(forms, theirs, gaps)]
         if self.fallback is not None and self.fallback_below > 0:
             unsure = [i for i, (_, p) in enumerate(scored) if p < self.fallback_below]

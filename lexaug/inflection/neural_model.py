@@ -191,6 +191,23 @@ def greedy_decode(models, sources: Sequence[Sequence[int]], lemma_lens: Sequence
     return results
 
 
+def teacher_forced_logits(net, src: torch.Tensor, src_mask: torch.Tensor, tgt: torch.Tensor,
+                          tgt_mask: torch.Tensor, pointers: Sequence[Sequence[int]]) -> torch.Tensor:
+    """Logits (batch, steps, vocab) of `net` reading the padded targets `tgt` shifted right after `<s>`, each
+    step with its lemma pointer (`pointer_positions` of each target; the padding gets no pointer). Training
+    and `score_targets` both run the decoder this way."""
+    ptr = torch.full(tgt.shape, -1, dtype=torch.long)
+    for row, positions in enumerate(pointers):
+        ptr[row, : len(positions)] = torch.tensor(positions, dtype=torch.long)
+    ptr = ptr.to(tgt.device)
+    bos = torch.full((tgt.size(0), 1), BOS_ID, dtype=torch.long, device=tgt.device)
+    dec_in = torch.cat([bos, tgt[:, :-1]], dim=1)
+    enc = net.get_encoder()(input_ids=src, attention_mask=src_mask)
+    return net(encoder_outputs=enc, attention_mask=src_mask, decoder_attention_mask=tgt_mask,
+               decoder_inputs_embeds=decoder_embeds(net, dec_in, src, ptr, enc.last_hidden_state),
+               use_cache=False).logits
+
+
 @torch.no_grad()
 def score_targets(models, sources: Sequence[Sequence[int]], targets: Sequence[Sequence[int]],
                   lemma_lens: Sequence[int], actions: bool, batch_size: int = 256) -> list[float]:
@@ -205,17 +222,11 @@ def score_targets(models, sources: Sequence[Sequence[int]], targets: Sequence[Se
         chunk_src, chunk_tgt = sources[start:start + batch_size], targets[start:start + batch_size]
         src, src_mask = pad_batch(chunk_src, dev)
         tgt, tgt_mask = pad_batch(chunk_tgt, dev)
-        ptr = torch.full(tgt.shape, -1, dtype=torch.long)
-        for row, (target, n) in enumerate(zip(chunk_tgt, lemma_lens[start:start + batch_size])):
-            ptr[row, : len(target)] = torch.tensor(pointer_positions(n, target, actions), dtype=torch.long)
-        ptr = ptr.to(dev)
-        dec_in = torch.cat([torch.full((len(chunk_src), 1), BOS_ID, dtype=torch.long, device=dev), tgt[:, :-1]], 1)
+        pointers = [pointer_positions(n, target, actions)
+                    for target, n in zip(chunk_tgt, lemma_lens[start:start + batch_size])]
         step_logps = []
         for net in nets:
-            enc = net.get_encoder()(input_ids=src, attention_mask=src_mask)
-            logits = net(encoder_outputs=enc, attention_mask=src_mask, decoder_attention_mask=tgt_mask,
-                         decoder_inputs_embeds=decoder_embeds(net, dec_in, src, ptr, enc.last_hidden_state),
-                         use_cache=False).logits
+            logits = teacher_forced_logits(net, src, src_mask, tgt, tgt_mask, pointers)
             step_logps.append(torch.log_softmax(logits.float(), dim=-1).gather(2, tgt[..., None]).squeeze(-1))
         logp = ensemble_logp(step_logps)  # (batch, steps): per step, log of the members' mean probability
         out += (logp * tgt_mask).sum(1).tolist()

@@ -16,9 +16,9 @@ from typing import Callable, Sequence
 import torch
 import torch.nn.functional as F
 
-from lexaug.inflection.neural_model import (NeuralHParams, build_model, decoder_embeds, greedy_decode, pad_batch,
-                                            pointer_positions)
-from lexaug.inflection.vocab import BOS_ID, PAD_ID, CharVocab, nfc
+from lexaug.inflection.neural_model import (NeuralHParams, build_model, greedy_decode, pad_batch, pointer_positions,
+                                            teacher_forced_logits)
+from lexaug.inflection.vocab import PAD_ID, CharVocab, nfc
 
 
 @dataclass
@@ -108,16 +108,7 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
             model.train()
             src, src_mask = pad_batch([examples[i][0] for i in batch], device)
             tgt, tgt_mask = pad_batch([examples[i][1] for i in batch], device)
-            ptr_cpu = torch.full(tgt.shape, -1, dtype=torch.long)
-            for row, i in enumerate(batch):
-                ptr_cpu[row, : len(examples[i][2])] = torch.tensor(examples[i][2], dtype=torch.long)
-            ptr = ptr_cpu.to(device)
-            bos = torch.full((len(batch), 1), BOS_ID, dtype=torch.long, device=device)
-            dec_in = torch.cat([bos, tgt[:, :-1]], dim=1)
-            enc = model.get_encoder()(input_ids=src, attention_mask=src_mask)
-            logits = model(encoder_outputs=enc, attention_mask=src_mask, decoder_attention_mask=tgt_mask,
-                           decoder_inputs_embeds=decoder_embeds(model, dec_in, src, ptr, enc.last_hidden_state),
-                           use_cache=False).logits
+            logits = teacher_forced_logits(model, src, src_mask, tgt, tgt_mask, [examples[i][2] for i in batch])
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), tgt.reshape(-1), ignore_index=PAD_ID,
                                    label_smoothing=hp.label_smoothing)
             opt.zero_grad(set_to_none=True)

@@ -113,7 +113,7 @@ def test_rule_fallback_round_trip_and_length_normalised_beam(tmp_path):
     # the rule form replaces the model's exactly where the model scores it within the margin of its own
     own = [form for form, _ in model.predict_scored(pairs)]
     rules = [form for form in model.fallback.predict_many(pairs)]
-    gaps = model._score_gaps(pairs, own, rules)
+    gaps = model.score_gaps(pairs, own, rules)
     expected = [r if gap <= model.fallback_margin else o for o, r, gap in zip(own, rules, gaps)]
     assert model.predict_many(pairs) == expected
     assert 100.0 * sum(e == g for e, g in zip(expected, gold)) / len(gold) == fb["dev_accuracy"]  # dev = rows[90:]
