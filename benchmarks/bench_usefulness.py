@@ -186,7 +186,8 @@ def run_language(data: Path, lang: str, seeds: int, config: FastTextConfig, abla
     lexicon = Lexicon.read(lex_path)
     ref = reference_dict(lex_path)
     gens = {"v1": make_generator("substitute.v1", lexicon=lexicon, src_lang="eng"),
-            "v2": make_generator("substitute.v2", lexicon=lexicon, src_lang="eng")}
+            "v2": make_generator("substitute.v2", lexicon=lexicon, src_lang="eng"),
+            "v3": make_generator("substitute.v3", lexicon=lexicon, src_lang="eng")}
     if ablations:
         for kind in KINDS:
             gens[f"v2-{kind}"] = make_generator("substitute.v2", lexicon=lexicon, src_lang="eng", fallbacks=(kind,))
@@ -226,7 +227,7 @@ def build_set(name: str, seed: int, en: tuple[list[str], list[str]], tgt: tuple[
         return en[0] + rest[0], en[1] + rest[1]
     if name == "v2names":
         return lexaug_translate(gens["v2"], en[0], en[1], seed, names=ref)
-    m = regex.fullmatch(r"(v[12](?:-\w+)?)(?:x(\d+))?(?:r(\d+))?(?:t(\d+))?(sw)?(drop|dropn)?", name)
+    m = regex.fullmatch(r"(v[123](?:-\w+)?)(?:x(\d+))?(?:r(\d+))?(?:t(\d+))?(sw)?(drop|dropn)?", name)
     if m is None:
         raise SystemExit(f"unknown condition {name!r}")
     base, samples, drop = m.group(1), int(m.group(2) or 1), m.group(6)

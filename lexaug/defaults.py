@@ -56,7 +56,7 @@ CHUNK_RECORDS = 2000  # records per work unit handed to a worker process
 # synthesize (lexaug.synthesis, lexaug.engines)
 SYNTH_MODE = "substitute"  # or "codeswitch"
 SUBSTITUTE_RATE = 1.0  # substitute replaces every word it can (Wang et al. 2022)
-SUBSTITUTE_GENERATOR = "substitute.v2"  # --mode substitute: v2 adds source-side fallbacks (bench_usefulness.py)
+SUBSTITUTE_GENERATOR = "substitute.v3"  # --mode substitute: v2 adds source-side fallbacks, v3 repairs look-alike letters (bench_usefulness.py)
 SAMPLES = 1  # --samples K: K draws of every record
 CLASSIFY_SAMPLES = 3  # evaluate classify: synthetic draws per training example (bench_usefulness.py)
 # evaluate classify: fastText character n-grams (minn, maxn); (0, 0) = word features only. 3-5-grams help every

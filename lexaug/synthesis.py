@@ -230,7 +230,7 @@ def build(options: SynthesisOptions) -> Built:
     else:
         name = options.generator or defaults.SUBSTITUTE_GENERATOR
         if not name.startswith("substitute."):
-            raise ConfigError(f"--generator must be a substitute generator (substitute.v1, substitute.v2), got {name!r}")
+            raise ConfigError(f"--generator must be a substitute generator (substitute.v1, substitute.v2, substitute.v3), got {name!r}")
         params.update(lexicon=lexicons[targets[0]], min_replacements=options.min_replacements,
                       rate=options.effective_rate())
     if options.morph:

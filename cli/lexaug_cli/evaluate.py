@@ -36,7 +36,8 @@ def evaluate() -> None:
 @click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False),
               help="Where to write the result JSON.")
 @click.option("--generator", "generator_name", default=defaults.SUBSTITUTE_GENERATOR, show_default=True,
-              help="--mode substitute: substitute.v2 (source-side fallbacks) or substitute.v1.")
+              help="--mode substitute: substitute.v3 (v2 + look-alike letters repaired), substitute.v2 (source-side "
+                   "fallbacks) or substitute.v1.")
 @click.option("--samples", type=click.IntRange(min=1), default=defaults.CLASSIFY_SAMPLES, show_default=True,
               help="Synthetic draws of every training example (ids <id>#<k>).")
 @click.option("--char-ngrams/--word-features", "char_ngrams", default=True, show_default=True,

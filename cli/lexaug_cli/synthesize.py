@@ -69,8 +69,9 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive", "parquet")
 @max_line_mb_option
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="Random seed.")
 @click.option("--generator", "generator_name", default=defaults.SUBSTITUTE_GENERATOR, show_default=True,
-              help="--mode substitute: substitute.v2 (with source-side fallbacks: contractions, lemmas, spelling "
-                   "variants, hyphenated parts) or substitute.v1 (the earlier output, byte for byte).")
+              help="--mode substitute: substitute.v3 (substitute.v2 with look-alike letters in the lexicon's targets "
+                   "repaired: Ewe wᴐ -> wɔ), substitute.v2 (source-side fallbacks: contractions, lemmas, spelling "
+                   "variants, hyphenated parts) or substitute.v1 (the earlier outputs, byte for byte).")
 @click.option("--samples", type=int, default=defaults.SAMPLES, show_default=True,
               help="K different draws of every record (ids <id>#<k>); 1 gives the output of a run without it.")
 @click.option("--strict/--lenient", default=True, show_default=True,

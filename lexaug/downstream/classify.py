@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 import tempfile
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -40,8 +41,10 @@ class FastTextConfig:
 
 
 def tokenize(text: str) -> str:
-    """Lower-cased words and punctuation separated by single spaces, one line (what fastText reads)."""
-    return " ".join(_TOKEN.findall(text.lower()))
+    """Lower-cased words and punctuation separated by single spaces, one line (what fastText reads), in NFC:
+    real test text may write marks decomposed (Fon SIB-200: `ɖò` as o + U+0300 in a third of its sentences)
+    where lexicons and synthetic text write them precomposed, and both must give the same word."""
+    return " ".join(_TOKEN.findall(unicodedata.normalize("NFC", text).lower()))
 
 
 def scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:

@@ -3,6 +3,7 @@
 Registered names (versioned; `make_generator(name, **params)` builds one):
   "substitute.v1"  word-substitution pseudo-translation (Wang, Ruder & Neubig 2022)
   "substitute.v2"  substitute.v1 + source-side fallbacks: contractions, lemmas, spelling variants, parts
+  "substitute.v3"  substitute.v2 + look-alike letters in lexicon targets repaired (Ewe `wᴐ` -> `wɔ`)
   "codeswitch.v1"  code-switching (CoSDA-ML, Qin et al. 2020)
   "morph.v1"       morphology-aware substitution through UniMorph tables
   "hallucinate.v1" hallucinated inflection pairs (Anastasopoulos & Neubig 2019)
@@ -13,8 +14,8 @@ from lexaug.generators.codeswitch import CodeSwitch
 from lexaug.generators.hallucinate import Hallucinate
 from lexaug.generators.morph import MorphSubstitute
 from lexaug.generators.rng import RecordRng, rng_for, stable_seed
-from lexaug.generators.substitute import Substitute, SubstituteV2
+from lexaug.generators.substitute import Substitute, SubstituteV2, SubstituteV3
 from lexaug.generators.words import WordSpec
 
 __all__ = ["Generator", "available", "make_generator", "merge_stats", "register", "RecordRng", "rng_for",
-           "stable_seed", "Substitute", "SubstituteV2", "CodeSwitch", "MorphSubstitute", "WordSpec", "Hallucinate"]
+           "stable_seed", "Substitute", "SubstituteV2", "SubstituteV3", "CodeSwitch", "MorphSubstitute", "WordSpec", "Hallucinate"]

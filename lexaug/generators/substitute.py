@@ -441,8 +441,30 @@ class SubstituteV2(Substitute):
         return WordSpec(apostrophes="inner", hyphens=True, digits=preset.digits)
 
     def _make_table(self) -> SurfaceTable:
-        return FallbackTable(self.lexicon, weighting=self.weighting, case_fold=self.case_fold,
+        return FallbackTable(self._table_lexicon(), weighting=self.weighting, case_fold=self.case_fold,
                              data=source_data(self.src_lang or defaults.SRC_LANG), enabled=self.fallbacks)
+
+    def _table_lexicon(self) -> Any:
+        """The lexicon the lookup table reads (substitute.v3 repairs its targets)."""
+        return self.lexicon
 
     def params(self) -> dict[str, Any]:
         return {**super().params(), "fallbacks": list(self.fallbacks)}
+
+
+@register("substitute.v3")
+class SubstituteV3(SubstituteV2):
+    """`substitute.v2` with look-alike letters in the lexicon's targets repaired (`lexaug.generators.lookalikes`:
+    Ewe `wᴐ` -> `wɔ`, Fon `mε` -> `mɛ`, Udmurt `öжыт` -> `ӧжыт`), so synthetic words are spelled with the letters
+    text in the language uses. The parameters state how many targets changed and which letters
+    (`lookalikes`). Its draws are its own (seeded with its name), as every generator version's."""
+
+    def _table_lexicon(self) -> Any:
+        from lexaug.generators.lookalikes import LookalikeLexicon
+
+        self.repaired = LookalikeLexicon(self.lexicon)
+        return self.repaired
+
+    def params(self) -> dict[str, Any]:
+        return {**super().params(), "lookalikes": {"targets_fixed": self.repaired.targets_fixed,
+                                                   "letters": self.repaired.replaced}}

@@ -86,12 +86,12 @@ def test_manifest_fields_and_jsonl_provenance(tmp_path):
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     sha = hashlib.sha256(lex.read_bytes()).hexdigest()
     assert rows[1]["text"] == "Buenos días!"
-    assert rows[0]["lexaug"] == {"lang": "spa", "mode": "substitute", "generator": "substitute.v2", "rate": 1.0,
+    assert rows[0]["lexaug"] == {"lang": "spa", "mode": "substitute", "generator": "substitute.v3", "rate": 1.0,
                                  "lexicon_sha256": sha, "seed": 5, "source_id": "0"}
     assert rows[1]["lexaug"]["source_id"] == "1" and rows[1]["x"] == [1]
     m = json.loads((tmp_path / "out.jsonl.manifest.json").read_text())
     assert m["lexaug_version"] == "0.1.0" and m["seed"] == 5 and m["command"] == "synthesize"
-    assert m["generator"]["generator"] == "substitute.v2" and m["generator"]["params"]["min_replacements"] == 0
+    assert m["generator"]["generator"] == "substitute.v3" and m["generator"]["params"]["min_replacements"] == 0
     assert m["resources"] == [{"kind": "lexicon", "lang": "spa", "path": str(lex), "sha256": sha,
                                "content_sha256": m["resources"][0]["content_sha256"]}]
     assert m["input"] == {"path": str(src), "format": "jsonl", "format_options": {}, "strict": True}

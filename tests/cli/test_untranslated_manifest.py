@@ -22,7 +22,7 @@ def _run(tmp_path, name, corpus, lexicon, *extra):
     return json.loads((tmp_path / f"{name}.txt.manifest.json").read_text())["counts"]
 
 
-@pytest.mark.parametrize("generator", ["substitute.v2", "substitute.v1"])
+@pytest.mark.parametrize("generator", ["substitute.v3", "substitute.v2", "substitute.v1"])
 def test_untranslated_same_for_1_and_2_workers_on_sib200(shared_data, tmp_path, generator):
     corpus = tmp_path / "sib.txt"  # the SIB-200 English training sentences, one per line
     rows = (shared_data / "sib200" / "eng_Latn" / "train.tsv").read_text(encoding="utf-8").splitlines()[1:]

@@ -137,3 +137,15 @@ def test_real_wolof_first_person_task(shared_data, tmp_path):
     report = compare(read_labelled(tmp_path / "en.csv"), read_labelled(tmp_path / "wo.csv"), generator, seeds=2)
     # measured: source 51.2, synthetic 69.2 macro-F1; the English-only model never finds Wolof "man", "nu"
     assert report["synthetic"]["macro_f1"]["mean"] > report["source"]["macro_f1"]["mean"] + 10
+
+
+def test_tokenize_compares_text_in_nfc(shared_data):
+    """Fon SIB-200 test text writes tone marks decomposed in some sentences (`ɖò` as o + U+0300), lexicons and
+    lexaug's output precomposed: the classifier must see one word, not two."""
+    import unicodedata
+
+    assert tokenize("ɖo\u0300 si\u0301n") == tokenize("ɖò sín") == "ɖò sín"
+    rows = (shared_data / "sib200" / "fon_Latn" / "test.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    decomposed = [row.split("\t")[2] for row in rows if unicodedata.normalize("NFC", row) != row]
+    assert len(decomposed) > 50
+    assert all(tokenize(t) == tokenize(unicodedata.normalize("NFC", t)) for t in decomposed)

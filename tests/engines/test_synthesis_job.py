@@ -59,7 +59,7 @@ def test_plain_text_path_on_real_text(shared_data):
 LF_ONLY = "The dogs\nthe big dog, a lot\n\na dog x\nDOG and the x dog\nthe last dog\n" * 40 + "the\x01dog\n"
 
 
-@pytest.mark.parametrize("name", ["substitute.v1", "substitute.v2"])
+@pytest.mark.parametrize("name", ["substitute.v1", "substitute.v2", "substitute.v3"])
 @pytest.mark.parametrize("options", [{}, {"min_replacements": 2}, {"rate": 0.5}])
 def test_lines_ending_in_newline_take_run_lines_with_the_record_path_bytes(name, options):
     """A chunk whose lines all end in "\\n" goes through `run_lines` (joined once, no split at REC): the bytes,

@@ -38,7 +38,7 @@ def test_parse_weighted():
 def test_synth_source_texts_match_the_generator(tiny_dir, lexicon):
     gen = substitute(lexicon)
     source = SynthSource(str(tiny_dir / "a.txt"), generator=gen, seed=4)
-    assert source.name == "a.txt+substitute.v2"
+    assert source.name == "a.txt+substitute.v3"
     feed = Feed([source], tiny_dir / "tok", 8, mode="line", shuffle_buffer=0, seed=4, epochs=2)
     got = [b["input_ids"] for b in feed]
     from lexaug.io import read_records
@@ -82,9 +82,9 @@ def test_cli_writes_shards_numpy_and_datasets_read_them(tiny_dir, lexicon, tmp_p
     # 2 epochs of (a: 18 tokens + 5 separators, b: 10 + 3) = 72 stream tokens, 4 per block -> 18 blocks
     assert index["blocks"] == report["blocks"] == 18 and report["dropped_tail_tokens"] == 0
     assert [s["blocks"] for s in index["shards"]] == [5, 5, 5, 3]
-    assert [s["name"] for s in report["sources"]] == ["b.txt", "a.txt+substitute.v2"]
+    assert [s["name"] for s in report["sources"]] == ["b.txt", "a.txt+substitute.v3"]
     assert [s["records"] for s in report["sources"]] == [6, 10]
-    assert report["synthesis"]["generator"] == "substitute.v2"
+    assert report["synthesis"]["generator"] == "substitute.v3"
     arrays = load_shards(out)
     ids = np.load(out / "input_ids-00000.npy")
     assert ids.dtype == np.int32 and ids.shape == (5, 6)

@@ -11,7 +11,8 @@ from lexaug.loaders.lexicon import Lexicon
 
 
 def test_registry_names_are_versioned():
-    assert available() == ["codeswitch.v1", "hallucinate.v1", "morph.v1", "substitute.v1", "substitute.v2"]
+    assert available() == ["codeswitch.v1", "hallucinate.v1", "morph.v1", "substitute.v1", "substitute.v2",
+                           "substitute.v3"]
     with pytest.raises(ConfigError, match="unknown generator 'nope'"):
         make_generator("nope")
 
