@@ -206,6 +206,8 @@ def _protocol_main(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     for config in configs:
         for variant in variants:
             print(proto.report(records, config, variant))
+            if args.partitions:
+                print(proto.partition_report(records, config, variant))
     base = (configs[0], "greedy")
     for config in configs:
         for variant in variants:

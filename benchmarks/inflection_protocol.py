@@ -254,6 +254,38 @@ def report(records: Sequence[dict[str, Any]], config: str, variant: str, margin:
     return "\n".join(lines) + "\n"
 
 
+PARTITIONS = ("both", "lemma", "features", "neither")  # 2022 test items: lemma and/or feature set seen in training
+
+
+def partition_report(records: Sequence[dict[str, Any]], config: str, variant: str) -> str:
+    """2022 accuracy per partition (both / lemma / features / neither seen in training) of one config/variant
+    beside the rule baseline on the same items: items and "ours/rules" per task (seed means), then macro
+    averages over the tasks with items in the partition."""
+    by_task: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        if r["config"] == config and variant in r["variants"] and r["year"] == "2022":
+            by_task.setdefault(r["task"], []).append(r)
+    lines = [f"config {config}, variant {variant}: 2022 test accuracy per partition, ours/rules (items)",
+             "\t".join(["task", *PARTITIONS])]
+    sums: dict[str, list[tuple[float, float]]] = {p: [] for p in PARTITIONS}
+    for key in sorted(by_task):
+        runs, cells = by_task[key], []
+        for part in PARTITIONS:
+            n = runs[0]["variants"][variant].get(f"{part}_n", 0)
+            if not n:
+                cells.append("-")
+                continue
+            ours = statistics.fmean(r["variants"][variant][f"{part}_accuracy"] for r in runs)
+            rules = statistics.fmean(r["rules"][f"{part}_accuracy"] for r in runs)
+            sums[part].append((ours, rules))
+            cells.append(f"{ours:.1f}/{rules:.1f} ({n})")
+        lines.append("\t".join([key, *cells]))
+    lines.append("\t".join(["macro (tasks)", *(
+        f"{statistics.fmean(o for o, _ in sums[p]):.1f}/{statistics.fmean(r for _, r in sums[p]):.1f} "
+        f"({len(sums[p])})" if sums[p] else "-" for p in PARTITIONS)]))
+    return "\n".join(lines) + "\n"
+
+
 def compare(records: Sequence[dict[str, Any]], a: tuple[str, str], b: tuple[str, str]) -> str:
     """How many tasks (config, variant) `b` improves over `a` (seed means; ties within 0.05 points)."""
     def means(cfg: str, var: str) -> dict[str, float]:
