@@ -33,7 +33,8 @@ def lexicon() -> None:
 def stats(paths: tuple[str, ...], sep: str | None, strict: bool, strip_annotations: bool,
           max_target_words: int | None, reverse: bool, extra_columns: str, src_lang: str | None,
           tgt_lang: str | None, as_json: bool) -> None:
-    """Load PATH... as one merged lexicon and print its counts (per file, then in total)."""
+    """Load PATH... as one merged lexicon and print its counts (per file, then in total) and the look-alike
+    letters in its targets that substitute.v3 repairs."""
     from lexaug.errors import FormatError, name_lenient_option
     from lexaug.loaders.lexicon import Lexicon
 
@@ -44,6 +45,10 @@ def stats(paths: tuple[str, ...], sep: str | None, strict: bool, strip_annotatio
     except FormatError as err:
         raise name_lenient_option(err, "--lenient") from None
     st = lex.stats()
+    from lexaug.generators.lookalikes import LookalikeLexicon
+
+    repaired = LookalikeLexicon(lex)
+    st["lookalikes"] = {"targets_fixed": repaired.targets_fixed, "letters": repaired.replaced}
     if as_json:
         click.echo(json.dumps(st, ensure_ascii=False, indent=2))
         return
@@ -65,6 +70,13 @@ def _table(files: list[dict]) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in [header, *rows])
 
 
+def _lookalikes(info: dict) -> str:
+    if not info["targets_fixed"]:
+        return "none"
+    letters = ", ".join(f"{pair} {n}" for pair, n in info["letters"].items())
+    return f"{info['targets_fixed']} targets ({letters}; substitute.v3 repairs them)"
+
+
 def _summary(st: dict) -> list[tuple[str, str]]:
     tph = st["translations_per_headword"]
     return [
@@ -82,6 +94,7 @@ def _summary(st: dict) -> list[tuple[str, str]]:
         ("max source words", str(st["max_source_words"])),
         ("annotations stripped", str(st["annotations_stripped"])),
         ("definition-like dropped", str(st["definition_like_dropped"])),
+        ("look-alike letters", _lookalikes(st["lookalikes"])),
         ("sha256", st["sha256"]),
     ]
 

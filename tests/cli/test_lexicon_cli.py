@@ -67,3 +67,16 @@ def test_real_gatitos_merge(shared_data):
     st = json.loads(result.output)
     assert st["files"][0]["sha256"] == st["files"][1]["sha256"]
     assert (st["rows_read"], st["pairs"], st["duplicate_rows"]) == (9000, 4500, 4500)
+
+
+def test_stats_report_look_alike_letters(shared_data):
+    """GATITOS Ewe spells open o with a phonetic small capital in 384 places: `stats` says what substitute.v3
+    repairs, in the table and the JSON."""
+    path = str(shared_data / "lexicons" / "gatitos" / "en_ee.tsv")
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    assert "look-alike letters        297 targets (ᴐ>ɔ 384; substitute.v3 repairs them)" in result.output.splitlines()
+    st = json.loads(run(path, "--json").output)
+    assert st["lookalikes"] == {"targets_fixed": 297, "letters": {"ᴐ>ɔ": 384}}
+    clean = json.loads(run(str(shared_data / "lexicons" / "gatitos" / "en_wo.tsv"), "--json").output)
+    assert clean["lookalikes"] == {"targets_fixed": 0, "letters": {}}
