@@ -26,6 +26,8 @@ from lexaug.generators.slots import SEP
 from lexaug.types import Record
 
 REC = "\x01"
+PAD = "\x02"  # follows every REC in a packed batch: a gap character, so REC never runs on into letters
+SEPARATOR = REC + PAD
 BATCH_RECORDS = 64  # records per batch: small enough to stay in CPU caches; the output does not depend on it
 _DIGEST = type(shake_128(b"")).digest  # unbound, so `map` calls it from C
 _BIG_ENDIAN = sys.byteorder != "little"
@@ -61,8 +63,10 @@ def pack(texts: list[str], split_uni: Pattern[str], split_ascii: Pattern[str] | 
          ) -> tuple[list[str], list[str], list[int]] | None:
     """Split the texts as one string. Returns (parts, tokens, ends): `parts` alternates gaps and tokens,
     `tokens = parts[1::2]` holds the words with one `REC` between records, `ends[k]` is the index in `tokens`
-    just past record k (its `REC`, or len(tokens)). None when a text contains `REC` itself."""
-    joined = REC.join(texts)
+    just past record k (its `REC`, or len(tokens)). None when a text contains `REC` itself.
+    The texts are joined with `REC` + `PAD` (see `WordSpec.batch_splitters`, which says why); the `PAD` that
+    opens the gap after each `REC` is taken off again, so the parts are those of texts joined with `REC`."""
+    joined = SEPARATOR.join(texts)
     if joined.count(REC) != len(texts) - 1:
         return None
     split = split_ascii if split_ascii is not None and joined.isascii() else split_uni
@@ -72,6 +76,7 @@ def pack(texts: list[str], split_uni: Pattern[str], split_ascii: Pattern[str] | 
     for _ in range(len(texts) - 1):
         e = index(REC, e + 1)
         ends.append(e)
+        parts[2 * e + 2] = parts[2 * e + 2][1:]  # the gap after this REC starts with PAD
     ends.append(len(toks))
     return parts, toks, ends
 

@@ -31,6 +31,30 @@ def test_pack_tokens_and_ends():
     assert record_text(Record("n", ["a\x00b", "c"])) is None
 
 
+def test_pack_parts_equal_a_plain_split_of_the_texts_joined_with_rec():
+    """`pack` joins with REC + PAD so the ASCII pattern can open tokens with one character class; its parts must
+    be exactly those of the plain pattern `(word|REC)` over the texts joined with REC alone."""
+    import re
+
+    import regex
+
+    texts = ["a b", "", "c,d e", "x'", "'y", "well-known-", "-", "\x02odd\x02", "it's", "l'homme qu'il",
+             "ab12 3c", "", "z", "Ünï côdé", "x\u0301y"]
+    specs = [WordSpec(), WordSpec(apostrophes="inner", hyphens=True), WordSpec(digits=True),
+             WordSpec(apostrophes="elision"), WordSpec(apostrophes="inner")]
+    rng = random.Random(5)
+    batches = [texts, [t for t in texts if t.isascii()]] + [rng.sample(texts, 6) for _ in range(30)]
+    for spec in specs:
+        uni, fast = spec.batch_splitters()
+        for batch in batches:
+            joined = REC.join(batch)
+            plain = (re.compile(f"({spec.source(ascii_only=True)}|\x01)") if joined.isascii()
+                     else regex.compile(f"({spec.source()}|\x01)"))
+            parts, toks, ends = pack(batch, uni, fast)
+            assert parts == plain.split(joined), (spec, batch)
+            assert "".join(parts) == joined and len(ends) == len(batch)
+
+
 def test_batched_equals_per_record_on_mixed_records():
     lex = Lexicon.from_pairs([(w, f"{w}{k}") for w in ["dog", "the", "a", "ọjọ́"] for k in range(3)]
                              + [("a lot", "sana"), ("big dog", "mbwa kubwa"), ("x", "\x01")])
