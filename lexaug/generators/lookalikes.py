@@ -35,13 +35,12 @@ from lexaug.types import Translation
 
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*")
 # blocks of letters for phonetic notation and symbols, which no orthography writes words with
-_NOTATION_BLOCKS = ((0x1D00, 0x1DBF), (0x2100, 0x218F))
+_NOTATION = regex.compile("[\u1d00-\u1dbf\u2100-\u218f]")
 _NEUTRAL = {"COMMON", "INHERITED"}
 
 
 def _notation(ch: str) -> bool:
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _NOTATION_BLOCKS)
+    return _NOTATION.match(ch) is not None
 
 
 class LookalikeFixer:
@@ -54,13 +53,11 @@ class LookalikeFixer:
     def __init__(self, targets: Iterable[str]) -> None:
         from confusable_homoglyphs import categories, confusables  # a 0.9 MB table, loaded when needed
 
-        self._script = categories.alias
+        self._alias = categories.alias
+        self._scripts: dict[str, str] = {}  # letter -> script, memoised (`categories.alias` searches per call)
         self._graph: dict[str, list[dict[str, str]]] = confusables.confusables_data
-        self.letters: Counter[str] = Counter()
-        for target in targets:
-            for ch in unicodedata.normalize("NFD", target):
-                if ch.isalpha():
-                    self.letters[ch.lower()] += 1
+        every = Counter(unicodedata.normalize("NFD", "\n".join(targets)).lower())  # counted in C
+        self.letters: Counter[str] = Counter({ch: n for ch, n in every.items() if ch.isalpha()})
         by_script: Counter[str] = Counter()
         for ch, n in self.letters.items():
             by_script[self._script(ch)] += n
@@ -74,9 +71,18 @@ class LookalikeFixer:
             return target
         return _WORD.sub(self._fix_word, target)
 
+    def _script(self, ch: str) -> str:
+        script = self._scripts.get(ch)
+        if script is None:
+            script = self._scripts[ch] = self._alias(ch)
+        return script
+
     def _fix_word(self, match: "regex.Match[str]") -> str:
         word = match.group()
         letters = unicodedata.normalize("NFD", word)
+        distinct = set(letters)
+        if len({self._script(ch) for ch in distinct} - _NEUTRAL) < 2 and _NOTATION.search(letters) is None:
+            return word  # one script, no notation letter: nothing is suspect (most words; checked per distinct letter)
         scripts = Counter(s for s in map(self._script, filter(str.isalpha, letters)) if s not in _NEUTRAL)
         if not scripts:
             return word
