@@ -102,3 +102,27 @@ def test_identity_lexicon_of_text_with_look_alikes_is_lossless(shared_data):
     words = sorted({w for line in lines for w in regex.findall(r"\p{L}[\p{L}\p{M}'\u2019-]*", line)})
     lex = Lexicon.from_pairs((w, w) for w in words)
     assert texts(v3(lex).run_batch(recs(*lines))) == lines
+
+
+def test_fixer_never_fails_and_changes_only_suspect_words():
+    """Any text (marks alone, titlecase digraphs, CJK, mathematical letters, mixed scripts in upper case): no
+    error; a word without a suspect letter comes back as it is; a changed word keeps its length in letters."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    fixer = LookalikeFixer(["wɔ", "ɛvɛ", "сүрүн", "ΑΒΓ", "日本", "ǅemal"])
+    alphabet = st.sampled_from(list("aɔᴐεɛоoсcАAΑ\u0301\u0308ǅ日𝔭ℓↄ -'"))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(alphabet=alphabet, max_size=12))
+    def check(text):
+        out = fixer.fix(text)
+        assert isinstance(out, str)
+        words_in, words_out = regex.findall(r"\p{L}[\p{L}\p{M}]*", text), regex.findall(r"\p{L}[\p{L}\p{M}]*", out)
+        assert len(words_in) == len(words_out)
+        for a, b in zip(words_in, words_out):
+            if a != b:
+                assert len(regex.findall(r"\p{L}", a)) == len(regex.findall(r"\p{L}", b))
+
+    check()
+    assert fixer.fix("ǅemal 日本 ΑΒΓ") == "ǅemal 日本 ΑΒΓ"
