@@ -260,14 +260,14 @@ PARTITIONS = ("both", "lemma", "features", "neither")  # 2022 test items: lemma 
 def partition_report(records: Sequence[dict[str, Any]], config: str, variant: str) -> str:
     """2022 accuracy per partition (both / lemma / features / neither seen in training) of one config/variant
     beside the rule baseline on the same items: items and "ours/rules" per task (seed means), then macro
-    averages over the tasks with items in the partition."""
+    averages per setting (small, large) over the tasks with items in the partition."""
     by_task: dict[str, list[dict[str, Any]]] = {}
     for r in records:
         if r["config"] == config and variant in r["variants"] and r["year"] == "2022":
             by_task.setdefault(r["task"], []).append(r)
     lines = [f"config {config}, variant {variant}: 2022 test accuracy per partition, ours/rules (items)",
              "\t".join(["task", *PARTITIONS])]
-    sums: dict[str, list[tuple[float, float]]] = {p: [] for p in PARTITIONS}
+    sums: dict[str, dict[str, list[tuple[float, float]]]] = {}
     for key in sorted(by_task):
         runs, cells = by_task[key], []
         for part in PARTITIONS:
@@ -277,12 +277,13 @@ def partition_report(records: Sequence[dict[str, Any]], config: str, variant: st
                 continue
             ours = statistics.fmean(r["variants"][variant][f"{part}_accuracy"] for r in runs)
             rules = statistics.fmean(r["rules"][f"{part}_accuracy"] for r in runs)
-            sums[part].append((ours, rules))
+            sums.setdefault(runs[0]["setting"], {p: [] for p in PARTITIONS})[part].append((ours, rules))
             cells.append(f"{ours:.1f}/{rules:.1f} ({n})")
         lines.append("\t".join([key, *cells]))
-    lines.append("\t".join(["macro (tasks)", *(
-        f"{statistics.fmean(o for o, _ in sums[p]):.1f}/{statistics.fmean(r for _, r in sums[p]):.1f} "
-        f"({len(sums[p])})" if sums[p] else "-" for p in PARTITIONS)]))
+    for setting, by_part in sorted(sums.items(), reverse=True):  # small, then large
+        lines.append("\t".join([f"macro {setting} (tasks)", *(
+            f"{statistics.fmean(o for o, _ in by_part[p]):.1f}/{statistics.fmean(r for _, r in by_part[p]):.1f} "
+            f"({len(by_part[p])})" if by_part[p] else "-" for p in PARTITIONS)]))
     return "\n".join(lines) + "\n"
 
 
