@@ -87,8 +87,9 @@ def child(mode: str, workers: int, corpus: str, lexicon: str, out: str) -> None:
 
 def run_once(mode: str, workers: int, corpus: Path, lexicon: Path, out: Path) -> dict:
     """One fresh-process run of `child`."""
+    env = {"OPENBLAS_NUM_THREADS": "1", **os.environ}  # what the `lexaug` command sets (lexaug_cli/main.py)
     proc = subprocess.run([sys.executable, str(HERE), "--child", mode, str(workers), str(corpus), str(lexicon),
-                           str(out)], capture_output=True, text=True, check=True)
+                           str(out)], capture_output=True, text=True, check=True, env=env)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 

@@ -333,3 +333,19 @@ def test_readme_quick_start_synthesize_command_runs(tmp_path, monkeypatch):
     assert "--morph" in args
     assert len((tmp_path / "english.spa.txt").read_text(encoding="utf-8").splitlines()) == 46
     assert (tmp_path / "english.spa.txt.manifest.json").is_file()
+
+
+def test_command_keeps_numpys_blas_to_one_thread_unless_the_user_chose():
+    """numpy's OpenBLAS spins a helper thread around numpy calls; no lexaug command uses BLAS, so the `lexaug`
+    entry point sets OPENBLAS_NUM_THREADS=1 before numpy loads, keeping a value the user set."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import lexaug_cli.main, numpy, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "1"
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "OPENBLAS_NUM_THREADS": "4"},
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "4"
