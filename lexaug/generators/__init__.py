@@ -14,7 +14,8 @@ from lexaug.generators.codeswitch import CodeSwitch
 from lexaug.generators.hallucinate import Hallucinate
 from lexaug.generators.morph import MorphSubstitute
 from lexaug.generators.rng import RecordRng, rng_for, stable_seed
-from lexaug.generators.substitute import Substitute, SubstituteV2, SubstituteV3
+from lexaug.generators.substitute import Substitute
+from lexaug.generators.substitute_versions import SubstituteV2, SubstituteV3
 from lexaug.generators.words import WordSpec
 
 __all__ = ["Generator", "available", "make_generator", "merge_stats", "register", "RecordRng", "rng_for",

@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from lexaug.generators.substitute import Substitute, SubstituteV2
+from lexaug.generators.substitute import Substitute
+from lexaug.generators.substitute_versions import SubstituteV2
 from lexaug.generators.words import lookup_key, split_words
 
 

@@ -10,11 +10,10 @@ translations is uniform or count-weighted; case is restored (lower, Title, UPPER
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, compress, count, islice, repeat
-from operator import eq, getitem, mod, ne, not_
+from operator import eq, getitem, mod, not_
 from typing import Any, cast
 
 from lexaug import defaults
@@ -22,7 +21,6 @@ from lexaug.errors import ConfigError
 from lexaug.generators.base import Generator, register, resource_info
 from lexaug.generators.batch import (BATCH_RECORDS, REC, aligned_draws, materials, pack, record_slots, record_text,
                                      word_counts)
-from lexaug.generators.fallbacks import KINDS, FallbackTable, source_data
 from lexaug.generators.lookup import SurfaceTable, lookup_keys
 from lexaug.generators.rng import RecordRng
 from lexaug.generators.slots import rewrite_slots
@@ -410,61 +408,3 @@ class Substitute(Generator):
                     hit[k] = True
                 hit[i] = True
                 end = i + span
-
-
-@register("substitute.v2")
-class SubstituteV2(Substitute):
-    """`substitute.v1` plus source-side fallbacks (`lexaug.generators.fallbacks`): a word the lexicon misses
-    as written is tried as its expanded contraction, its lemma, a spelling variant, and its hyphen- or
-    apostrophe-joined parts. Words hold inner apostrophes and hyphens (`didn't`, `well-known` are one word,
-    looked up whole first), except where the source language has its own preset (French elision). Each
-    fallback is counted in `stats` as `fallback:<kind>` (word tokens it translated).
-
-    Args:
-        fallbacks: the fallbacks to use, a subset of `fallbacks.KINDS` (default: all).
-        other arguments: as for `substitute.v1`.
-    """
-
-    def __init__(self, lexicon: Any, *, fallbacks: tuple[str, ...] | list[str] = KINDS, **kwargs: Any) -> None:
-        unknown = sorted(set(fallbacks) - set(KINDS))
-        if unknown:
-            raise ConfigError(f"unknown fallback(s) {', '.join(unknown)}; choose from {', '.join(KINDS)}")
-        self.fallbacks = tuple(k for k in KINDS if k in fallbacks)
-        super().__init__(lexicon, **kwargs)
-        self._kinds = Counter()
-
-    @staticmethod
-    def _word_spec(src_lang: str | None) -> WordSpec:
-        preset = WordSpec.for_language(src_lang)
-        if preset.pattern is not None or preset.apostrophes != "none":
-            return preset
-        return WordSpec(apostrophes="inner", hyphens=True, digits=preset.digits)
-
-    def _make_table(self) -> SurfaceTable:
-        return FallbackTable(self._table_lexicon(), weighting=self.weighting, case_fold=self.case_fold,
-                             data=source_data(self.src_lang or defaults.SRC_LANG), enabled=self.fallbacks)
-
-    def _table_lexicon(self) -> Any:
-        """The lexicon the lookup table reads (substitute.v3 repairs its targets)."""
-        return self.lexicon
-
-    def params(self) -> dict[str, Any]:
-        return {**super().params(), "fallbacks": list(self.fallbacks)}
-
-
-@register("substitute.v3")
-class SubstituteV3(SubstituteV2):
-    """`substitute.v2` with look-alike letters in the lexicon's targets repaired (`lexaug.generators.lookalikes`:
-    Ewe `wᴐ` -> `wɔ`, Fon `mε` -> `mɛ`, Udmurt `öжыт` -> `ӧжыт`), so synthetic words are spelled with the letters
-    text in the language uses. The parameters state how many targets changed and which letters
-    (`lookalikes`). Its draws are its own (seeded with its name), as every generator version's."""
-
-    def _table_lexicon(self) -> Any:
-        from lexaug.generators.lookalikes import LookalikeLexicon
-
-        self.repaired = LookalikeLexicon(self.lexicon)
-        return self.repaired
-
-    def params(self) -> dict[str, Any]:
-        return {**super().params(), "lookalikes": {"targets_fixed": self.repaired.targets_fixed,
-                                                   "letters": self.repaired.replaced}}

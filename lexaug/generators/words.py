@@ -56,8 +56,8 @@ class WordSpec:
         if self.digits:
             letter, inner = letter + digit, inner + digit
         word = f"[{letter}]+" if letter == inner else f"[{letter}][{inner}]*"  # `+` splits ~8% faster in `re`
-        if opener:
-            word = f"[{opener}{letter}][{letter}]*+"  # ASCII only (letter == inner)
+        if opener and letter == inner:  # ASCII only
+            word = f"[{opener}{letter}][{letter}]*+"
         joiners = ""  # one character class (faster than an alternation, same matches)
         if self.apostrophes == "inner":
             joiners += "'\u2019"
