@@ -15,7 +15,8 @@ MB/CPU-s input MB / CPU seconds of the pass summed over the process and its work
 a busy machine does not distort; with N workers, MB/s approaches N x MB/CPU-s when N cores are free).
 Settings run in `--repeat` interleaved rounds (load changes hit all of them alike); MB/s is from each
 setting's fastest run, MB/CPU-s from its least-CPU run, and both `x base` columns divide by the inline
-baseline of the same invocation.
+baseline of the same invocation. The per-core ratio is also given paired by round (baseline CPU seconds /
+the setting's CPU seconds in the same round): median and range over the rounds.
 
 Usage: python benchmarks/bench_synthesize.py [--data ../shared/data] [--workers 1 2] [--repeat 4]
 """
@@ -31,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 HERE = Path(__file__).resolve()
 DEFAULT_DATA = HERE.parents[1].parent / "shared" / "data"
@@ -151,6 +153,12 @@ def main() -> None:
                 first = first or row
                 show(f"{mode} (rate {'1.0' if mode == 'substitute' else '0.3'})", workers, row,
                      first if workers != args.workers[0] else None)
+        # the same ratio paired within each round (a load change hits both runs of a round alike): its median
+        # and range over rounds say how far the best-of figure above can be trusted
+        for mode, workers in settings[1:]:
+            paired = sorted(b["cpu_s"] / r["cpu_s"] for b, r in zip(runs["baseline", 1], runs[mode, workers]))
+            print(f"per-core ratio paired by round, {mode}, {workers} worker(s): median {median(paired):.2f} "
+                  f"(min {paired[0]:.2f}, max {paired[-1]:.2f}, {len(paired)} rounds)")
         big = Path(tmp) / "kjv_x4.txt"
         big.write_bytes(corpus.read_bytes() * 4)
         one = rows["substitute", args.workers[0]] if args.workers[0] == 1 else measure("substitute", 1, corpus,

@@ -45,7 +45,8 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
               help="Dev file for model selection (neural); the rule baseline does not use it.")
 @click.option("--model", "model_name", type=click.Choice(["rules", "neural"]), default=defaults.INFLECT_MODEL,
               show_default=True)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Model directory.")
+@click.option("--output", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Model directory (--out is the same option).")
 @click.option("--compat", type=click.Choice(["2017", "2020"]), default=defaults.INFLECT_COMPAT,
               help="rules: 2020 reproduces the 2020-2022 baseline ports' prefix/suffix detector.")
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="neural: random seed.")
@@ -58,7 +59,7 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
               help="Model option, repeatable (neural: hallucinate=0, beam=1, ensemble=3, layers=3, max_steps=3000, ...).")
 def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: str, compat: str | None,
               seed: int, minutes: float | None, device: str | None, options: tuple[str, ...]) -> None:
-    """Train a model on a shared-task training file and save it to --out."""
+    """Train a model on a shared-task training file and save it to --output."""
     from lexaug.inflection.base import inflector_class
     from lexaug.loaders.sigmorphon import read_sigmorphon
 

@@ -73,7 +73,7 @@ def read_manifest(directory: str | Path) -> dict[str, Any]:
     """The ``inflector.json`` of a model directory; `ResourceError` if it is missing or unreadable."""
     path = Path(directory) / MANIFEST
     if not path.is_file():
-        raise ResourceError(f"{directory}: no {MANIFEST}; train a model with `lexaug inflect train --out DIR`")
+        raise ResourceError(f"{directory}: no {MANIFEST}; train a model with `lexaug inflect train --output DIR`")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:

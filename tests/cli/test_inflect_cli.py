@@ -74,3 +74,12 @@ def test_real_krl_small_compat_2020(shared_data, tmp_path):
                     "--output", str(pred)).exit_code == 0
         res = _run("evaluate", "--gold", str(folder / "krl.gold"), "--pred", str(pred), "--normalize", "none")
         assert res.output.splitlines()[1].split("\t")[:3] == ["krl", "1996", expected]
+
+
+def test_train_takes_output_like_every_command(tmp_path):
+    """`--output` names the model directory as it names every other command's output; `--out` still works."""
+    (tmp_path / "t.train").write_text(TRAIN, encoding="utf-8")
+    for flag, name in (("--output", "m1"), ("--out", "m2")):
+        res = _run("train", "--train", str(tmp_path / "t.train"), "--model", "rules", flag, str(tmp_path / name))
+        assert res.exit_code == 0, res.output
+        assert json.loads((tmp_path / name / "inflector.json").read_text())["model"] == "rules"
