@@ -55,7 +55,7 @@ class SynthesisOptions:
     lid_min_score: float = 0.0  # with lid_model: drop input records whose best LID score is lower
     lexicon_lenient: bool = False  # skip malformed lexicon/UniMorph rows (counted per resource in the manifest)
     fetch: bool = False  # without --lexicon: download the catalog resources the run needs (never without it)
-    generator: str | None = None  # --mode substitute: the registered generator (None: defaults.SUBSTITUTE_GENERATOR)
+    generator: str | None = None  # a registered generator of the mode (None: `generator_name`'s default)
     samples: int = 1  # --samples K: K draws of every record, ids <id>#<k> (lexaug.generators.samples)
 
     def effective_rate(self) -> float:
@@ -160,6 +160,22 @@ def _tables(options: SynthesisOptions, src: str, tgt: str) -> tuple[Any, Any, li
     return tables[0], tables[1], resources
 
 
+
+def generator_name(options: SynthesisOptions) -> str:
+    """The generator `build` makes: `options.generator`, which must belong to the mode (substitute.vN,
+    codeswitch.vN, or morph.vN with --morph), else the mode's default (`defaults.*_GENERATOR`)."""
+    family, default = (("codeswitch", defaults.CODESWITCH_GENERATOR) if options.mode == "codeswitch" else
+                       ("morph", defaults.MORPH_GENERATOR) if options.morph else
+                       ("substitute", defaults.SUBSTITUTE_GENERATOR))
+    from lexaug.generators import available
+
+    name = options.generator or default
+    if name.rsplit(".", 1)[0] != family or name not in available():
+        choices = ", ".join(sorted((n for n in available() if n.rsplit(".", 1)[0] == family), reverse=True))
+        where = "--morph" if family == "morph" else f"--mode {options.mode}"
+        raise ConfigError(f"--generator {name}: {where} takes {choices}")
+    return name
+
 def build(options: SynthesisOptions) -> Built:
     """Resolve and load the resources of `options` and make the generator.
 
@@ -174,6 +190,7 @@ def build(options: SynthesisOptions) -> Built:
         raise ConfigError(f"--mode must be one of {', '.join(MODES)}, got {options.mode!r}")
     if not options.langs:
         raise ConfigError("give at least one --lang")
+    name = generator_name(options)  # before any resource is loaded
     explicit = bool(options.lexicons)
     warnings: list[str] = []
     src = _label(options.src_lang, explicit, warnings)
@@ -188,9 +205,9 @@ def build(options: SynthesisOptions) -> Built:
     if options.sentence_rate is not None and options.mode != "codeswitch":
         raise ConfigError(f"--sentence-rate applies to --mode codeswitch only (--mode {options.mode} would ignore "
                           "it); drop --sentence-rate or use --mode codeswitch")
-    for name, value in (("--rate", options.effective_rate()), ("--sentence-rate", options.effective_sentence_rate())):
+    for option, value in (("--rate", options.effective_rate()), ("--sentence-rate", options.effective_sentence_rate())):
         if not 0.0 <= value <= 1.0:
-            raise ConfigError(f"{name} must be between 0 and 1, got {value}")
+            raise ConfigError(f"{option} must be between 0 and 1, got {value}")
     if options.min_replacements < 0:
         raise ConfigError(f"--min-replacements must be >= 0, got {options.min_replacements}")
 
@@ -219,18 +236,13 @@ def build(options: SynthesisOptions) -> Built:
         raise ConfigError("--min-replacements applies to --mode substitute without --morph")
     params: dict[str, Any] = {"weighting": options.weighting, "src_lang": src}
     if options.mode == "codeswitch":
-        name = "codeswitch"
         params.update(lexicons=[lexicons[t] for t in targets], langs=list(targets), rate=options.effective_rate(),
                       sentence_rate=options.effective_sentence_rate(), choose=options.choose)
     elif options.morph:
-        name = "morph"
         src_table, tgt_table, morph_res = _tables(options, src, targets[0])
         resources += morph_res
         params.update(lexicon=lexicons[targets[0]], source_table=src_table, target_table=tgt_table)
     else:
-        name = options.generator or defaults.SUBSTITUTE_GENERATOR
-        if not name.startswith("substitute."):
-            raise ConfigError(f"--generator must be a substitute generator (substitute.v1, substitute.v2, substitute.v3), got {name!r}")
         params.update(lexicon=lexicons[targets[0]], min_replacements=options.min_replacements,
                       rate=options.effective_rate())
     if options.morph:

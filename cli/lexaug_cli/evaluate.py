@@ -35,16 +35,17 @@ def evaluate() -> None:
               help="lenient: skip rows with an empty text or label and count them in the result.")
 @click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False),
               help="Where to write the result JSON.")
-@click.option("--generator", "generator_name", default=defaults.SUBSTITUTE_GENERATOR, show_default=True,
-              help="--mode substitute: substitute.v3 (v2 + look-alike letters repaired), substitute.v2 (source-side "
-                   "fallbacks) or substitute.v1.")
+@click.option("--generator", "generator_name", default=None,
+              help="The generator version (default: the newest of the mode): substitute.v3 (v2 + look-alike "
+                   "letters repaired), substitute.v2 (source-side fallbacks) or substitute.v1; --mode codeswitch: "
+                   "codeswitch.v2 (look-alike letters repaired) or codeswitch.v1.")
 @click.option("--samples", type=click.IntRange(min=1), default=defaults.CLASSIFY_SAMPLES, show_default=True,
               help="Synthetic draws of every training example (ids <id>#<k>).")
 @click.option("--char-ngrams/--word-features", "char_ngrams", default=True, show_default=True,
               help="fastText features: words and character 3-5-grams (default), or words only.")
 def classify(train_path: str, test_path: str, lang: str, lexicons: tuple[str, ...], src_lang: str, mode: str,
              rate: float | None, text_column: str, label_column: str, seeds: int, strict: bool,
-             output_path: str, generator_name: str, samples: int, char_ngrams: bool) -> None:
+             output_path: str, generator_name: str | None, samples: int, char_ngrams: bool) -> None:
     """Train fastText classifiers on the source data, its synthesized version and both; score on the test set.
 
     The JSON holds one entry per condition (source, synthetic, both) with accuracy and macro_f1 (mean, std,

@@ -48,7 +48,7 @@ def stats(paths: tuple[str, ...], sep: str | None, strict: bool, strip_annotatio
     from lexaug.generators.lookalikes import LookalikeLexicon
 
     repaired = LookalikeLexicon(lex)
-    st["lookalikes"] = {"targets_fixed": repaired.targets_fixed, "letters": repaired.replaced}
+    st["lookalikes"] = repaired.summary()
     if as_json:
         click.echo(json.dumps(st, ensure_ascii=False, indent=2))
         return

@@ -68,10 +68,13 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive", "parquet")
               help="With --lid-model: drop input records whose best language score is lower.")
 @max_line_mb_option
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True, help="Random seed.")
-@click.option("--generator", "generator_name", default=defaults.SUBSTITUTE_GENERATOR, show_default=True,
-              help="--mode substitute: substitute.v3 (substitute.v2 with look-alike letters in the lexicon's targets "
-                   "repaired: Ewe wᴐ -> wɔ), substitute.v2 (source-side fallbacks: contractions, lemmas, spelling "
-                   "variants, hyphenated parts) or substitute.v1 (the earlier outputs, byte for byte).")
+@click.option("--generator", "generator_name", default=None,
+              help="The generator version (default: the newest of the mode). --mode substitute: substitute.v3 "
+                   "(substitute.v2 with look-alike letters in the lexicon's targets repaired: Ewe wᴐ -> wɔ), "
+                   "substitute.v2 (source-side fallbacks: contractions, lemmas, spelling variants, hyphenated parts) "
+                   "or substitute.v1; --mode codeswitch: codeswitch.v2 (look-alike letters repaired) or codeswitch.v1; "
+                   "--morph: morph.v2 (the same) or morph.v1. Earlier versions give their earlier outputs, byte "
+                   "for byte.")
 @click.option("--samples", type=int, default=defaults.SAMPLES, show_default=True,
               help="K different draws of every record (ids <id>#<k>); 1 gives the output of a run without it.")
 @click.option("--strict/--lenient", default=True, show_default=True,
@@ -91,7 +94,7 @@ def synthesize(langs: tuple[str, ...], src_lang: str, lexicons: tuple[str, ...],
                strict: bool, no_provenance: bool, progress: bool | None, lid_model: str | None,
                lid_keep: tuple[str, ...], lid_min_score: float, lexicon_lenient: bool,
                max_line_mb: float, fetch: bool,
-               generator_name: str, samples: int) -> None:
+               generator_name: str | None, samples: int) -> None:
     """Make synthetic target-language (or code-switched) text from a corpus and a bilingual lexicon.
 
     \b

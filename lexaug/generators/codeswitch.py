@@ -270,3 +270,21 @@ class CodeSwitch(Generator):
         if self.stats.get("selected_tokens"):
             out["realised_rate"] = round(self.stats["replaced"] / self.stats["selected_tokens"], 6)
         return out
+
+
+@register("codeswitch.v2")
+class CodeSwitchV2(CodeSwitch):
+    """`codeswitch.v1` reading every lexicon with look-alike letters in its targets repaired, as `substitute.v3`
+    does (`lexaug.generators.lookalikes`: Ewe `wᴐ` -> `wɔ`). The parameters state per language what changed
+    (`lookalikes`); the resources are the files as read. Its draws are its own (seeded with its name)."""
+
+    def __init__(self, lexicons: Any, **kwargs: Any) -> None:
+        from lexaug.generators.lookalikes import LookalikeLexicon
+
+        given = list(lexicons) if isinstance(lexicons, (list, tuple)) else [lexicons]
+        self.repaired = [LookalikeLexicon(lx) for lx in given]
+        super().__init__(self.repaired, **kwargs)
+
+    def params(self) -> dict[str, Any]:
+        return {**super().params(),
+                "lookalikes": {lang: view.summary() for lang, view in zip(self.langs, self.repaired)}}

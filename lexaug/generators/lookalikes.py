@@ -1,4 +1,4 @@
-"""Look-alike letters in lexicon targets, repaired (`substitute.v3`).
+"""Look-alike letters in lexicon targets, repaired (`substitute.v3`, `codeswitch.v2`, `morph.v2`).
 
 Lexicons typed on keyboards without a language's letters often hold a look-alike from another block or
 script: GATITOS Ewe writes `wᴐ` (U+1D10, a phonetic small capital) beside `wɔ` (U+0254, the Ewe letter) in 384
@@ -149,3 +149,7 @@ class LookalikeLexicon:
         if name.startswith("_"):  # not set yet (unpickling): no delegation
             raise AttributeError(name)
         return getattr(self._lexicon, name)
+
+    def summary(self) -> dict[str, Any]:
+        """What was repaired, as generators state it in their parameters and `lexicon stats` prints it."""
+        return {"targets_fixed": self.targets_fixed, "letters": self.replaced}

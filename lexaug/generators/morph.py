@@ -184,3 +184,19 @@ class MorphSubstitute(Generator):
         self.stats["replaced"] += acc[1]
         meta = {**record.meta, "tokens": acc[0], "replaced": acc[1]}
         return [Record(record.id, slots, record.frozen, record.payload, meta)]
+
+
+@register("morph.v2")
+class MorphSubstituteV2(MorphSubstitute):
+    """`morph.v1` reading the lexicon with look-alike letters in its targets repaired, as `substitute.v3` does
+    (`lexaug.generators.lookalikes`): a target lemma spelled `mlᴐ` is then found in a table that writes `mlɔ`.
+    The parameters state what changed (`lookalikes`). Its draws are its own (seeded with its name)."""
+
+    def __init__(self, lexicon: Any, source_table: Any, target_table: Any = None, **kwargs: Any) -> None:
+        from lexaug.generators.lookalikes import LookalikeLexicon
+
+        self.repaired = LookalikeLexicon(lexicon)
+        super().__init__(self.repaired, source_table, target_table, **kwargs)
+
+    def params(self) -> dict[str, Any]:
+        return {**super().params(), "lookalikes": self.repaired.summary()}

@@ -70,5 +70,4 @@ class SubstituteV3(SubstituteV2):
         return self.repaired
 
     def params(self) -> dict[str, Any]:
-        return {**super().params(), "lookalikes": {"targets_fixed": self.repaired.targets_fixed,
-                                                   "letters": self.repaired.replaced}}
+        return {**super().params(), "lookalikes": self.repaired.summary()}

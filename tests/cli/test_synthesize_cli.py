@@ -67,7 +67,7 @@ def test_quick_start_command_on_samples(tmp_path):
     assert lines[0].split()[3] == "anda" or lines[0].split()[3] == "camina"
     assert lines[9].split()[2] in ("paró", "detuvo")
     manifest = json.loads((tmp_path / "english.spa.txt.manifest.json").read_text())
-    assert manifest["generator"]["generator"] == "morph.v1"
+    assert manifest["generator"]["generator"] == "morph.v2"
     assert [(r["kind"], r["lang"]) for r in manifest["resources"]] == [("lexicon", "spa"), ("unimorph", "eng"),
                                                                        ("unimorph", "spa")]
     assert manifest["counts"]["records_in"] == manifest["counts"]["records_out"] == 46
@@ -138,7 +138,9 @@ def test_codeswitch_multi_target_and_unknown_label_warning(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert len(text.splitlines()) == 20 and "ZMAN" in text or "ZOLD" in text
     m = json.loads((tmp_path / "out.txt.manifest.json").read_text())
-    assert m["generator"]["generator"] == "codeswitch.v1" and m["options"]["targets"] == ["spa", "qqz"]
+    assert m["generator"]["generator"] == "codeswitch.v2" and m["options"]["targets"] == ["spa", "qqz"]
+    assert m["generator"]["params"]["lookalikes"] == {"spa": {"targets_fixed": 0, "letters": {}},
+                                                      "qqz": {"targets_fixed": 0, "letters": {}}}
     assert 0 < m["counts"]["replaced"] < m["counts"]["tokens"] == 180
 
 

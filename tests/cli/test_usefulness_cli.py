@@ -70,7 +70,13 @@ def test_bad_samples_and_generator_are_one_line_errors(tmp_path):
     base = ["--lang", "spa", "--lexicon", SAMPLES / "en_es.tsv", "--input", SAMPLES / "english.txt",
             "--output", tmp_path / "o.txt"]
     for extra, says in ((["--samples", 0], "--samples must be an integer >= 1"),
-                        (["--generator", "codeswitch.v1"], "--generator must be a substitute generator")):
+                        (["--generator", "codeswitch.v1"],
+                         "--generator codeswitch.v1: --mode substitute takes substitute.v3, substitute.v2, "
+                         "substitute.v1"),
+                        (["--generator", "substitute.v9"], "--generator substitute.v9: --mode substitute takes"),
+                        (["--generator", "morph.v1"], "--mode substitute takes"),
+                        (["--generator", "substitute.v1", "--morph"], "--generator substitute.v1: --morph takes "
+                                                                      "morph.v2, morph.v1")):
         result = CliRunner().invoke(cli, ["synthesize", *map(str, base + extra)])
         assert result.exit_code == 1 and says in result.output and "Traceback" not in result.output
         assert not (tmp_path / "o.txt").exists()

@@ -11,8 +11,8 @@ from lexaug.loaders.lexicon import Lexicon
 
 
 def test_registry_names_are_versioned():
-    assert available() == ["codeswitch.v1", "hallucinate.v1", "morph.v1", "substitute.v1", "substitute.v2",
-                           "substitute.v3"]
+    assert available() == ["codeswitch.v1", "codeswitch.v2", "hallucinate.v1", "morph.v1", "morph.v2",
+                           "substitute.v1", "substitute.v2", "substitute.v3"]
     with pytest.raises(ConfigError, match="unknown generator 'nope'"):
         make_generator("nope")
 
