@@ -169,7 +169,7 @@ def generator_name(options: SynthesisOptions) -> str:
                        ("substitute", defaults.SUBSTITUTE_GENERATOR))
     from lexaug.generators import available
 
-    name = options.generator or default
+    name = default if options.generator is None else options.generator
     if name.rsplit(".", 1)[0] != family or name not in available():
         choices = ", ".join(sorted((n for n in available() if n.rsplit(".", 1)[0] == family), reverse=True))
         where = "--morph" if family == "morph" else f"--mode {options.mode}"

@@ -74,6 +74,7 @@ def test_bad_samples_and_generator_are_one_line_errors(tmp_path):
                          "--generator codeswitch.v1: --mode substitute takes substitute.v3, substitute.v2, "
                          "substitute.v1"),
                         (["--generator", "substitute.v9"], "--generator substitute.v9: --mode substitute takes"),
+                        (["--generator", ""], "--generator : --mode substitute takes"),
                         (["--generator", "morph.v1"], "--mode substitute takes"),
                         (["--generator", "substitute.v1", "--morph"], "--generator substitute.v1: --morph takes "
                                                                       "morph.v2, morph.v1")):
