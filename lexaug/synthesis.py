@@ -160,7 +160,6 @@ def _tables(options: SynthesisOptions, src: str, tgt: str) -> tuple[Any, Any, li
     return tables[0], tables[1], resources
 
 
-
 def generator_name(options: SynthesisOptions) -> str:
     """The generator `build` makes: `options.generator`, which must belong to the mode (substitute.vN,
     codeswitch.vN, or morph.vN with --morph), else the mode's default (`defaults.*_GENERATOR`)."""
@@ -175,6 +174,7 @@ def generator_name(options: SynthesisOptions) -> str:
         where = "--morph" if family == "morph" else f"--mode {options.mode}"
         raise ConfigError(f"--generator {name}: {where} takes {choices}")
     return name
+
 
 def build(options: SynthesisOptions) -> Built:
     """Resolve and load the resources of `options` and make the generator.
