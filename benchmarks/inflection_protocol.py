@@ -55,6 +55,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "fullbudget": {"patience": 0},
     # three networks (seeds s, s+1, s+2) sharing the budget, decoded by their mean probability
     "ens3": {"ensemble": 3},
+    # the same three networks trained at once, one process each (`workers`): each trains until the end of the
+    # budget; run one language at a time (no parallel shards), or the processes share the cores
+    "ens3w3": {"ensemble": 3, "workers": 3},
 }
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
 VARIANTS: dict[str, tuple[int, float, bool]] = {

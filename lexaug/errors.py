@@ -37,6 +37,10 @@ class ConfigError(LexaugError):
     """Options that contradict each other or are out of range."""
 
 
+class TrainingError(LexaugError):
+    """A model's training stopped: one of its worker processes failed or died (the message says which)."""
+
+
 def name_lenient_option(err: FormatError, option: str) -> FormatError:
     """`err` with the CLI option that reads leniently named after its hint: a loader says "read leniently to
     skip it" (a loader does not know which command called it); the command adds ` (--lexicon-lenient)`."""

@@ -117,7 +117,8 @@ class NeuralInflector(Inflector):
               threads: int | None = defaults.NEURAL_THREADS, hallucinate: int = defaults.NEURAL_HALLUCINATE,
               real_repeat: int = defaults.NEURAL_REAL_REPEAT, beam: int = defaults.NEURAL_BEAM,
               device: str = "cpu", rule_fallback: bool = defaults.NEURAL_RULE_FALLBACK,
-              ensemble: int = defaults.NEURAL_ENSEMBLE, progress: Callable[[str], None] | None = None, **hparams: Any) -> "NeuralInflector":
+              ensemble: int = defaults.NEURAL_ENSEMBLE, workers: int = defaults.NEURAL_WORKERS,
+              progress: Callable[[str], None] | None = None, **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
 
         Args:
@@ -133,6 +134,9 @@ class NeuralInflector(Inflector):
             ensemble: number of networks trained (seeds `seed`, `seed + 1`, ...) and decoded together by
                 their mean probability; under a budget they share it (a member that stops early on dev
                 patience leaves its time to the next ones).
+            workers: ensemble members trained at the same time, one process each with `threads` torch threads
+                (`neural_parallel`; CPU only): with `workers >= ensemble` every member trains for the whole
+                budget. 1: one after another in this process.
             progress: called with a line per dev evaluation.
             hparams: fields of `NeuralHParams` (layers, d_model, max_steps, max_minutes, batch_size, ...);
                 `max_minutes` bounds the whole call (hallucination, training, dev evaluations, tuning).
@@ -152,10 +156,14 @@ class NeuralInflector(Inflector):
             raise ConfigError(f"unknown neural option(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
         check_hparams(hparams, fields)
         for key, value, low in (("hallucinate", hallucinate, 0), ("real_repeat", real_repeat, 1), ("beam", beam, 1),
-                                ("ensemble", ensemble, 1)):
+                                ("ensemble", ensemble, 1), ("workers", workers, 1)):
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ConfigError(f"option {key}={value!r}: expected an integer of at least {low}")
         device_name = resolve_device(device)
+        workers = min(workers, ensemble)
+        if workers > 1 and device_name != "cpu":
+            raise ConfigError(f"workers={workers} trains ensemble members in parallel CPU processes; "
+                              f"on {device_name} use workers=1")
         hp = NeuralHParams(**hparams)
         vocab = CharVocab.build(train, actions=hp.actions)
         data = list(train) * max(1, real_repeat)
@@ -166,23 +174,30 @@ class NeuralInflector(Inflector):
         deadline = t0 + hp.max_minutes * 60 if hp.max_minutes > 0 else None
         nets: list[Any] = []
         logs: list[Any] = []  # TrainLog of each member
-        for i in range(ensemble):
-            member_deadline = None
-            if deadline is not None:  # an equal share of the time left; the last member keeps time for
-                # the ensemble's own dev decoding (fallback tuning), one evaluation per member
-                reserve = (ensemble - 1) * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
-                now = time.perf_counter()
-                member_deadline = now + (deadline - now - reserve) / (ensemble - i)
-            say = progress if ensemble == 1 or progress is None else (
-                lambda line, i=i: progress(f"member {i + 1}/{ensemble}: {line}"))
-            net, log = train_model(data, list(dev or []), vocab, hp, seed=seed + i, threads=threads, progress=say,
-                                   device=device_name, deadline=member_deadline)
-            nets.append(net)
-            logs.append(log)
+        if workers > 1:
+            from lexaug.inflection.neural_parallel import train_members_parallel
+
+            nets, logs = train_members_parallel(data, list(dev or []), vocab, hp, seed=seed, ensemble=ensemble,
+                                                workers=workers, threads=threads, deadline=deadline,
+                                                progress=progress)
+        else:
+            for i in range(ensemble):
+                member_deadline = None
+                if deadline is not None:  # an equal share of the time left; the last member keeps time for
+                    # the ensemble's own dev decoding (fallback tuning), one evaluation per member
+                    reserve = (ensemble - 1) * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
+                    now = time.perf_counter()
+                    member_deadline = now + (deadline - now - reserve) / (ensemble - i)
+                say = progress if ensemble == 1 or progress is None else (
+                    lambda line, i=i: progress(f"member {i + 1}/{ensemble}: {line}"))
+                net, log = train_model(data, list(dev or []), vocab, hp, seed=seed + i, threads=threads,
+                                       progress=say, device=device_name, deadline=member_deadline)
+                nets.append(net)
+                logs.append(log)
         log = logs[0]
-        info = {"seed": seed, "threads": threads, "device": device_name, "hallucinate": hallucinate,
-                "real_repeat": real_repeat, "hallucination_stats": stats, "train_pairs": len(train),
-                "steps": log.steps, "best_dev": log.best_dev, "best_step": log.best_step,
+        info = {"seed": seed, "threads": threads, "workers": workers, "device": device_name,
+                "hallucinate": hallucinate, "real_repeat": real_repeat, "hallucination_stats": stats,
+                "train_pairs": len(train), "steps": log.steps, "best_dev": log.best_dev, "best_step": log.best_step,
                 "averaged": log.averaged, "curve": log.curve, "budget_minutes": hp.max_minutes}
         if ensemble > 1:
             info["ensemble"] = ensemble

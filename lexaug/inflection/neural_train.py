@@ -60,7 +60,7 @@ def dev_accuracy(model, vocab: CharVocab, dev: Sequence[tuple[str, str, str]], m
 def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, str, str]], vocab: CharVocab,
                 hp: NeuralHParams, seed: int, threads: int | None = None,
                 progress: Callable[[str], None] | None = None, device: str = "cpu",
-                deadline: float | None = None):
+                deadline: float | None = None, reserve_evals: float = 0):
     """Train a model on (lemma, form, features) triples and select it on `dev`.
 
     Args:
@@ -73,6 +73,7 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
         deadline: `time.perf_counter()` value by which training (with its final dev evaluations) must be
             over; the loop stops early enough to leave time for the last evaluation and checkpoint
             averaging. None: `hp.max_minutes` from now (0: no cap).
+        reserve_evals: further dev evaluations' time to leave before the deadline (a caller's own tuning).
     Returns:
         (model in eval mode, TrainLog).
     """
@@ -119,7 +120,7 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
             opt.step()
             step += 1
             # reserve: the final evaluation, one for checkpoint averaging, and the caller's own tuning
-            out_of_time = end is not None and time.perf_counter() + 3 * eval_seconds + 1.0 > end
+            out_of_time = end is not None and time.perf_counter() + (3 + reserve_evals) * eval_seconds + 1.0 > end
             # under a clock, evaluate once by 40% of the budget at the latest, to learn what an evaluation
             # costs (an untrained model decodes long strings: the first evaluation can be the slowest)
             first_due = end is not None and not log.curve and time.perf_counter() > start + 0.4 * (end - start)
