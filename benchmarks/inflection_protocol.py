@@ -246,17 +246,19 @@ def report(records: Sequence[dict[str, Any]], config: str, variant: str, margin:
                                 "official" if runs[0]["reference"] is not None else "rules", f"{mean - ref:+.2f}",
                                 f"{rules:.2f}", f"{max(r['train_seconds'] for r in runs):.0f}",
                                 ",".join(sorted({str(r['info'].get('device', '?')) for r in runs}))]))
-    for year in ("2022", "2023"):
-        sel = [row for row in rows if row[0].startswith(year)]
-        if sel:
-            above = sum(m > ref for _, m, ref in sel)
-            below = sum(m < ref - margin for _, m, ref in sel)
-            lines.append(f"{year}: {len(sel)} tasks, macro {statistics.fmean(m for _, m, _ in sel):.2f} vs reference "
-                         f"{statistics.fmean(r for _, _, r in sel):.2f}; above reference in {above}/{len(sel)}; "
-                         f"more than {margin:g} points below in {below}")
+    groups = sorted({(key.split("/")[0], key.rsplit("_", 1)[1]) for key, _, _ in rows},
+                    key=lambda g: (g[0], SETTING_ORDER.index(g[1]) if g[1] in SETTING_ORDER else 9))
+    for year, setting in groups:  # one summary per year and setting: small and large are not one table
+        sel = [row for row in rows if row[0].startswith(f"{year}/") and row[0].endswith(f"_{setting}")]
+        above = sum(m > ref for _, m, ref in sel)
+        below = sum(m < ref - margin for _, m, ref in sel)
+        lines.append(f"{year} {setting}: {len(sel)} tasks, macro {statistics.fmean(m for _, m, _ in sel):.2f} vs "
+                     f"reference {statistics.fmean(r for _, _, r in sel):.2f}; above reference in {above}/{len(sel)}; "
+                     f"more than {margin:g} points below in {below}")
     return "\n".join(lines) + "\n"
 
 
+SETTING_ORDER = ("small", "large", "s700", "full")  # order of the per-setting summaries in `report`
 PARTITIONS = ("both", "lemma", "features", "neither")  # 2022 test items: lemma and/or feature set seen in training
 
 

@@ -53,8 +53,8 @@ def test_report_counts_and_resume(tmp_path):
     assert len(loaded) == 4 and proto.load_results(tmp_path, 1.5) == []
     text = proto.report(loaded, "default", "beam5+fb")
     assert "2022/got_small\t700\t2\t61.00\t60.00-62.00\t60.00\tofficial\t+1.00" in text
-    assert "2022: 2 tasks, macro 45.50 vs reference 50.00; above reference in 1/2; more than 3 points below in 1" in text
-    assert "2023: 1 tasks, macro 50.00 vs reference 45.00; above reference in 1/1" in text
+    assert "2022 small: 2 tasks, macro 45.50 vs reference 50.00; above reference in 1/2; more than 3 points below in 1" in text
+    assert "2023 s700: 1 tasks, macro 50.00 vs reference 45.00; above reference in 1/1" in text
     assert "better in 3, worse in 0" in proto.compare(loaded, ("default", "greedy"), ("default", "beam5+fb"))
     # resume: a run whose file exists is not redone (no training is attempted for it)
     made = proto.run_protocol(Path("/nonexistent"), tmp_path, [("2022", "got", "small")], ["default"], [0, 1],
