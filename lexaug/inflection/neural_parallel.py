@@ -9,7 +9,8 @@ count when `max_steps` (not the clock) stops it (tested).
 
 Each member is a fresh `python -m lexaug.inflection.neural_parallel` process (not a fork: a fork of a process
 holding torch's thread pools can hang; not multiprocessing's "spawn", which re-runs the caller's script
-when it lacks an `if __name__ == "__main__"` guard). It reads its job (pickled) on stdin, and writes
+when it lacks an `if __name__ == "__main__"` guard). It reads its job on stdin (two pickles: what all members
+share, then its own settings), and writes
 length-prefixed pickled messages to a pipe of its own: progress lines, then its weights and training log, or
 one error line. The kernel kills it if the parent dies (`engines.signals.die_with_parent`); a member that
 fails or dies ends the whole run with its error, and the other members are stopped.
@@ -46,7 +47,8 @@ def _member_main(fd: int, parent_pid: int) -> None:
     from lexaug.engines.signals import die_with_parent
 
     die_with_parent(parent_pid)
-    job = pickle.load(sys.stdin.buffer)
+    job = pickle.load(sys.stdin.buffer)  # what every member shares (data, vocabulary, hyper-parameters)
+    job.update(pickle.load(sys.stdin.buffer))  # this member's seed and deadline
     with os.fdopen(fd, "wb") as out:
         try:
             import torch
@@ -68,7 +70,7 @@ def _member_main(fd: int, parent_pid: int) -> None:
 class _Member:
     """The parent's view of one member process: its pipe, the bytes read so far, its result."""
 
-    def __init__(self, index: int, job: dict[str, Any]) -> None:
+    def __init__(self, index: int, shared: bytes, own: dict[str, Any]) -> None:
         self.index = index
         read_fd, write_fd = os.pipe()
         package_root = str(Path(__file__).resolve().parents[2])  # the folder holding `lexaug`
@@ -85,7 +87,7 @@ class _Member:
         self.result: tuple[bytes, Any] | None = None
         assert self.proc.stdin is not None
         try:
-            self.proc.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+            self.proc.stdin.write(shared + pickle.dumps(own, protocol=pickle.HIGHEST_PROTOCOL))
             self.proc.stdin.close()
         except BrokenPipeError:  # it died at once: its exit is reported when its pipe ends
             pass
@@ -126,6 +128,8 @@ def train_members_parallel(data: Sequence[tuple[str, str, str]], dev: list[tuple
 
     if workers < 2:
         raise ConfigError(f"workers={workers}: parallel training needs at least 2")
+    shared = pickle.dumps({"train": data, "dev": dev, "vocab": vocab, "hp": hp, "threads": threads, "device": "cpu"},
+                          protocol=pickle.HIGHEST_PROTOCOL)  # pickled once, sent to every member
     rounds = [list(range(start, min(start + workers, ensemble))) for start in range(0, ensemble, workers)]
     results: list[tuple[bytes, Any] | None] = [None] * ensemble
     for r, indices in enumerate(rounds):
@@ -136,9 +140,8 @@ def train_members_parallel(data: Sequence[tuple[str, str, str]], dev: list[tuple
         members: list[_Member] = []
         try:
             for i in indices:
-                job = {"train": data, "dev": dev, "vocab": vocab, "hp": hp, "seed": seed + i, "threads": threads,
-                       "device": "cpu", "deadline_epoch": epoch_deadline, "reserve_evals": reserve}
-                members.append(_Member(i, job))
+                own = {"seed": seed + i, "deadline_epoch": epoch_deadline, "reserve_evals": reserve}
+                members.append(_Member(i, shared, own))
             _collect(members, ensemble, progress)
         finally:
             for member in members:
