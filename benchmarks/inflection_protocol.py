@@ -58,6 +58,10 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # the same three networks trained at once, one process each (`workers`): each trains until the end of the
     # budget; run one language at a time (no parallel shards), or the processes share the cores
     "ens3w3": {"ensemble": 3, "workers": 3},
+    # feature tags read as a set (no position of their own); e1*: one network, for quick screening
+    "setfeat": {"set_features": True},
+    "e1": {"ensemble": 1},
+    "e1set": {"ensemble": 1, "set_features": True},
 }
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
 VARIANTS: dict[str, tuple[int, float, bool]] = {

@@ -24,7 +24,7 @@ from lexaug.inflection.vocab import BOS_ID, COPY_ID, DEL_ID, EOS_ID, PAD_ID
 
 @dataclass
 class NeuralHParams:
-    """Size and training hyper-parameters (defaults in `lexaug.defaults.NEURAL_HPARAMS`)."""
+    """Size and training hyper-parameters (the defaults are these field defaults; `-o key=value` sets them)."""
 
     layers: int = 2
     d_model: int = 128
@@ -43,6 +43,7 @@ class NeuralHParams:
     patience: int = 0  # stop after this many dev evaluations without improvement (0: never)
     actions: bool = True  # decode edit scripts over the lemma (copy/delete/insert) instead of characters
     length_alpha: float = 0.0  # beam search: rank finished hypotheses by log-prob / length**alpha (0: raw)
+    set_features: bool = False  # feature tags read as a set: no position of their own (see `encode`)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -71,6 +72,7 @@ def build_model(vocab_size: int, hp: NeuralHParams) -> BartForConditionalGenerat
         decoder_start_token_id=BOS_ID,
         forced_eos_token_id=None,
         tie_word_embeddings=True,
+        lexaug_set_features=hp.set_features,  # kept in config.json, read by `encode`
     )
     model = BartForConditionalGeneration(config)
     model.generation_config = generation_config(hp.max_len)
@@ -98,6 +100,35 @@ def pad_batch(seqs: Sequence[Sequence[int]], device: torch.device | str = "cpu")
 def model_device(model) -> torch.device:
     """The device the model's weights are on."""
     return next(model.parameters()).device
+
+
+def source_positions(src: torch.Tensor, lemma_lens: Sequence[int], tag_position: int) -> torch.Tensor:
+    """Encoder positions of padded sources laid out as lemma characters, feature tags, `</s>`: the characters
+    0..n-1, `</s>` n, and every tag the one position `tag_position`. Tags then carry no order and no
+    dependence on the lemma's length, so a feature bundle never seen in training is made of tags each seen
+    in the same place (the official SIGMORPHON transformer baseline also gives tags no position)."""
+    positions = torch.full(src.shape, tag_position, dtype=torch.long)
+    lengths = (src != PAD_ID).sum(1).tolist()
+    for row, (n, m) in enumerate(zip(lemma_lens, lengths)):
+        n = min(n, tag_position - 1)
+        positions[row, :n] = torch.arange(n)
+        positions[row, m - 1] = n  # </s>
+        positions[row, m:] = 0  # padding (masked out)
+    return positions.to(src.device)
+
+
+def encode(net, src: torch.Tensor, src_mask: torch.Tensor, lemma_lens: Sequence[int]):
+    """The encoder's output for padded sources. With `set_features` (kept in the model config) the feature
+    tags get the positions of `source_positions`: BART's encoder always adds positions 0..len-1 to its input
+    vectors, so the input here is token vectors + wanted positions - those positions."""
+    encoder = net.get_encoder()
+    if not getattr(net.config, "lexaug_set_features", False):
+        return encoder(input_ids=src, attention_mask=src_mask)
+    table = encoder.embed_positions  # a learned table whose row i + offset is position i
+    wanted = source_positions(src, lemma_lens, table.num_embeddings - table.offset - 1)
+    default = torch.arange(src.size(1), device=src.device).expand_as(src)
+    shift = table.weight[wanted + table.offset] - table.weight[default + table.offset]
+    return encoder(inputs_embeds=encoder.embed_tokens(src) + shift, attention_mask=src_mask)
 
 
 def pointer_positions(lemma_len: int, target: Sequence[int], actions: bool) -> list[int]:
@@ -156,7 +187,7 @@ def greedy_decode(models, sources: Sequence[Sequence[int]], lemma_lens: Sequence
         chunk, lens = sources[start:start + batch_size], list(lemma_lens[start:start + batch_size])
         dev = model_device(nets[0])
         ids, mask = pad_batch(chunk, dev)
-        encoded = [net.get_encoder()(input_ids=ids, attention_mask=mask) for net in nets]
+        encoded = [encode(net, ids, mask, lens) for net in nets]
         n = len(chunk)
         steps = min(max_len, 2 * ids.size(1) + 10)  # a script is at most lemma + form long
         last = torch.full((n,), BOS_ID, dtype=torch.long, device=dev)
@@ -192,7 +223,8 @@ def greedy_decode(models, sources: Sequence[Sequence[int]], lemma_lens: Sequence
 
 
 def teacher_forced_logits(net, src: torch.Tensor, src_mask: torch.Tensor, tgt: torch.Tensor,
-                          tgt_mask: torch.Tensor, pointers: Sequence[Sequence[int]]) -> torch.Tensor:
+                          tgt_mask: torch.Tensor, pointers: Sequence[Sequence[int]],
+                          lemma_lens: Sequence[int]) -> torch.Tensor:
     """Logits (batch, steps, vocab) of `net` reading the padded targets `tgt` shifted right after `<s>`, each
     step with its lemma pointer (`pointer_positions` of each target; the padding gets no pointer). Training
     and `score_targets` both run the decoder this way."""
@@ -202,7 +234,7 @@ def teacher_forced_logits(net, src: torch.Tensor, src_mask: torch.Tensor, tgt: t
     ptr = ptr.to(tgt.device)
     bos = torch.full((tgt.size(0), 1), BOS_ID, dtype=torch.long, device=tgt.device)
     dec_in = torch.cat([bos, tgt[:, :-1]], dim=1)
-    enc = net.get_encoder()(input_ids=src, attention_mask=src_mask)
+    enc = encode(net, src, src_mask, lemma_lens)
     return net(encoder_outputs=enc, attention_mask=src_mask, decoder_attention_mask=tgt_mask,
                decoder_inputs_embeds=decoder_embeds(net, dec_in, src, ptr, enc.last_hidden_state),
                use_cache=False).logits
@@ -226,7 +258,8 @@ def score_targets(models, sources: Sequence[Sequence[int]], targets: Sequence[Se
                     for target, n in zip(chunk_tgt, lemma_lens[start:start + batch_size])]
         step_logps = []
         for net in nets:
-            logits = teacher_forced_logits(net, src, src_mask, tgt, tgt_mask, pointers)
+            logits = teacher_forced_logits(net, src, src_mask, tgt, tgt_mask, pointers,
+                                           lemma_lens[start:start + batch_size])
             step_logps.append(torch.log_softmax(logits.float(), dim=-1).gather(2, tgt[..., None]).squeeze(-1))
         logp = ensemble_logp(step_logps)  # (batch, steps): per step, log of the members' mean probability
         out += (logp * tgt_mask).sum(1).tolist()
@@ -257,7 +290,7 @@ def beam_decode(models, source: Sequence[int], lemma_len: int, beam: int, max_le
         return h[1] / ((len(h[0]) + 1) ** length_alpha) if length_alpha else h[1]
 
     ids, mask = pad_batch([source], dev)
-    encoded = [net.get_encoder()(input_ids=ids, attention_mask=mask) for net in nets]
+    encoded = [encode(net, ids, mask, [lemma_len]) for net in nets]
     hyps: list[tuple[list[int], float, int]] = [([], 0.0, 0)]  # (tokens, log-prob, pointer)
     finished: list[tuple[list[int], float]] = []
     caches: list = [None] * len(nets)

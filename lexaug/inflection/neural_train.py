@@ -83,10 +83,11 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
     rng = random.Random(seed)
     model = build_model(len(vocab), hp)
     model.to(torch.device(device))  # type: ignore[arg-type]  # transformers types .to() oddly
-    examples: list[tuple[list[int], list[int], list[int]]] = []  # (source ids, target ids, pointer positions)
+    examples: list[tuple[list[int], list[int], list[int], int]] = []  # (source, target, pointers, lemma length)
     for lemma, form, feats in train:
         src_ids, tgt_ids = vocab.encode_source(lemma, feats), vocab.encode_target(form, lemma)[: hp.max_len]
-        examples.append((src_ids, tgt_ids, pointer_positions(len(nfc(lemma)), tgt_ids, vocab.actions)))
+        n = len(nfc(lemma))
+        examples.append((src_ids, tgt_ids, pointer_positions(n, tgt_ids, vocab.actions), n))
     opt = torch.optim.AdamW(model.parameters(), lr=hp.lr, betas=(0.9, 0.98), weight_decay=0.01)
 
     def lr_at(step: int) -> float:
@@ -109,7 +110,8 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
             model.train()
             src, src_mask = pad_batch([examples[i][0] for i in batch], device)
             tgt, tgt_mask = pad_batch([examples[i][1] for i in batch], device)
-            logits = teacher_forced_logits(model, src, src_mask, tgt, tgt_mask, [examples[i][2] for i in batch])
+            logits = teacher_forced_logits(model, src, src_mask, tgt, tgt_mask, [examples[i][2] for i in batch],
+                                           [examples[i][3] for i in batch])
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), tgt.reshape(-1), ignore_index=PAD_ID,
                                    label_smoothing=hp.label_smoothing)
             opt.zero_grad(set_to_none=True)
