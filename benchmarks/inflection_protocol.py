@@ -58,6 +58,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # the same three networks trained at once, one process each (`workers`): each trains until the end of the
     # budget; run one language at a time (no parallel shards), or the processes share the cores
     "ens3w3": {"ensemble": 3, "workers": 3},
+    # the same without dev patience: each member's learning rate decays over the whole budget (with patience a
+    # member that trains for all of the budget can stop while its learning rate is still high)
+    "ens3w3p0": {"ensemble": 3, "workers": 3, "patience": 0},
     # feature tags read as a set (no position of their own); e1*: one network, for quick screening
     "setfeat": {"set_features": True},
     "e1": {"ensemble": 1},
