@@ -72,8 +72,8 @@ def build_model(vocab_size: int, hp: NeuralHParams) -> BartForConditionalGenerat
         decoder_start_token_id=BOS_ID,
         forced_eos_token_id=None,
         tie_word_embeddings=True,
-        lexaug_set_features=hp.set_features,  # kept in config.json, read by `encode`
     )
+    config.lexaug_set_features = hp.set_features  # saved in config.json with the rest; read by `encode`
     model = BartForConditionalGeneration(config)
     model.generation_config = generation_config(hp.max_len)
     return model
@@ -106,7 +106,7 @@ def source_positions(src: torch.Tensor, lemma_lens: Sequence[int], tag_position:
     """Encoder positions of padded sources laid out as lemma characters, feature tags, `</s>`: the characters
     0..n-1, `</s>` n, and every tag the one position `tag_position`. Tags then carry no order and no
     dependence on the lemma's length, so a feature bundle never seen in training is made of tags each seen
-    in the same place (the official SIGMORPHON transformer baseline also gives tags no position)."""
+    in the same place."""
     positions = torch.full(src.shape, tag_position, dtype=torch.long)
     lengths = (src != PAD_ID).sum(1).tolist()
     for row, (n, m) in enumerate(zip(lemma_lens, lengths)):

@@ -11,7 +11,7 @@ import copy
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -34,7 +34,7 @@ class TrainLog:
     eval_seconds: float = 0.0  # duration of the last dev evaluation
 
 
-def _batches(examples: Sequence[tuple[list[int], ...]], batch_size: int, rng: random.Random) -> list[list[int]]:
+def _batches(examples: Sequence[tuple[Any, ...]], batch_size: int, rng: random.Random) -> list[list[int]]:
     """One epoch of batches: shuffle, sort pools of 50 batches by length (little padding), shuffle batches."""
     order = list(range(len(examples)))
     rng.shuffle(order)
