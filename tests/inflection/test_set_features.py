@@ -33,30 +33,28 @@ def test_source_positions_number_characters_and_give_tags_one_slot():
                                                           [0, 1, 99, 99, 99, 99, 99, 2]]
 
 
-def _swapped_tags(vocab: CharVocab) -> tuple[list[int], list[int]]:
+def _states_with_swapped_tags(set_features: bool):
+    """Encoder states of `go V;3;SG;PRS;IND` (row 0) and of the same source with its first and last tag
+    traded (row 1), and the model."""
+    vocab, net = _model(set_features)
     source = vocab.encode_source("go", "V;3;SG;PRS;IND")
     swapped = list(source)
-    swapped[2], swapped[5] = swapped[5], swapped[2]  # first and last tag trade places
-    return source, swapped
+    swapped[2], swapped[5] = swapped[5], swapped[2]
+    ids, mask = pad_batch([source, swapped])
+    with torch.no_grad():
+        return encode(net, ids, mask, [2, 2]).last_hidden_state, net, ids, mask
 
 
 def test_tag_order_does_not_reach_the_characters_with_set_features():
-    vocab, net = _model(True)
-    source, swapped = _swapped_tags(vocab)
-    ids, mask = pad_batch([source, swapped])
-    with torch.no_grad():
-        states = encode(net, ids, mask, [2, 2]).last_hidden_state
+    states, _, _, _ = _states_with_swapped_tags(True)
     assert torch.allclose(states[0, :2], states[1, :2], atol=1e-5)  # the lemma characters
     assert torch.allclose(states[0, 2], states[1, 5], atol=1e-5)  # a tag's state moves with the tag
     assert torch.allclose(states[0, 6], states[1, 6], atol=1e-5)  # </s>
 
 
 def test_without_set_features_tag_order_matters_and_the_encoder_is_plain_bart():
-    vocab, net = _model(False)
-    source, swapped = _swapped_tags(vocab)
-    ids, mask = pad_batch([source, swapped])
+    states, net, ids, mask = _states_with_swapped_tags(False)
     with torch.no_grad():
-        states = encode(net, ids, mask, [2, 2]).last_hidden_state
         plain = net.get_encoder()(input_ids=ids, attention_mask=mask).last_hidden_state
     assert torch.equal(states, plain)
     assert (states[0, 2] - states[1, 5]).abs().max() > 0.1  # a tag's state depends on where it stands
