@@ -65,6 +65,11 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "setfeat": {"set_features": True},
     "e1": {"ensemble": 1},
     "e1set": {"ensemble": 1, "set_features": True},
+    # one network writing characters instead of edit scripts over the lemma (`actions`)
+    "e1chars": {"ensemble": 1, "actions": False},
+    # mixed ensembles: edit-script members and character members, their weight chosen on dev
+    "mix1": {"ensemble": 3, "char_members": 1},
+    "mix2": {"ensemble": 3, "char_members": 2},
 }
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
 VARIANTS: dict[str, tuple[int, float, bool]] = {
@@ -179,8 +184,9 @@ def run_one(task: Task, config: str, seed: int, minutes: float, threads: int, de
         sources = [model.vocab.encode_source(lemma, feats) for lemma, feats in task.test]
         lens = [len(nfc(lemma)) for lemma, _ in task.test]
         for i, net in enumerate(model.models):
-            hyps = greedy_decode(net, sources, lens, model.hparams.max_len, model.vocab.actions)
-            forms = [model.vocab.decode(ids, lemma) for (ids, _), (lemma, _) in zip(hyps, task.test)]
+            vocab = model.member_vocab(i)  # edit scripts or characters (a mixed ensemble has both)
+            hyps = greedy_decode(net, sources, lens, model.hparams.max_len, vocab.actions)
+            forms = [vocab.decode(ids, lemma) for (ids, _), (lemma, _) in zip(hyps, task.test)]
             scores[f"member{i + 1}:greedy"] = _score(task, forms)
     info = {k: v for k, v in model.info.items() if k != "curve"}
     return {"task": task.key, "year": task.year, "lang": task.lang, "setting": task.setting, "config": config,

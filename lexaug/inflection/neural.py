@@ -1,6 +1,7 @@
 """`NeuralInflector`: a character-level encoder-decoder (tiny BART, `transformers`, trained from scratch).
 
-Input: lemma characters then one token per feature tag, tags sorted (order-free); output: form characters.
+Input: lemma characters then one token per feature tag, tags sorted (order-free); output: an edit script over
+the lemma, or the form's characters (`actions=False`; a mixed ensemble has members of both kinds).
 Training data can be enlarged by hallucination (`lexaug.generators.hallucinate`, Anastasopoulos & Neubig
 2019); the model is selected on dev exact-match accuracy. A saved model is a `save_pretrained` directory
 (`config.json`, weights) plus `vocab.json` and the `inflector.json` manifest (hyper-parameters, seed,
@@ -37,6 +38,8 @@ BUDGET_HPARAMS: dict[str, Any] = {"max_steps": 1_000_000, "patience": 10}
 DEVICES = ("cpu", "cuda", "auto")
 # Margins tried for the rule fallback (log-probability, natural log), smallest first; None: no fallback.
 _MARGIN_GRID = (None, 0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
+# Weights of the character-writing members in a mixed ensemble, in order of preference on dev ties.
+_CHAR_WEIGHT_GRID = (0.5, 0.25, 0.75, 0.0, 1.0)
 
 
 def resolve_device(device: str) -> str:
@@ -91,6 +94,9 @@ class NeuralInflector(Inflector):
     """A trained neural inflection model (see module docstring). Build with `train` or `load`.
 
     `models` is one network or a list of them (an ensemble, decoded by the members' mean probability).
+    `member_actions` says per member whether it writes edit scripts (True) or characters; a *mixed* ensemble
+    has both kinds. Its two groups decode apart (each by its members' mean probability) and the candidates of
+    both are ranked by (1 - w) * log P_scripts(form) + w * log P_chars(form), `w = char_weight` chosen on dev.
     With a `fallback` rule model, the model's form is replaced by the rule baseline's form where the model
     itself finds the rule form nearly as likely: log P(rule form) + `fallback_margin` >= log P(own form), both
     scored by the model (the margin is chosen on dev at training time). Models saved before the margin
@@ -101,9 +107,14 @@ class NeuralInflector(Inflector):
 
     def __init__(self, models: Any, vocab: CharVocab, hparams: Any, beam: int = defaults.NEURAL_BEAM,
                  info: dict[str, Any] | None = None, fallback: Inflector | None = None,
-                 fallback_below: float = 0.0, fallback_margin: float | None = None) -> None:
+                 fallback_below: float = 0.0, fallback_margin: float | None = None,
+                 member_actions: Sequence[bool] | None = None, char_weight: float = 0.5) -> None:
         self.models = list(models) if isinstance(models, (list, tuple)) else [models]
         self.vocab, self.hparams, self.beam = vocab, hparams, beam
+        self.member_actions = [vocab.actions] * len(self.models) if member_actions is None else list(member_actions)
+        if len(self.member_actions) != len(self.models):
+            raise ConfigError(f"{len(self.member_actions)} member kinds for {len(self.models)} networks")
+        self.char_weight = char_weight
         self.info = info or {}
         self.fallback, self.fallback_below, self.fallback_margin = fallback, fallback_below, fallback_margin
 
@@ -112,13 +123,27 @@ class NeuralInflector(Inflector):
         """The first (or only) network."""
         return self.models[0]
 
+    def member_vocab(self, i: int) -> CharVocab:
+        """The vocabulary member `i` reads and writes with (edit scripts or characters)."""
+        return self.vocab.with_actions(self.member_actions[i])
+
+    def groups(self) -> list[tuple[CharVocab, list[Any], float]]:
+        """(vocabulary, networks, weight) per kind of member: one group (weight 1) unless the ensemble is
+        mixed, then the edit-script members (weight 1 - char_weight) and the character members."""
+        kinds = [flag for flag in (True, False) if flag in self.member_actions]
+        if len(kinds) == 1:
+            return [(self.vocab.with_actions(kinds[0]), self.models, 1.0)]
+        return [(self.vocab.with_actions(flag), [n for n, a in zip(self.models, self.member_actions) if a == flag],
+                 1.0 - self.char_weight if flag else self.char_weight) for flag in kinds]
+
     @classmethod
     def train(cls, train: Sequence[Triple], dev: Sequence[Triple] | None = None, *, seed: int = defaults.SEED,
               threads: int | None = defaults.NEURAL_THREADS, hallucinate: int = defaults.NEURAL_HALLUCINATE,
               real_repeat: int = defaults.NEURAL_REAL_REPEAT, beam: int = defaults.NEURAL_BEAM,
               device: str = "cpu", rule_fallback: bool = defaults.NEURAL_RULE_FALLBACK,
-              ensemble: int = defaults.NEURAL_ENSEMBLE, workers: int = defaults.NEURAL_WORKERS,
-              progress: Callable[[str], None] | None = None, **hparams: Any) -> "NeuralInflector":
+              ensemble: int = defaults.NEURAL_ENSEMBLE, char_members: int = defaults.NEURAL_CHAR_MEMBERS,
+              workers: int = defaults.NEURAL_WORKERS, progress: Callable[[str], None] | None = None,
+              **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
 
         Args:
@@ -134,6 +159,9 @@ class NeuralInflector(Inflector):
             ensemble: number of networks trained (seeds `seed`, `seed + 1`, ...) and decoded together by
                 their mean probability; under a budget they share it (a member that stops early on dev
                 patience leaves its time to the next ones).
+            char_members: how many of the `ensemble` members write characters instead of edit scripts (the
+                last ones); with both kinds the ensemble is mixed (class doc) and, given `dev`, the weight of
+                the character members is chosen on dev.
             workers: ensemble members trained at the same time, one process each with `threads` torch threads
                 (`neural_parallel`; CPU only): with `workers >= ensemble` every member trains for the whole
                 budget. 1: one after another in this process.
@@ -156,7 +184,7 @@ class NeuralInflector(Inflector):
             raise ConfigError(f"unknown neural option(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
         check_hparams(hparams, fields)
         for key, value, low in (("hallucinate", hallucinate, 0), ("real_repeat", real_repeat, 1), ("beam", beam, 1),
-                                ("ensemble", ensemble, 1), ("workers", workers, 1)):
+                                ("ensemble", ensemble, 1), ("workers", workers, 1), ("char_members", char_members, 0)):
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ConfigError(f"option {key}={value!r}: expected an integer of at least {low}")
         device_name = resolve_device(device)
@@ -164,8 +192,17 @@ class NeuralInflector(Inflector):
         if workers > 1 and device_name != "cpu":
             raise ConfigError(f"workers={workers} trains ensemble members in parallel CPU processes; "
                               f"on {device_name} use workers=1")
+        if char_members > ensemble:
+            raise ConfigError(f"option char_members={char_members}: at most ensemble={ensemble} members")
+        if char_members and workers > 1:
+            raise ConfigError("char_members trains members one after another; use workers=1")
         hp = NeuralHParams(**hparams)
+        if char_members and not hp.actions:
+            raise ConfigError("char_members mixes edit-script and character members; with actions=false every "
+                              "member writes characters already: drop char_members")
         vocab = CharVocab.build(train, actions=hp.actions)
+        member_actions = [hp.actions] * (ensemble - char_members) + [False] * char_members
+        mixed = len(set(member_actions)) > 1
         data = list(train) * max(1, real_repeat)
         stats: dict[str, int] = {}
         if hallucinate > 0:
@@ -185,12 +222,14 @@ class NeuralInflector(Inflector):
                 member_deadline = None
                 if deadline is not None:  # an equal share of the time left; the last member keeps time for
                     # the ensemble's own dev decoding (fallback tuning), one evaluation per member
-                    reserve = (ensemble - 1) * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
+                    # (a mixed ensemble decodes dev once more to choose its weight)
+                    reserve = (ensemble - 1 + mixed) * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
                     now = time.perf_counter()
                     member_deadline = now + (deadline - now - reserve) / (ensemble - i)
                 say = progress if ensemble == 1 or progress is None else (
                     lambda line, i=i: progress(f"member {i + 1}/{ensemble}: {line}"))
-                net, log = train_model(data, list(dev or []), vocab, hp, seed=seed + i, threads=threads,
+                net, log = train_model(data, list(dev or []), vocab.with_actions(member_actions[i]), hp,
+                                       seed=seed + i, threads=threads,
                                        progress=say, device=device_name, deadline=member_deadline)
                 nets.append(net)
                 logs.append(log)
@@ -202,9 +241,12 @@ class NeuralInflector(Inflector):
         if ensemble > 1:
             info["ensemble"] = ensemble
             info["members"] = [{"seed": seed + i, "steps": m.steps, "seconds": round(m.seconds, 1),
-                                "best_dev": m.best_dev, "best_step": m.best_step, "averaged": m.averaged}
+                                "best_dev": m.best_dev, "best_step": m.best_step, "averaged": m.averaged,
+                                "writes": "edit scripts" if member_actions[i] else "characters"}
                                for i, m in enumerate(logs)]
-        made = cls(nets, vocab, hp, beam=beam, info=info)
+        made = cls(nets, vocab, hp, beam=beam, info=info, member_actions=member_actions)
+        if mixed and dev:
+            made._tune_char_weight(dev)
         if rule_fallback and dev:
             made._tune_fallback(train, dev)
         info["seconds"] = round(time.perf_counter() - t0, 1)
@@ -213,15 +255,12 @@ class NeuralInflector(Inflector):
     def _tune_fallback(self, train: Sequence[Triple], dev: Sequence[Triple]) -> None:
         """Train the rule baseline and pick the fallback margin by dev exact match (ties: the smaller
         margin, fewer replacements; no fallback when none beats the model alone on dev)."""
-        from lexaug.inflection.neural_model import greedy_decode
         from lexaug.inflection.rules import RuleInflector
 
         rules = RuleInflector.train(train)
         pairs = [(lemma, feats) for lemma, _, feats in dev]
         gold = [nfc(form) for _, form, _ in dev]
-        hyps = greedy_decode(self.models, [self.vocab.encode_source(l, f) for l, f in pairs],
-                             [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, self.vocab.actions)
-        ours = [self.vocab.decode(ids, lemma) for (ids, _), (lemma, _) in zip(hyps, pairs)]
+        ours = [form for form, _ in self._decode(pairs, beam=1)]
         if len(self.models) > 1:
             self.info["ensemble_dev"] = 100.0 * sum(o == g for o, g in zip(ours, gold)) / len(dev)
         theirs = [nfc(f) for f in rules.predict_many(pairs)]
@@ -239,50 +278,109 @@ class NeuralInflector(Inflector):
 
     def score_gaps(self, pairs: Sequence[tuple[str, str]], ours: Sequence[str], theirs: Sequence[str]) -> list[float]:
         """Per item, log P(own form) - log P(rule form) under the model (0 where the forms agree)."""
-        from lexaug.inflection.neural_model import score_targets
-
         differ = [i for i, (o, t) in enumerate(zip(ours, theirs)) if o != t]
         gaps = [0.0] * len(pairs)
         if differ:
-            sources = [self.vocab.encode_source(*pairs[i]) for i in differ]
-            lens = [len(nfc(pairs[i][0])) for i in differ]
-            limit = self.hparams.max_len
-            own = score_targets(self.models, sources, [self.vocab.encode_target(ours[i], pairs[i][0])[:limit]
-                                                       for i in differ], lens, self.vocab.actions)
-            rule = score_targets(self.models, sources, [self.vocab.encode_target(theirs[i], pairs[i][0])[:limit]
-                                                        for i in differ], lens, self.vocab.actions)
+            own = self.score_forms([pairs[i] for i in differ], [ours[i] for i in differ])
+            rule = self.score_forms([pairs[i] for i in differ], [theirs[i] for i in differ])
             for i, a, b in zip(differ, own, rule):
                 gaps[i] = a - b
         return gaps
 
-    def inflect(self, lemma: str, features: str) -> list[tuple[str, float]]:
-        """Up to `beam` forms with probabilities (exp of summed log-probabilities), best first; forms that
-        decode to the same string are merged (probabilities added)."""
+    def score_forms(self, pairs: Sequence[tuple[str, str]], forms: Sequence[str]) -> list[float]:
+        """Log-probability of each form given its (lemma, features) under the model, teacher forced (each
+        group's members by their mean probability per step; a mixed ensemble weights its two groups)."""
+        return _combine(self._group_scores(pairs, forms), [weight for _, _, weight in self.groups()])
+
+    def _group_scores(self, pairs: Sequence[tuple[str, str]], forms: Sequence[str]) -> list[list[float]]:
+        """Per group (`groups`), the log-probability of each form under that group alone."""
+        from lexaug.inflection.neural_model import score_targets
+
+        limit = self.hparams.max_len
+        lens = [len(nfc(lemma)) for lemma, _ in pairs]
+        out = []
+        for vocab, nets, _ in self.groups():
+            sources = [vocab.encode_source(lemma, feats) for lemma, feats in pairs]
+            targets = [vocab.encode_target(form, lemma)[:limit] for form, (lemma, _) in zip(forms, pairs)]
+            out.append(score_targets(nets, sources, targets, lens, vocab.actions))
+        return out
+
+    def _group_candidates(self, pairs: Sequence[tuple[str, str]], beam: int) -> list[list[list[tuple[str, float]]]]:
+        """Per group, per pair: the group's forms with their probabilities, best first (greedy: one form;
+        beam search: up to `beam`, forms that decode alike merged by adding their probabilities)."""
         from lexaug.inflection.neural_model import beam_decode, greedy_decode
 
-        src, n = self.vocab.encode_source(lemma, features), len(nfc(lemma))
-        if self.beam <= 1:
-            hyps = greedy_decode(self.models, [src], [n], self.hparams.max_len, self.vocab.actions)
-        else:
-            hyps = beam_decode(self.models, src, n, self.beam, self.hparams.max_len, self.vocab.actions,
-                               self.hparams.length_alpha)
-        merged: dict[str, float] = {}
-        for ids, logp in hyps:
-            form = self.vocab.decode(ids, lemma)
-            merged[form] = merged.get(form, 0.0) + math.exp(logp)
-        return sorted(merged.items(), key=lambda kv: -kv[1])
+        out = []
+        for vocab, nets, _ in self.groups():
+            if beam <= 1:
+                hyps = greedy_decode(nets, [vocab.encode_source(l, f) for l, f in pairs],
+                                     [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, vocab.actions)
+                out.append([[(vocab.decode(ids, lemma), math.exp(logp))] for (ids, logp), (lemma, _) in
+                            zip(hyps, pairs)])
+                continue
+            per_pair = []
+            for lemma, feats in pairs:
+                found = beam_decode(nets, vocab.encode_source(lemma, feats), len(nfc(lemma)), beam,
+                                    self.hparams.max_len, vocab.actions, self.hparams.length_alpha)
+                merged: dict[str, float] = {}
+                for ids, logp in found:
+                    form = vocab.decode(ids, lemma)
+                    merged[form] = merged.get(form, 0.0) + math.exp(logp)
+                per_pair.append(sorted(merged.items(), key=lambda kv: -kv[1]))
+            out.append(per_pair)
+        return out
+
+    def _ranked(self, pairs: Sequence[tuple[str, str]], beam: int) -> list[list[tuple[str, float]]]:
+        """Per pair, the candidate forms best first with their probabilities: the one group's own (mean
+        probability search), or for a mixed ensemble the union of both groups' forms ranked by `score_forms`
+        (probability: exp of that score)."""
+        per_group = self._group_candidates(pairs, beam)
+        if len(per_group) == 1:
+            return per_group[0]
+        union = [list(dict.fromkeys(form for group in per_group for form, _ in group[k])) for k in range(len(pairs))]
+        flat_pairs = [pairs[k] for k, forms in enumerate(union) for _ in forms]
+        scores = iter(self.score_forms(flat_pairs, [form for forms in union for form in forms]))
+        ranked = []
+        for forms in union:
+            scored = [(form, math.exp(next(scores))) for form in forms]
+            ranked.append(sorted(scored, key=lambda kv: -kv[1]))
+        return ranked
+
+    def _decode(self, pairs: Sequence[tuple[str, str]], beam: int) -> list[tuple[str, float]]:
+        """The best form per pair with its probability (see `_ranked`), without the rule fallback."""
+        return [ranked[0] for ranked in self._ranked(pairs, beam)]
+
+    def _tune_char_weight(self, dev: Sequence[Triple]) -> None:
+        """Choose the character members' weight of a mixed ensemble by dev exact match (greedy candidates of
+        both groups; ties: the earlier weight of `_CHAR_WEIGHT_GRID`)."""
+        pairs = [(lemma, feats) for lemma, _, feats in dev]
+        gold = [nfc(form) for _, form, _ in dev]
+        per_group = self._group_candidates(pairs, beam=1)
+        union = [list(dict.fromkeys(group[k][0][0] for group in per_group)) for k in range(len(pairs))]
+        flat_pairs = [pairs[k] for k, forms in enumerate(union) for _ in forms]
+        by_group = self._group_scores(flat_pairs, [form for forms in union for form in forms])
+        right: dict[float, int] = {}
+        for w in _CHAR_WEIGHT_GRID:
+            scores = iter(_combine(by_group, [1.0 - w, w]))  # groups: edit-script members, character members
+            hits = 0
+            for forms, g in zip(union, gold):
+                scored = [(next(scores), form) for form in forms]
+                hits += max(scored, key=lambda t: t[0])[1] == g
+            right[w] = hits
+        self.char_weight = max(_CHAR_WEIGHT_GRID, key=lambda w: right[w])  # first of the best on ties
+        self.info["char_weight_dev"] = {"weight": self.char_weight,
+                                        "dev_accuracy": {str(w): 100.0 * n / len(dev) for w, n in right.items()}}
+
+    def inflect(self, lemma: str, features: str) -> list[tuple[str, float]]:
+        """Up to `beam` forms with probabilities (exp of summed log-probabilities), best first; forms that
+        decode to the same string are merged (probabilities added). A mixed ensemble gives the union of its
+        groups' forms (up to 2 x `beam`), each with exp of its weighted score (`score_forms`)."""
+        return self._ranked([(lemma, features)], self.beam)[0]
 
     def predict_scored(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, float]]:
         """The model's best form per (lemma, features) with its probability, in order, without the fallback:
         batched greedy search (beam 1), else beam search."""
-        from lexaug.inflection.neural_model import greedy_decode
-
-        pairs = list(pairs)
-        if self.beam > 1:
-            return [self.inflect(lemma, feats)[0] for lemma, feats in pairs]
-        hyps = greedy_decode(self.models, [self.vocab.encode_source(l, f) for l, f in pairs],
-                             [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, self.vocab.actions)
-        return [(self.vocab.decode(ids, lemma), math.exp(logp)) for (ids, logp), (lemma, _) in zip(hyps, pairs)]
+        return self._decode(list(pairs), self.beam)
 
     def apply_fallback(self, pairs: Sequence[tuple[str, str]], scored: Sequence[tuple[str, float]]) -> list[str]:
         """Forms of `predict_scored`, with the rule baseline's form where the fallback rule (class doc)
@@ -315,7 +413,8 @@ class NeuralInflector(Inflector):
         if self.fallback is not None:
             self.fallback.save(path / FALLBACK_DIR)
         self.write_manifest(path, version=1, hparams=self.hparams.to_dict(), beam=self.beam, info=self.info,
-                            members=len(self.models),
+                            members=len(self.models), member_actions=self.member_actions,
+                            char_weight=self.char_weight,
                             fallback_below=self.fallback_below if self.fallback is not None else 0.0,
                             fallback_margin=self.fallback_margin if self.fallback is not None else None)
 
@@ -364,9 +463,21 @@ class NeuralInflector(Inflector):
             from lexaug.inflection.rules import RuleInflector
 
             fallback = RuleInflector.load(path / FALLBACK_DIR)
+        kinds = manifest.get("member_actions", [vocab.actions] * count)
+        weight = manifest.get("char_weight", 0.5)
+        if (not isinstance(kinds, list) or len(kinds) != count or not all(isinstance(k, bool) for k in kinds)
+                or isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 1):
+            raise ResourceError(f"{path}: inflector.json has member_actions={kinds!r}, char_weight={weight!r}: "
+                                f"expected {count} true/false values and a weight in [0, 1]; retrain the model")
         return cls(nets, vocab, hp, beam=int(manifest.get("beam", 1)),
                    info=manifest.get("info", {}), fallback=fallback, fallback_below=below,
-                   fallback_margin=None if margin is None else float(margin))
+                   fallback_margin=None if margin is None else float(margin), member_actions=kinds,
+                   char_weight=float(weight))
+
+
+def _combine(by_group: Sequence[Sequence[float]], weights: Sequence[float]) -> list[float]:
+    """Per item, the weighted sum of the groups' log-probabilities (one group of weight 1: its own)."""
+    return [sum(w * score for w, score in zip(weights, row)) for row in zip(*by_group)]
 
 
 def _quiet_transformers() -> None:

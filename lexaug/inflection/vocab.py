@@ -91,6 +91,10 @@ class CharVocab:
     def __len__(self) -> int:
         return len(self.itos)
 
+    def with_actions(self, actions: bool) -> "CharVocab":
+        """The same tokens, with targets written as edit scripts (`actions`) or as characters."""
+        return self if actions == self.actions else CharVocab(self.itos, actions=actions)
+
     def encode_source(self, lemma: str, features: str) -> list[int]:
         """Ids of `lemma` characters followed by its sorted feature tokens, then `</s>`."""
         ids = [self.stoi.get(c, UNK_ID) for c in nfc(lemma)]

@@ -1,0 +1,106 @@
+"""Mixed ensembles (`char_members`): edit-script members and character members, ranked together."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from lexaug.errors import ConfigError, ResourceError
+
+torch = pytest.importorskip("torch")
+
+from test_neural import TINY, _task  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    from lexaug.inflection.neural import NeuralInflector
+
+    train, test = _task()
+    model = NeuralInflector.train(train, test[:40], seed=0, threads=1, hallucinate=0, real_repeat=1, beam=3,
+                                  ensemble=2, char_members=1, max_steps=200, **TINY)
+    return model, test
+
+
+@pytest.mark.slow
+def test_members_write_scripts_then_characters_and_the_weight_is_chosen_on_dev(mixed):
+    model, _ = mixed
+    assert model.member_actions == [True, False]
+    assert [m["writes"] for m in model.info["members"]] == ["edit scripts", "characters"]
+    assert [v.actions for v, _, _ in model.groups()] == [True, False]
+    tried = model.info["char_weight_dev"]["dev_accuracy"]
+    assert set(tried) == {"0.5", "0.25", "0.75", "0.0", "1.0"}
+    assert model.char_weight == model.info["char_weight_dev"]["weight"]
+    assert tried[str(model.char_weight)] == max(tried.values())
+    weights = [w for _, _, w in model.groups()]
+    assert weights == [1.0 - model.char_weight, model.char_weight]
+
+
+@pytest.mark.slow
+def test_candidates_of_both_groups_are_ranked_by_the_weighted_score(mixed):
+    model, test = mixed
+    lemma, _, feats = test[0]
+    ranked = model.inflect(lemma, feats)
+    forms = [form for form, _ in ranked]
+    per_group = model._group_candidates([(lemma, feats)], beam=3)
+    assert set(forms) == {form for group in per_group for form, _ in group[0]}  # the union, each form once
+    assert len(forms) == len(set(forms))
+    scores = model.score_forms([(lemma, feats)] * len(forms), forms)
+    assert [p for _, p in ranked] == pytest.approx([math.exp(s) for s in scores], rel=1e-5)
+    assert scores == sorted(scores, reverse=True)
+    by_group = model._group_scores([(lemma, feats)] * len(forms), forms)
+    w = model.char_weight
+    assert scores == pytest.approx([(1 - w) * a + w * c for a, c in zip(*by_group)])
+
+
+@pytest.mark.slow
+def test_mixed_model_learns_and_round_trips(mixed, tmp_path):
+    from lexaug.inflection.base import load_inflector
+
+    model, test = mixed
+    pairs = [(lemma, feats) for lemma, _, feats in test]
+    predicted = model.predict_many(pairs)
+    assert sum(p == g for p, (_, g, _) in zip(predicted, test)) / len(test) > 0.9
+    model.save(tmp_path / "m")
+    manifest = json.loads((tmp_path / "m" / "inflector.json").read_text())
+    assert manifest["member_actions"] == [True, False] and manifest["char_weight"] == model.char_weight
+    loaded = load_inflector(tmp_path / "m")
+    assert loaded.member_actions == [True, False] and loaded.predict_many(pairs) == predicted
+    manifest["member_actions"] = [True]
+    (tmp_path / "m" / "inflector.json").write_text(json.dumps(manifest))
+    with pytest.raises(ResourceError, match="member_actions"):
+        load_inflector(tmp_path / "m")
+
+
+def test_one_kind_of_member_scores_as_its_ensemble():
+    """Without character members the model is one group of weight 1: `score_forms` is the ensemble's own
+    teacher-forced score, as the rule fallback has always used it."""
+    from lexaug.inflection.neural import NeuralInflector
+    from lexaug.inflection.neural_model import score_targets
+
+    train, test = _task()
+    model = NeuralInflector.train(train[:80], None, seed=1, threads=1, hallucinate=0, real_repeat=1, beam=1,
+                                  ensemble=2, max_steps=4, **TINY)
+    assert model.member_actions == [True, True] and len(model.groups()) == 1
+    pairs = [(lemma, feats) for lemma, _, feats in test[:6]]
+    forms = [form for _, form, _ in test[:6]]
+    vocab = model.vocab
+    direct = score_targets(model.models, [vocab.encode_source(*p) for p in pairs],
+                           [vocab.encode_target(f, p[0]) for f, p in zip(forms, pairs)],
+                           [len(p[0]) for p in pairs], vocab.actions)
+    assert model.score_forms(pairs, forms) == direct
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(ensemble=2, char_members=3), "at most ensemble=2"),
+    (dict(ensemble=3, char_members=1, workers=3), "workers=1"),
+    (dict(ensemble=2, char_members=1, actions=False), "drop char_members"),
+    (dict(char_members=-1), "char_members=-1"),
+])
+def test_bad_char_members(options, message):
+    from lexaug.inflection.neural import NeuralInflector
+
+    with pytest.raises(ConfigError, match=message):
+        NeuralInflector.train([("walk", "walked", "V;PST")], **options)
