@@ -245,22 +245,24 @@ class NeuralInflector(Inflector):
                                 "writes": "edit scripts" if member_actions[i] else "characters"}
                                for i, m in enumerate(logs)]
         made = cls(nets, vocab, hp, beam=beam, info=info, member_actions=member_actions)
-        if mixed and dev:
-            made._tune_char_weight(dev)
+        dev_forms = made._tune_char_weight(dev) if mixed and dev else None
         if rule_fallback and dev:
-            made._tune_fallback(train, dev)
+            made._tune_fallback(train, dev, dev_forms)
         info["seconds"] = round(time.perf_counter() - t0, 1)
         return made
 
-    def _tune_fallback(self, train: Sequence[Triple], dev: Sequence[Triple]) -> None:
+    def _tune_fallback(self, train: Sequence[Triple], dev: Sequence[Triple],
+                       ours: list[str] | None = None) -> None:
         """Train the rule baseline and pick the fallback margin by dev exact match (ties: the smaller
-        margin, fewer replacements; no fallback when none beats the model alone on dev)."""
+        margin, fewer replacements; no fallback when none beats the model alone on dev). `ours`: the model's
+        greedy dev forms when the caller has them already."""
         from lexaug.inflection.rules import RuleInflector
 
         rules = RuleInflector.train(train)
         pairs = [(lemma, feats) for lemma, _, feats in dev]
         gold = [nfc(form) for _, form, _ in dev]
-        ours = [form for form, _ in self._decode(pairs, beam=1)]
+        if ours is None:
+            ours = [form for form, _ in self._decode(pairs, beam=1)]
         if len(self.models) > 1:
             self.info["ensemble_dev"] = 100.0 * sum(o == g for o, g in zip(ours, gold)) / len(dev)
         theirs = [nfc(f) for f in rules.predict_many(pairs)]
@@ -350,9 +352,10 @@ class NeuralInflector(Inflector):
         """The best form per pair with its probability (see `_ranked`), without the rule fallback."""
         return [ranked[0] for ranked in self._ranked(pairs, beam)]
 
-    def _tune_char_weight(self, dev: Sequence[Triple]) -> None:
+    def _tune_char_weight(self, dev: Sequence[Triple]) -> list[str]:
         """Choose the character members' weight of a mixed ensemble by dev exact match (greedy candidates of
-        both groups; ties: the earlier weight of `_CHAR_WEIGHT_GRID`)."""
+        both groups; ties: the earlier weight of `_CHAR_WEIGHT_GRID`). Returns the dev forms at that weight
+        (what greedy decoding gives, so the fallback tuning need not decode dev again)."""
         pairs = [(lemma, feats) for lemma, _, feats in dev]
         gold = [nfc(form) for _, form, _ in dev]
         per_group = self._group_candidates(pairs, beam=1)
@@ -360,16 +363,18 @@ class NeuralInflector(Inflector):
         flat_pairs = [pairs[k] for k, forms in enumerate(union) for _ in forms]
         by_group = self._group_scores(flat_pairs, [form for forms in union for form in forms])
         right: dict[float, int] = {}
+        chosen: dict[float, list[str]] = {}
         for w in _CHAR_WEIGHT_GRID:
             scores = iter(_combine(by_group, [1.0 - w, w]))  # groups: edit-script members, character members
-            hits = 0
-            for forms, g in zip(union, gold):
+            chosen[w] = []
+            for forms in union:
                 scored = [(next(scores), form) for form in forms]
-                hits += max(scored, key=lambda t: t[0])[1] == g
-            right[w] = hits
+                chosen[w].append(max(scored, key=lambda t: t[0])[1])  # the first best, as `_ranked` sorts
+            right[w] = sum(form == g for form, g in zip(chosen[w], gold))
         self.char_weight = max(_CHAR_WEIGHT_GRID, key=lambda w: right[w])  # first of the best on ties
         self.info["char_weight_dev"] = {"weight": self.char_weight,
                                         "dev_accuracy": {str(w): 100.0 * n / len(dev) for w, n in right.items()}}
+        return chosen[self.char_weight]
 
     def inflect(self, lemma: str, features: str) -> list[tuple[str, float]]:
         """Up to `beam` forms with probabilities (exp of summed log-probabilities), best first; forms that

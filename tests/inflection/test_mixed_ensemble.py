@@ -104,3 +104,14 @@ def test_bad_char_members(options, message):
 
     with pytest.raises(ConfigError, match=message):
         NeuralInflector.train([("walk", "walked", "V;PST")], **options)
+
+
+@pytest.mark.slow
+def test_weight_tuning_returns_what_greedy_decoding_gives(mixed):
+    """The dev forms handed to the fallback tuning are those of greedy decoding at the chosen weight."""
+    model, test = mixed
+    dev = test[:40]
+    saved = dict(model.info)
+    forms = model._tune_char_weight(dev)
+    model.info = saved
+    assert forms == [form for form, _ in model._decode([(lemma, feats) for lemma, _, feats in dev], beam=1)]
