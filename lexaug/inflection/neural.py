@@ -11,8 +11,9 @@ training log), loadable with `lexaug.inflection.base.load_inflector`. Needs the 
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from lexaug import defaults
 from lexaug.errors import ConfigError, ResourceError
@@ -115,6 +116,8 @@ class NeuralInflector(Inflector):
         if len(self.member_actions) != len(self.models):
             raise ConfigError(f"{len(self.member_actions)} member kinds for {len(self.models)} networks")
         self.char_weight = char_weight
+        # torch threads while decoding (as in training: on a small shared CPU more threads are much slower)
+        self.threads: int | None = defaults.NEURAL_THREADS
         self.info = info or {}
         self.fallback, self.fallback_below, self.fallback_margin = fallback, fallback_below, fallback_margin
 
@@ -292,7 +295,21 @@ class NeuralInflector(Inflector):
     def score_forms(self, pairs: Sequence[tuple[str, str]], forms: Sequence[str]) -> list[float]:
         """Log-probability of each form given its (lemma, features) under the model, teacher forced (each
         group's members by their mean probability per step; a mixed ensemble weights its two groups)."""
-        return _combine(self._group_scores(pairs, forms), [weight for _, _, weight in self.groups()])
+        with self._threads():
+            return _combine(self._group_scores(pairs, forms), [weight for _, _, weight in self.groups()])
+
+    @contextmanager
+    def _threads(self) -> Iterator[None]:
+        """Decode with `self.threads` torch threads, then give torch its earlier setting back."""
+        torch = _torch()
+        before = torch.get_num_threads()
+        if self.threads and self.threads != before:
+            torch.set_num_threads(self.threads)
+        try:
+            yield
+        finally:
+            if torch.get_num_threads() != before:
+                torch.set_num_threads(before)
 
     def _group_scores(self, pairs: Sequence[tuple[str, str]], forms: Sequence[str]) -> list[list[float]]:
         """Per group (`groups`), the log-probability of each form under that group alone."""
@@ -336,6 +353,10 @@ class NeuralInflector(Inflector):
         """Per pair, the candidate forms best first with their probabilities: the one group's own (mean
         probability search), or for a mixed ensemble the union of both groups' forms ranked by `score_forms`
         (probability: exp of that score)."""
+        with self._threads():
+            return self._ranked_forms(pairs, beam)
+
+    def _ranked_forms(self, pairs: Sequence[tuple[str, str]], beam: int) -> list[list[tuple[str, float]]]:
         per_group = self._group_candidates(pairs, beam)
         if len(per_group) == 1:
             return per_group[0]
