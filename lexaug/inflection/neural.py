@@ -226,7 +226,7 @@ class NeuralInflector(Inflector):
                 if deadline is not None:  # an equal share of the time left; the last member keeps time for
                     # the ensemble's own dev decoding (fallback tuning), one evaluation per member
                     # (a mixed ensemble also scores every dev candidate under both groups to choose its weight:
-                    # two evaluations more; with one, 5 of 5 mixed runs measured ended 3.5-10.4 s past 600 s)
+                    # two evaluations more: with one, and dev decoded twice, runs ended 3.5-10.4 s past 600 s)
                     reserve = (ensemble - 1 + 2 * mixed) * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
                     now = time.perf_counter()
                     member_deadline = now + (deadline - now - reserve) / (ensemble - i)
