@@ -1,0 +1,155 @@
+"""Ensemble members of two kinds (edit scripts, characters) decoded and scored together: a mixin of
+`neural.NeuralInflector` (see its class doc for the ranking rule)."""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
+
+from lexaug.inflection.base import Triple
+from lexaug.inflection.vocab import CharVocab, nfc
+
+# Weights of the character-writing members in a mixed ensemble, in order of preference on dev ties.
+_CHAR_WEIGHT_GRID = (0.5, 0.25, 0.75, 0.0, 1.0)
+
+
+def _torch():
+    from lexaug.inflection.neural import _torch as load
+
+    return load()
+
+
+class MemberGroups:
+    """Decoding and scoring over the member groups of `models` (set by `NeuralInflector`)."""
+
+    models: list[Any]
+    vocab: CharVocab
+    hparams: Any
+    member_actions: list[bool]
+    char_weight: float
+    threads: int | None
+    info: dict[str, Any]
+
+    def member_vocab(self, i: int) -> CharVocab:
+        """The vocabulary member `i` reads and writes with (edit scripts or characters)."""
+        return self.vocab.with_actions(self.member_actions[i])
+
+    def groups(self) -> list[tuple[CharVocab, list[Any], float]]:
+        """(vocabulary, networks, weight) per kind of member: one group (weight 1) unless the ensemble is
+        mixed, then the edit-script members (weight 1 - char_weight) and the character members."""
+        kinds = [flag for flag in (True, False) if flag in self.member_actions]
+        if len(kinds) == 1:
+            return [(self.vocab.with_actions(kinds[0]), self.models, 1.0)]
+        return [(self.vocab.with_actions(flag), [n for n, a in zip(self.models, self.member_actions) if a == flag],
+                 1.0 - self.char_weight if flag else self.char_weight) for flag in kinds]
+
+    def score_forms(self, pairs: Sequence[tuple[str, str]], forms: Sequence[str]) -> list[float]:
+        """Log-probability of each form given its (lemma, features) under the model, teacher forced (each
+        group's members by their mean probability per step; a mixed ensemble weights its two groups)."""
+        with self._threads():
+            return _combine(self._group_scores(pairs, forms), [weight for _, _, weight in self.groups()])
+
+    @contextmanager
+    def _threads(self) -> Iterator[None]:
+        """Decode with `self.threads` torch threads, then give torch its earlier setting back."""
+        torch = _torch()
+        before = torch.get_num_threads()
+        if self.threads and self.threads != before:
+            torch.set_num_threads(self.threads)
+        try:
+            yield
+        finally:
+            if torch.get_num_threads() != before:
+                torch.set_num_threads(before)
+
+    def _group_scores(self, pairs: Sequence[tuple[str, str]], forms: Sequence[str]) -> list[list[float]]:
+        """Per group (`groups`), the log-probability of each form under that group alone."""
+        from lexaug.inflection.neural_model import score_targets
+
+        limit = self.hparams.max_len
+        lens = [len(nfc(lemma)) for lemma, _ in pairs]
+        out = []
+        for vocab, nets, _ in self.groups():
+            sources = [vocab.encode_source(lemma, feats) for lemma, feats in pairs]
+            targets = [vocab.encode_target(form, lemma)[:limit] for form, (lemma, _) in zip(forms, pairs)]
+            out.append(score_targets(nets, sources, targets, lens, vocab.actions))
+        return out
+
+    def _group_candidates(self, pairs: Sequence[tuple[str, str]], beam: int) -> list[list[list[tuple[str, float]]]]:
+        """Per group, per pair: the group's forms with their probabilities, best first (greedy: one form;
+        beam search: up to `beam`, forms that decode alike merged by adding their probabilities)."""
+        from lexaug.inflection.neural_model import beam_decode, greedy_decode
+
+        out = []
+        for vocab, nets, _ in self.groups():
+            if beam <= 1:
+                hyps = greedy_decode(nets, [vocab.encode_source(l, f) for l, f in pairs],
+                                     [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, vocab.actions)
+                out.append([[(vocab.decode(ids, lemma), math.exp(logp))] for (ids, logp), (lemma, _) in
+                            zip(hyps, pairs)])
+                continue
+            per_pair = []
+            for lemma, feats in pairs:
+                found = beam_decode(nets, vocab.encode_source(lemma, feats), len(nfc(lemma)), beam,
+                                    self.hparams.max_len, vocab.actions, self.hparams.length_alpha)
+                merged: dict[str, float] = {}
+                for ids, logp in found:
+                    form = vocab.decode(ids, lemma)
+                    merged[form] = merged.get(form, 0.0) + math.exp(logp)
+                per_pair.append(sorted(merged.items(), key=lambda kv: -kv[1]))
+            out.append(per_pair)
+        return out
+
+    def _ranked(self, pairs: Sequence[tuple[str, str]], beam: int) -> list[list[tuple[str, float]]]:
+        """Per pair, the candidate forms best first with their probabilities: the one group's own (mean
+        probability search), or for a mixed ensemble the union of both groups' forms ranked by `score_forms`
+        (probability: exp of that score)."""
+        with self._threads():
+            return self._ranked_forms(pairs, beam)
+
+    def _ranked_forms(self, pairs: Sequence[tuple[str, str]], beam: int) -> list[list[tuple[str, float]]]:
+        per_group = self._group_candidates(pairs, beam)
+        if len(per_group) == 1:
+            return per_group[0]
+        union = [list(dict.fromkeys(form for group in per_group for form, _ in group[k])) for k in range(len(pairs))]
+        flat_pairs = [pairs[k] for k, forms in enumerate(union) for _ in forms]
+        scores = iter(self.score_forms(flat_pairs, [form for forms in union for form in forms]))
+        ranked = []
+        for forms in union:
+            scored = [(form, math.exp(next(scores))) for form in forms]
+            ranked.append(sorted(scored, key=lambda kv: -kv[1]))
+        return ranked
+
+    def _decode(self, pairs: Sequence[tuple[str, str]], beam: int) -> list[tuple[str, float]]:
+        """The best form per pair with its probability (see `_ranked`), without the rule fallback."""
+        return [ranked[0] for ranked in self._ranked(pairs, beam)]
+
+    def _tune_char_weight(self, dev: Sequence[Triple]) -> list[str]:
+        """Choose the character members' weight of a mixed ensemble by dev exact match (greedy candidates of
+        both groups; ties: the earlier weight of `_CHAR_WEIGHT_GRID`). Returns the dev forms at that weight
+        (what greedy decoding gives, so the fallback tuning need not decode dev again)."""
+        pairs = [(lemma, feats) for lemma, _, feats in dev]
+        gold = [nfc(form) for _, form, _ in dev]
+        per_group = self._group_candidates(pairs, beam=1)
+        union = [list(dict.fromkeys(group[k][0][0] for group in per_group)) for k in range(len(pairs))]
+        flat_pairs = [pairs[k] for k, forms in enumerate(union) for _ in forms]
+        by_group = self._group_scores(flat_pairs, [form for forms in union for form in forms])
+        right: dict[float, int] = {}
+        chosen: dict[float, list[str]] = {}
+        for w in _CHAR_WEIGHT_GRID:
+            scores = iter(_combine(by_group, [1.0 - w, w]))  # groups: edit-script members, character members
+            chosen[w] = []
+            for forms in union:
+                scored = [(next(scores), form) for form in forms]
+                chosen[w].append(max(scored, key=lambda t: t[0])[1])  # the first best, as `_ranked` sorts
+            right[w] = sum(form == g for form, g in zip(chosen[w], gold))
+        self.char_weight = max(_CHAR_WEIGHT_GRID, key=lambda w: right[w])  # first of the best on ties
+        self.info["char_weight_dev"] = {"weight": self.char_weight,
+                                        "dev_accuracy": {str(w): 100.0 * n / len(dev) for w, n in right.items()}}
+        return chosen[self.char_weight]
+
+
+def _combine(by_group: Sequence[Sequence[float]], weights: Sequence[float]) -> list[float]:
+    """Per item, the weighted sum of the groups' log-probabilities (one group of weight 1: its own)."""
+    return [sum(w * score for w, score in zip(weights, row)) for row in zip(*by_group)]
