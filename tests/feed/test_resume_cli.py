@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from procs import child_processes  # tests/ is on sys.path (conftest.py)
 
 from lexaug.feed import load_shards
 from lexaug.feed.writer import ShardWriter
@@ -129,17 +130,6 @@ def test_checkpoint_records_shard_sizes_and_checksums(tiny_dir, tmp_path, monkey
             assert shard["sha256"][col] == hashlib.sha256(data).hexdigest()
 
 
-def _children(pid: int) -> set[int]:
-    """Direct child processes of `pid` (Linux /proc)."""
-    kids: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            kids.update(int(k) for k in (task / "children").read_text().split())
-        except OSError:
-            pass
-    return kids
-
-
 def _kill_when_checkpointed(cmd: list[str], out: Path, min_shards: int) -> set[int]:
     import os
     import signal
@@ -164,7 +154,7 @@ def _kill_when_checkpointed(cmd: list[str], out: Path, min_shards: int) -> set[i
             time.sleep(0.02)
         else:
             raise AssertionError("no checkpoint within 300 s")
-        children = _children(proc.pid)
+        children = child_processes(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()

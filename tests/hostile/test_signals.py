@@ -12,28 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from procs import child_processes  # tests/ is on sys.path (conftest.py)
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "resources" / "samples"
 CMD = [sys.executable, "-c", "from lexaug_cli.main import main; main()"]
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-
-
-def children(pid: int) -> list[int]:
-    """Live (non-zombie) processes whose parent is `pid`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
 
 
 def alive(pid: int) -> bool:
@@ -76,9 +61,9 @@ def start_run(tmp_path: Path, workers: int = 2) -> tuple[subprocess.Popen, Path,
     proc.stdin.write(lines * (2_500_000 // len(lines)))
     proc.stdin.flush()
     if workers > 1:
-        assert wait_for(lambda: len(children(proc.pid)) >= workers), "the workers did not start"
+        assert wait_for(lambda: len(child_processes(proc.pid)) >= workers), "the workers did not start"
     assert wait_for(lambda: any(p.name.startswith(".partial-") for p in tmp_path.iterdir()))
-    return proc, out, children(proc.pid)
+    return proc, out, child_processes(proc.pid)
 
 
 def tracked(strays: list[int], run: tuple[subprocess.Popen, Path, list[int]]):

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from procs import child_processes  # tests/ is on sys.path (conftest.py)
 
 from lexaug.errors import ConfigError, TrainingError
 
@@ -15,15 +16,6 @@ torch = pytest.importorskip("torch")
 from test_neural_budget import SMALL, _lexaug, _rows, _tiny, _write  # noqa: E402  (tests/inflection is on sys.path)
 
 needs_proc = pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts child processes in /proc (Linux)")
-
-
-def _children() -> set[int]:
-    """Process ids of this process's living children (Linux /proc)."""
-    found = set()
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        text = (task / "children").read_text()
-        found |= {int(pid) for pid in text.split()}
-    return found
 
 
 @needs_proc
@@ -35,12 +27,12 @@ def test_parallel_members_equal_sequential_ones_and_leave_no_process():
 
     rows = _rows(40, 3)
     train, dev = rows[:90], rows[90:]
-    before = _children()
+    before = child_processes(os.getpid())
     serial = NeuralInflector.train(train, dev, seed=5, ensemble=3, beam=1, **_tiny())
     lines: list[str] = []
     both = NeuralInflector.train(train, dev, seed=5, ensemble=3, beam=1, workers=2, progress=lines.append,
                                  **_tiny())
-    assert _children() == before
+    assert child_processes(os.getpid()) == before
     assert both.info["workers"] == 2 and serial.info["workers"] == 1
     assert [m["seed"] for m in both.info["members"]] == [5, 6, 7]
     assert [m["steps"] for m in both.info["members"]] == [60, 60, 60]
@@ -68,12 +60,12 @@ def test_failing_member_is_one_error_and_stops_the_others():
 
     rows = _rows(10, 4)
     bad = NeuralHParams(layers=1, d_model=30, ffn=64, heads=4, max_steps=5)  # 30 is not a multiple of 4
-    before = _children()
+    before = child_processes(os.getpid())
     with pytest.raises(TrainingError, match=r"^ensemble member \d/2 failed: ValueError: ") as err:
         train_members_parallel(rows, rows[:5], CharVocab.build(rows, actions=True), bad, seed=0, ensemble=2,
                                workers=2, threads=1, deadline=None, progress=None)
     assert "\n" not in str(err.value)
-    assert _children() == before
+    assert child_processes(os.getpid()) == before
 
 
 def test_workers_option_checked():
