@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from procs import child_processes  # tests/ is on sys.path (conftest.py)
+from procs import child_processes, is_running  # tests/ is on sys.path (conftest.py)
 
 from lexaug.feed import load_shards
 from lexaug.feed.writer import ShardWriter
@@ -225,16 +225,10 @@ def test_sigkill_with_a_synthesis_producer_then_resume(kjv_split, kjv_tokenizer,
     children = _kill_when_checkpointed(["feed", *args, "--output", str(tmp_path / "cut")], tmp_path / "cut",
                                        min_shards=2)
     assert children, "the run had no producer process"
-    def running(pid: int) -> bool:  # a zombie (exited, not yet reaped by init) counts as gone
-        try:
-            return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
-        except OSError:
-            return False
-
     deadline = time.monotonic() + 30
-    while any(map(running, children)) and time.monotonic() < deadline:
+    while any(map(is_running, children)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    alive = [pid for pid in children if running(pid)]
+    alive = [pid for pid in children if is_running(pid)]
     for pid in alive:  # do not leave them behind if the assertion fails
         os.kill(pid, 9)
     assert not alive, "the producer outlived its killed parent"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 import pytest
+from procs import processes_naming  # tests/ is on sys.path (conftest.py)
 from click.testing import CliRunner
 
 from lexaug_cli.main import cli
@@ -43,19 +44,6 @@ def one_error_line(stderr: str) -> str:
 
 def files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
-
-
-def processes_naming(text: str) -> list[int]:
-    """Live processes whose command line contains `text` (e.g. a run's tmp_path): strays of a finished run."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and text in (entry / "cmdline").read_bytes().decode(errors="replace") \
-                    and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
 
 
 # --- defect 4: --manifest naming the input or the output, or "-" ---------------------------------------

@@ -12,21 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from procs import child_processes  # tests/ is on sys.path (conftest.py)
+from procs import child_processes, is_running  # tests/ is on sys.path (conftest.py)
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "resources" / "samples"
 CMD = [sys.executable, "-c", "from lexaug_cli.main import main; main()"]
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-
-
-def alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def wait_for(predicate, timeout: float = 20.0) -> bool:
@@ -44,7 +36,7 @@ def no_strays():
     started: list[int] = []
     yield started
     for pid in started:
-        if alive(pid):
+        if is_running(pid):
             os.kill(pid, signal.SIGKILL)
 
 
@@ -81,7 +73,7 @@ def test_signal_stops_run_workers_and_partial(tmp_path, sig, no_strays):
     assert "Traceback" not in text
     lines = [line for line in text.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error: ") and signal.Signals(sig).name in lines[0], text
-    assert wait_for(lambda: not any(alive(p) for p in workers), 5)
+    assert wait_for(lambda: not any(is_running(p) for p in workers), 5)
     assert list(tmp_path.iterdir()) == []  # no output, no manifest, no partial
 
 
@@ -97,7 +89,7 @@ def test_sigkill_of_parent_takes_workers_down_and_next_run_cleans_up(tmp_path, n
     proc, out, workers = tracked(no_strays, start_run(tmp_path))
     proc.kill()
     proc.wait(timeout=10)
-    assert wait_for(lambda: not any(alive(p) for p in workers), 5), "workers outlived their parent"
+    assert wait_for(lambda: not any(is_running(p) for p in workers), 5), "workers outlived their parent"
     stale = [p for p in tmp_path.iterdir() if p.name.startswith(".partial-")]
     assert stale  # SIGKILL cannot be caught: the partial stays until the next run of the same output
     done = subprocess.run([*CMD, "synthesize", "--lang", "spa", "--lexicon", str(SAMPLES / "en_es.tsv"),
