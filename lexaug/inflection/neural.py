@@ -210,9 +210,10 @@ class NeuralInflector(MemberGroups, Inflector):
                 member_deadline = None
                 if deadline is not None:  # an equal share of the time left; the last member keeps time for
                     # the ensemble's own dev decoding (fallback tuning), one evaluation per member
-                    # (a mixed ensemble also scores every dev candidate under both groups to choose its weight:
-                    # two evaluations more: with one, and dev decoded twice, runs ended 3.5-10.4 s past 600 s)
-                    reserve = (ensemble - 1 + 2 * mixed) * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
+                    # (a mixed ensemble also searches dev with both groups at `beam` and scores every candidate
+                    # under both to choose its weight: measured at about 5 greedy one-network evaluations for
+                    # the beam-5 search, so 6 more)
+                    reserve = (ensemble - 1 + 6 * mixed) * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
                     now = time.perf_counter()
                     member_deadline = now + (deadline - now - reserve) / (ensemble - i)
                 say = progress if ensemble == 1 or progress is None else (
@@ -244,7 +245,7 @@ class NeuralInflector(MemberGroups, Inflector):
                        ours: list[str] | None = None) -> None:
         """Train the rule baseline and pick the fallback margin by dev exact match (ties: the smaller
         margin, fewer replacements; no fallback when none beats the model alone on dev). `ours`: the model's
-        greedy dev forms when the caller has them already."""
+        dev forms when the caller has them already (a mixed ensemble's, as it decodes them; else greedy)."""
         from lexaug.inflection.rules import RuleInflector
 
         rules = RuleInflector.train(train)

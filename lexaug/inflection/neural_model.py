@@ -18,6 +18,7 @@ from typing import Sequence
 
 import torch
 from transformers import BartConfig, BartForConditionalGeneration, GenerationConfig
+from transformers.modeling_outputs import BaseModelOutput
 
 from lexaug.inflection.vocab import BOS_ID, COPY_ID, DEL_ID, EOS_ID, PAD_ID
 
@@ -270,16 +271,40 @@ def _strip(ids: list[int]) -> list[int]:
     return ids[: ids.index(EOS_ID)] if EOS_ID in ids else ids
 
 
-@torch.no_grad()
 def beam_decode(models, source: Sequence[int], lemma_len: int, beam: int, max_len: int,
                 actions: bool, length_alpha: float = 0.0) -> list[tuple[list[int], float]]:
-    """The `beam` best finished hypotheses for one source, best first: (ids without `</s>`, summed log-prob).
+    """The `beam` best finished hypotheses for one source (`beam_decode_many` of that one source)."""
+    return beam_decode_many(models, [source], [lemma_len], beam, max_len, actions, length_alpha)[0]
+
+
+class _Search:
+    """The beam search of one source inside `beam_decode_many`: its live hypotheses (tokens, summed
+    log-prob, lemma pointer), its finished ones, and how many steps it may still take."""
+
+    def __init__(self, steps: int) -> None:
+        self.hyps: list[tuple[list[int], float, int]] = [([], 0.0, 0)]
+        self.finished: list[tuple[list[int], float]] = []
+        self.steps_left = steps
+
+
+@torch.no_grad()
+def beam_decode_many(models, sources: Sequence[Sequence[int]], lemma_lens: Sequence[int], beam: int,
+                     max_len: int, actions: bool, length_alpha: float = 0.0, batch_size: int = 128
+                     ) -> list[list[tuple[list[int], float]]]:
+    """Per source, the `beam` best finished hypotheses, best first: (ids without `</s>`, summed log-prob).
 
     `models` is one model or an ensemble (a list; next-token scores are the members' mean probability).
-    Live hypotheses share one batch and each member's decoder cache is reordered after each step. With
-    `length_alpha` > 0 finished hypotheses are ranked by log-prob / (length + 1) ** alpha (length
-    normalisation, which keeps long forms from losing to short ones merely for having more steps); the
-    returned scores stay raw summed log-probabilities.
+    Up to `batch_size` sources are searched together: the live hypotheses of all of them form one decoder
+    batch per step (each reading its own source's encoder states), and each member's key/value cache is
+    reordered to follow the hypotheses kept. Each source's search is the plain one-source beam search: at
+    each step its best `2 * beam` extensions are taken in order until `beam` are live; a source stops when no
+    live hypothesis can beat its `beam`-th finished one (log-probs only decrease) or, with `length_alpha` > 0,
+    once `beam` have finished, where finished hypotheses are ranked by log-prob / (length + 1) ** alpha
+    (length normalisation, which keeps long forms from losing to short ones merely for having more steps);
+    the returned scores stay raw summed log-probabilities. A source whose step limit (twice its length + 10,
+    at most `max_len`) comes with nothing finished returns its live hypotheses.
+    Speed: one decoder call per step for the whole batch instead of one per source (`bench_inflection.py`
+    decoding figures in README).
     """
     nets = members(models)
     for net in nets:
@@ -289,50 +314,70 @@ def beam_decode(models, source: Sequence[int], lemma_len: int, beam: int, max_le
     def rank(h: tuple[list[int], float]) -> float:
         return h[1] / ((len(h[0]) + 1) ** length_alpha) if length_alpha else h[1]
 
-    ids, mask = pad_batch([source], dev)
-    encoded = [encode(net, ids, mask, [lemma_len]) for net in nets]
-    hyps: list[tuple[list[int], float, int]] = [([], 0.0, 0)]  # (tokens, log-prob, pointer)
-    finished: list[tuple[list[int], float]] = []
-    caches: list = [None] * len(nets)
-    for _ in range(min(max_len, 2 * len(source) + 10)):
-        k = len(hyps)
-        last = torch.tensor([h[0][-1] if h[0] else BOS_ID for h in hyps], device=dev)
-        ptr = torch.tensor([[min(h[2], lemma_len) if actions else -1] for h in hyps], device=dev)
-        step_logps = []
-        for m, (net, enc) in enumerate(zip(nets, encoded)):
-            states = enc.last_hidden_state.expand(k, -1, -1)
-            enc_k = type(enc)(last_hidden_state=states)
-            embeds = decoder_embeds(net, last[:, None], ids.expand(k, -1), ptr, states)
-            step_out = net(encoder_outputs=enc_k, attention_mask=mask.expand(k, -1), cache=caches[m],
-                           decoder_inputs_embeds=embeds, use_cache=True)
-            caches[m] = step_out.cache
-            step_logps.append(torch.log_softmax(step_out.logits[:, -1, :].float(), dim=-1))
-        logp = ensemble_logp(step_logps)
-        total = logp + torch.tensor([h[1] for h in hyps], device=dev)[:, None]
-        top = torch.topk(total.view(-1), min(beam * 2, total.numel()))
-        width = logp.size(1)
-        keep: list[int] = []
-        new_hyps: list[tuple[list[int], float, int]] = []
-        for score, flat in zip(top.values.tolist(), top.indices.tolist()):
-            src_h, tok = divmod(flat, width)
-            toks, _, pos = hyps[src_h]
-            if tok == EOS_ID:
-                finished.append((toks, score))
-            else:
-                new_hyps.append((toks + [tok], score, pos + (tok in (COPY_ID, DEL_ID))))
-                keep.append(src_h)
-            if len(new_hyps) >= beam:
-                break
-        finished.sort(key=lambda h: -rank(h))
-        finished = finished[:beam]
-        # raw scores: stop when no live hypothesis can beat the beam-th finished one (log-probs only
-        # decrease); normalised: stop once `beam` hypotheses have finished
-        if not new_hyps or (len(finished) >= beam and (length_alpha or new_hyps[0][1] <= finished[-1][1])):
-            break
-        hyps = new_hyps
-        order = torch.tensor(keep, device=dev)
-        for cache in caches:
-            cache.reorder_cache(order)
-    if not finished:  # nothing ended within the length limit: return the live hypotheses
-        finished = [(h[0], h[1]) for h in hyps]
-    return sorted(finished, key=lambda h: -rank(h))[:beam]
+    results: list[list[tuple[list[int], float]]] = []
+    for start in range(0, len(sources), batch_size):
+        chunk, lens = sources[start:start + batch_size], list(lemma_lens[start:start + batch_size])
+        ids, mask = pad_batch(chunk, dev)
+        encoded = [encode(net, ids, mask, lens).last_hidden_state for net in nets]
+        searches = [_Search(min(max_len, 2 * len(src) + 10)) for src in chunk]
+        live = list(range(len(chunk)))  # the sources still searching, in batch order
+        caches: list = [None] * len(nets)
+        while live:
+            rows = [s for s in live for _ in searches[s].hyps]  # the source of each batch row
+            row_src = torch.tensor(rows, device=dev)
+            hyps = [h for s in live for h in searches[s].hyps]
+            last = torch.tensor([h[0][-1] if h[0] else BOS_ID for h in hyps], device=dev)
+            ptr = torch.tensor([[min(h[2], lens[s]) if actions else -1] for h, s in zip(hyps, rows)], device=dev)
+            row_ids, row_mask = ids[row_src], mask[row_src]
+            step_logps = []
+            for m, (net, states) in enumerate(zip(nets, encoded)):
+                row_states = states[row_src]
+                enc = BaseModelOutput(last_hidden_state=row_states)
+                embeds = decoder_embeds(net, last[:, None], row_ids, ptr, row_states)
+                step_out = net(encoder_outputs=enc, attention_mask=row_mask, cache=caches[m],
+                               decoder_inputs_embeds=embeds, use_cache=True)
+                caches[m] = step_out.cache
+                step_logps.append(torch.log_softmax(step_out.logits[:, -1, :].float(), dim=-1))
+            logp = ensemble_logp(step_logps)
+            total = logp + torch.tensor([h[1] for h in hyps], device=dev)[:, None]
+            width = logp.size(1)
+            keep: list[int] = []  # batch rows the next step's hypotheses extend
+            still: list[int] = []
+            first = 0
+            for s in live:
+                search = searches[s]
+                k = len(search.hyps)
+                block = total[first:first + k]
+                top = torch.topk(block.reshape(-1), min(beam * 2, block.numel()))
+                new_hyps: list[tuple[list[int], float, int]] = []
+                for score, flat in zip(top.values.tolist(), top.indices.tolist()):
+                    src_h, tok = divmod(flat, width)
+                    toks, _, pos = search.hyps[src_h]
+                    if tok == EOS_ID:
+                        search.finished.append((toks, score))
+                    else:
+                        new_hyps.append((toks + [tok], score, pos + (tok in (COPY_ID, DEL_ID))))
+                        keep.append(first + src_h)
+                    if len(new_hyps) >= beam:
+                        break
+                search.finished.sort(key=lambda h: -rank(h))
+                search.finished = search.finished[:beam]
+                search.steps_left -= 1
+                done = (not new_hyps or search.steps_left == 0
+                        or (len(search.finished) >= beam
+                            and (length_alpha or new_hyps[0][1] <= search.finished[-1][1])))
+                if done:
+                    del keep[len(keep) - len(new_hyps):]  # its rows leave the batch
+                    if not search.finished:  # nothing ended within the length limit: the live hypotheses
+                        search.finished = [(h[0], h[1]) for h in (new_hyps or search.hyps)]
+                else:
+                    search.hyps = new_hyps
+                    still.append(s)
+                first += k
+            live = still
+            if live:
+                order = torch.tensor(keep, device=dev)
+                for cache in caches:
+                    cache.reorder_cache(order)
+        results += [sorted(search.finished, key=lambda h: -rank(h))[:beam] for search in searches]
+    return results

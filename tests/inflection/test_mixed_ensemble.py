@@ -107,14 +107,29 @@ def test_bad_char_members(options, message):
 
 
 @pytest.mark.slow
-def test_weight_tuning_returns_what_greedy_decoding_gives(mixed):
-    """The dev forms handed to the fallback tuning are those of greedy decoding at the chosen weight."""
+def test_weight_is_tuned_on_what_decoding_gives(mixed):
+    """Each weight's dev accuracy is that of decoding dev at the model's beam with that weight, and the dev
+    forms handed to the fallback tuning are those of decoding at the chosen weight."""
+    from lexaug.inflection.vocab import nfc
+
     model, test = mixed
     dev = test[:40]
-    saved = dict(model.info)
+    pairs = [(lemma, feats) for lemma, _, feats in dev]
+    gold = [nfc(form) for _, form, _ in dev]
+    assert model.beam == 3
+    saved_info, chosen = dict(model.info), model.char_weight
     forms = model._tune_char_weight(dev)
-    model.info = saved
-    assert forms == [form for form, _ in model._decode([(lemma, feats) for lemma, _, feats in dev], beam=1)]
+    tried = model.info["char_weight_dev"]["dev_accuracy"]
+    model.info = saved_info
+    assert model.char_weight == chosen
+    assert forms == [form for form, _ in model._decode(pairs, beam=3)]
+    try:
+        for weight, accuracy in tried.items():
+            model.char_weight = float(weight)
+            decoded = [form for form, _ in model._decode(pairs, beam=3)]
+            assert math.isclose(accuracy, 100.0 * sum(f == g for f, g in zip(decoded, gold)) / len(dev))
+    finally:
+        model.char_weight = chosen
 
 
 def test_decoding_uses_the_model_threads_and_gives_torch_its_setting_back(monkeypatch):
