@@ -67,7 +67,8 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "e1set": {"ensemble": 1, "set_features": True},
     # one network writing characters instead of edit scripts over the lemma (`actions`)
     "e1chars": {"ensemble": 1, "actions": False},
-    # mixed ensembles: edit-script members and character members, their weight chosen on dev
+    # mixed ensembles: edit-script members and character members, their weight chosen on dev (result files
+    # `mix1greedy_*`: `mix1` before session 11, its weight chosen on greedy dev candidates; no config remakes them)
     "mix1": {"ensemble": 3, "char_members": 1},
     "mix2": {"ensemble": 3, "char_members": 2},
 }
