@@ -302,7 +302,9 @@ def beam_decode_many(models, sources: Sequence[Sequence[int]], lemma_lens: Seque
     once `beam` have finished, where finished hypotheses are ranked by log-prob / (length + 1) ** alpha
     (length normalisation, which keeps long forms from losing to short ones merely for having more steps);
     the returned scores stay raw summed log-probabilities. A source whose step limit (twice its length + 10,
-    at most `max_len`) comes with nothing finished returns its live hypotheses.
+    at most `max_len`) comes with nothing finished returns its live hypotheses. Scores equal those of a
+    one-source search up to float rounding (padded batches round differently), so a near-tie between two
+    hypotheses can come out the other way (`benchmarks/bench_beam.py` counts such items).
     Speed: one decoder call per step for the whole batch instead of one per source (`bench_inflection.py`
     decoding figures in README).
     """
