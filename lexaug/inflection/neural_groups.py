@@ -25,6 +25,7 @@ class MemberGroups:
 
     models: list[Any]
     vocab: CharVocab
+    beam: int
     hparams: Any
     member_actions: list[bool]
     char_weight: float
