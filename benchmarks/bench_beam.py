@@ -22,7 +22,8 @@ from pathlib import Path
 from lexaug.inflection.neural import BUDGET_HPARAMS, NeuralInflector
 from lexaug.inflection.neural_model import beam_decode_many
 from lexaug.inflection.vocab import nfc
-from lexaug.loaders.sigmorphon import read_sigmorphon
+
+from inflection_protocol import load_task  # benchmarks/ is on sys.path when this script runs
 
 HERE = Path(__file__).resolve()
 DEFAULT_DATA = HERE.parents[1].parent / "shared" / "data"
@@ -36,19 +37,17 @@ def main() -> None:
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
-    folder = args.data / "sigmorphon2022"
     print(f"ensemble 3 trained {args.minutes:g} min, beam {args.beam}, 1 torch thread; best of {args.repeat} rounds")
     print(f"{'lang':<6}{'items':>7}{'1 at a time s':>15}{'batched s':>11}{'speed-up':>10}{'other hyps':>12}"
           f"{'other best':>12}")
     ratios = []
     for lang in args.langs.split(","):
-        train = read_sigmorphon(folder / f"{lang}_small.train").triples()
-        dev = read_sigmorphon(folder / f"{lang}.dev").triples()
-        test = read_sigmorphon(folder / f"{lang}.gold").triples()
-        model = NeuralInflector.train(train, dev, seed=0, ensemble=3, threads=1, rule_fallback=False,
+        task = load_task(args.data, "2022", lang, "small")
+        test = task.test  # (lemma, features) pairs
+        model = NeuralInflector.train(task.train, task.dev, seed=0, ensemble=3, threads=1, rule_fallback=False,
                                       max_minutes=args.minutes, **BUDGET_HPARAMS)
-        sources = [model.vocab.encode_source(lemma, feats) for lemma, _, feats in test]
-        lens = [len(nfc(lemma)) for lemma, _, _ in test]
+        sources = [model.vocab.encode_source(lemma, feats) for lemma, feats in test]
+        lens = [len(nfc(lemma)) for lemma, _ in test]
         seconds: dict[int, float] = {}
         found: dict[int, list] = {}
         with model._threads():

@@ -114,9 +114,8 @@ class MemberGroups:
         per_group = self._group_candidates(pairs, beam)
         if len(per_group) == 1:
             return per_group[0]
-        union = [list(dict.fromkeys(form for group in per_group for form, _ in group[k])) for k in range(len(pairs))]
-        flat_pairs = [pairs[k] for k, forms in enumerate(union) for _ in forms]
-        scores = iter(self.score_forms(flat_pairs, [form for forms in union for form in forms]))
+        union, flat_pairs, flat_forms = _union(pairs, per_group)
+        scores = iter(self.score_forms(flat_pairs, flat_forms))
         ranked = []
         for forms in union:
             scored = [(form, math.exp(next(scores))) for form in forms]
@@ -136,9 +135,8 @@ class MemberGroups:
         pairs = [(lemma, feats) for lemma, _, feats in dev]
         gold = [nfc(form) for _, form, _ in dev]
         per_group = self._group_candidates(pairs, self.beam)
-        union = [list(dict.fromkeys(form for group in per_group for form, _ in group[k])) for k in range(len(pairs))]
-        flat_pairs = [pairs[k] for k, forms in enumerate(union) for _ in forms]
-        by_group = self._group_scores(flat_pairs, [form for forms in union for form in forms])
+        union, flat_pairs, flat_forms = _union(pairs, per_group)
+        by_group = self._group_scores(flat_pairs, flat_forms)
         right: dict[float, int] = {}
         chosen: dict[float, list[str]] = {}
         for w in _CHAR_WEIGHT_GRID:
@@ -152,6 +150,15 @@ class MemberGroups:
         self.info["char_weight_dev"] = {"weight": self.char_weight,
                                         "dev_accuracy": {str(w): 100.0 * n / len(dev) for w, n in right.items()}}
         return chosen[self.char_weight]
+
+
+def _union(pairs: Sequence[tuple[str, str]], per_group: Sequence[Sequence[Sequence[tuple[str, float]]]]
+           ) -> tuple[list[list[str]], list[tuple[str, str]], list[str]]:
+    """Per pair, the distinct forms of all groups' candidates (first seen first), then the same flattened: one
+    (pair, form) per candidate, for scoring in one pass."""
+    union = [list(dict.fromkeys(form for group in per_group for form, _ in group[k])) for k in range(len(pairs))]
+    flat_pairs = [pairs[k] for k, forms in enumerate(union) for _ in forms]
+    return union, flat_pairs, [form for forms in union for form in forms]
 
 
 def _combine(by_group: Sequence[Sequence[float]], weights: Sequence[float]) -> list[float]:
