@@ -208,7 +208,7 @@ def _protocol_main(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             print(proto.report(records, config, variant))
             if args.partitions:
                 print(proto.partition_report(records, config, variant))
-    base = (configs[0], "greedy")
+    base = (configs[0], variants[0])  # each other (config, variant) against the first of both lists
     for config in configs:
         for variant in variants:
             if (config, variant) != base:

@@ -182,8 +182,6 @@ class NeuralInflector(MemberGroups, Inflector):
                               f"on {device_name} use workers=1")
         if char_members > ensemble:
             raise ConfigError(f"option char_members={char_members}: at most ensemble={ensemble} members")
-        if char_members and workers > 1:
-            raise ConfigError("char_members trains members one after another; use workers=1")
         hp = NeuralHParams(**hparams)
         if char_members and not hp.actions:
             raise ConfigError("char_members mixes edit-script and character members; with actions=false every "
@@ -197,6 +195,13 @@ class NeuralInflector(MemberGroups, Inflector):
             fake, stats = make_hallucinated(train, hallucinate, seed=seed)
             data += fake
         deadline = t0 + hp.max_minutes * 60 if hp.max_minutes > 0 else None
+        # Under a budget the last member (the last round, in parallel) leaves time for the ensemble's own dev
+        # decoding (fallback tuning): one dev evaluation per further member. A mixed ensemble also searches dev
+        # with both groups at `beam` and scores every candidate under both to choose its weight: the beam-5
+        # search alone measured about 5 greedy one-network evaluations on Middle Low German; with 6 more, 5 of
+        # 15 languages ended 3.9 to 13.6 s past 600 s (Pomak: 27 s from the last member's end to the run's),
+        # so 16 more.
+        reserve_evals = ensemble - 1 + 16 * mixed
         nets: list[Any] = []
         logs: list[Any] = []  # TrainLog of each member
         if workers > 1:
@@ -204,17 +209,13 @@ class NeuralInflector(MemberGroups, Inflector):
 
             nets, logs = train_members_parallel(data, list(dev or []), vocab, hp, seed=seed, ensemble=ensemble,
                                                 workers=workers, threads=threads, deadline=deadline,
-                                                progress=progress)
+                                                progress=progress, member_actions=member_actions,
+                                                reserve_evals=reserve_evals)
         else:
             for i in range(ensemble):
                 member_deadline = None
-                if deadline is not None:  # an equal share of the time left; the last member keeps time for
-                    # the ensemble's own dev decoding (fallback tuning), one evaluation per member
-                    # (a mixed ensemble also searches dev with both groups at `beam` and scores every candidate
-                    # under both to choose its weight: the beam-5 search alone measured about 5 greedy
-                    # one-network evaluations on Middle Low German; with 6 more, 5 of 15 languages ended 3.9 to
-                    # 13.6 s past 600 s (Pomak: 27 s from the last member's end to the run's), so 16 more)
-                    reserve = (ensemble - 1 + 16 * mixed) * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
+                if deadline is not None:  # an equal share of the time left, less the reserve for the last
+                    reserve = reserve_evals * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
                     now = time.perf_counter()
                     member_deadline = now + (deadline - now - reserve) / (ensemble - i)
                 say = progress if ensemble == 1 or progress is None else (

@@ -117,11 +117,14 @@ class _Member:
 
 def train_members_parallel(data: Sequence[tuple[str, str, str]], dev: list[tuple[str, str, str]], vocab: Any,
                            hp: Any, *, seed: int, ensemble: int, workers: int, threads: int | None,
-                           deadline: float | None, progress: Callable[[str], None] | None
+                           deadline: float | None, progress: Callable[[str], None] | None,
+                           member_actions: Sequence[bool] | None = None, reserve_evals: float | None = None
                            ) -> tuple[list[Any], list[Any]]:
     """(networks, training logs) of `ensemble` members with seeds seed, seed + 1, ..., at most `workers` at a
-    time. `deadline`: a `time.perf_counter()` value by which the members (and the caller's own dev tuning,
-    for which the last round keeps one dev evaluation per further member) must be done; None: no clock."""
+    time. `member_actions`: per member, whether it writes edit scripts (else characters; default: as `vocab`).
+    `deadline`: a `time.perf_counter()` value by which the members (and the caller's own dev tuning, for which
+    the last round keeps `reserve_evals` dev evaluations, default one per further member) must be done; None:
+    no clock."""
     import torch
 
     from lexaug.inflection.neural_model import build_model
@@ -130,17 +133,20 @@ def train_members_parallel(data: Sequence[tuple[str, str, str]], dev: list[tuple
         raise ConfigError(f"workers={workers}: parallel training needs at least 2")
     shared = pickle.dumps({"train": data, "dev": dev, "vocab": vocab, "hp": hp, "threads": threads, "device": "cpu"},
                           protocol=pickle.HIGHEST_PROTOCOL)  # pickled once, sent to every member
+    actions = list(member_actions) if member_actions is not None else [vocab.actions] * ensemble
+    reserve_last = ensemble - 1 if reserve_evals is None else reserve_evals
     rounds = [list(range(start, min(start + workers, ensemble))) for start in range(0, ensemble, workers)]
     results: list[tuple[bytes, Any] | None] = [None] * ensemble
     for r, indices in enumerate(rounds):
         epoch_deadline = None
         if deadline is not None:  # an equal share of the time left, as a wall-clock time the members can read
             epoch_deadline = time.time() + (deadline - time.perf_counter()) / (len(rounds) - r)
-        reserve = ensemble - 1 if r == len(rounds) - 1 else 0
+        reserve = reserve_last if r == len(rounds) - 1 else 0
         members: list[_Member] = []
         try:
             for i in indices:
-                own = {"seed": seed + i, "deadline_epoch": epoch_deadline, "reserve_evals": reserve}
+                own = {"seed": seed + i, "deadline_epoch": epoch_deadline, "reserve_evals": reserve,
+                       "vocab": vocab.with_actions(actions[i])}  # replaces the shared vocabulary
                 members.append(_Member(i, shared, own))
             _collect(members, ensemble, progress)
         finally:

@@ -95,7 +95,6 @@ def test_one_kind_of_member_scores_as_its_ensemble():
 
 @pytest.mark.parametrize("options, message", [
     (dict(ensemble=2, char_members=3), "at most ensemble=2"),
-    (dict(ensemble=3, char_members=1, workers=3), "workers=1"),
     (dict(ensemble=2, char_members=1, actions=False), "drop char_members"),
     (dict(char_members=-1), "char_members=-1"),
 ])

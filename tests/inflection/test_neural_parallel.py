@@ -51,6 +51,29 @@ def test_parallel_members_equal_sequential_ones_and_leave_no_process():
 
 
 @needs_proc
+def test_mixed_ensemble_members_in_parallel_equal_sequential_ones():
+    """A mixed ensemble (`char_members`) trains in parallel too: each member process writes what its member
+    writes (edit scripts, then characters), so the weights, the dev-chosen character weight and the forms are
+    those of the sequential run; no member process is left."""
+    from lexaug.inflection.neural import NeuralInflector
+
+    rows = _rows(40, 3)
+    train, dev = rows[:90], rows[90:]
+    before = child_processes(os.getpid())
+    serial = NeuralInflector.train(train, dev, seed=2, ensemble=3, char_members=1, beam=2, **_tiny())
+    both = NeuralInflector.train(train, dev, seed=2, ensemble=3, char_members=1, beam=2, workers=2, **_tiny())
+    assert child_processes(os.getpid()) == before
+    assert both.info["workers"] == 2
+    assert [m["writes"] for m in both.info["members"]] == ["edit scripts", "edit scripts", "characters"]
+    for a, b in zip(serial.models, both.models):
+        sa, sb = a.state_dict(), b.state_dict()
+        assert all(torch.equal(sa[k], sb[k]) for k in sa)
+    assert both.info["char_weight_dev"] == serial.info["char_weight_dev"]
+    pairs = [(l, f) for l, _, f in dev]
+    assert both.predict_many(pairs) == serial.predict_many(pairs)
+
+
+@needs_proc
 def test_failing_member_is_one_error_and_stops_the_others():
     """A member that fails in its process ends the run with one line naming it and the cause; every member
     process is gone afterwards."""
