@@ -1,8 +1,7 @@
 """How the rule fallback's margin is chosen, studied on saved models (no training).
 
 The neural inflector replaces its form by the rule baseline's where log P(own) - log P(rule) <= margin, the
-margin chosen on dev by exact match (`NeuralInflector._tune_fallback`: the best of `_MARGIN_GRID`, ties to the
-smaller). This script asks whether another dev-only choice would generalise better to test:
+margin chosen on dev by exact match (`neural.best_margin`: the best of `_MARGIN_GRID`, ties to the smaller). This script asks whether another dev-only choice would generalise better to test:
 
 - `argmax`: today's choice;
 - `1se`: the smallest margin (no fallback first) within one standard error of the best on dev;
@@ -30,7 +29,9 @@ from typing import Any, Callable
 
 import inflection_protocol as proto
 
-GRID: tuple[float | None, ...] = (None, 0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)  # as neural._MARGIN_GRID
+from lexaug.inflection.neural import _MARGIN_GRID as GRID
+from lexaug.inflection.neural import best_margin, fallback_right
+
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
@@ -65,8 +66,7 @@ def decode(model_dirs: list[Path], data: Path) -> None:
 
 def right(split: dict[str, list], margin: float | None) -> list[bool]:
     """Per item, whether the form after the fallback at `margin` is right."""
-    return [t if margin is not None and gap <= margin else o
-            for o, t, gap in zip(split["ours_right"], split["theirs_right"], split["gaps"])]
+    return fallback_right(split["ours_right"], split["theirs_right"], split["gaps"], margin)
 
 
 def accuracy(flags: list[bool]) -> float:
@@ -74,12 +74,8 @@ def accuracy(flags: list[bool]) -> float:
 
 
 def argmax(dev: dict[str, list]) -> float | None:
-    best, best_right = None, -1
-    for margin in GRID:
-        n = sum(right(dev, margin))
-        if n > best_right:
-            best, best_right = margin, n
-    return best
+    """Today's choice, as training makes it."""
+    return best_margin(dev["ours_right"], dev["theirs_right"], dev["gaps"])[0]
 
 
 def one_se(dev: dict[str, list]) -> float | None:

@@ -41,6 +41,24 @@ DEVICES = ("cpu", "cuda", "auto")
 _MARGIN_GRID = (None, 0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
 
 
+def fallback_right(ours_right: Sequence[bool], theirs_right: Sequence[bool], gaps: Sequence[float],
+                   margin: float | None) -> list[bool]:
+    """Per item, whether the form is right after the rule fallback at `margin` (None: no fallback), given
+    whether the model's and the rule baseline's forms are right and the model's score gap between them."""
+    return [t if margin is not None and gap <= margin else o for o, t, gap in zip(ours_right, theirs_right, gaps)]
+
+
+def best_margin(ours_right: Sequence[bool], theirs_right: Sequence[bool], gaps: Sequence[float]
+                ) -> tuple[float | None, int]:
+    """The margin of `_MARGIN_GRID` with the most right forms (ties: the smaller; None first), and that count."""
+    best, best_right = None, -1
+    for margin in _MARGIN_GRID:
+        right = sum(fallback_right(ours_right, theirs_right, gaps, margin))
+        if right > best_right:
+            best, best_right = margin, right
+    return best, best_right
+
+
 def resolve_device(device: str) -> str:
     """"cpu", "cuda" or "auto" (cuda when torch sees a GPU, else cpu) -> the torch device name to use."""
     if device not in DEVICES:
@@ -259,12 +277,8 @@ class NeuralInflector(MemberGroups, Inflector):
             self.info["ensemble_dev"] = 100.0 * sum(o == g for o, g in zip(ours, gold)) / len(dev)
         theirs = [nfc(f) for f in rules.predict_many(pairs)]
         gaps = self.score_gaps(pairs, ours, theirs)
-        best, best_right = None, -1
-        for margin in _MARGIN_GRID:
-            right = sum((t if margin is not None and gap <= margin else o) == g
-                        for o, t, g, gap in zip(ours, theirs, gold, gaps))
-            if right > best_right:
-                best, best_right = margin, right
+        best, best_right = best_margin([o == g for o, g in zip(ours, gold)], [t == g for t, g in zip(theirs, gold)],
+                                       gaps)
         self.info["fallback_dev"] = {"margin": best, "dev_accuracy": 100.0 * best_right / len(dev),
                                      "rules_dev_accuracy": 100.0 * sum(t == g for t, g in zip(theirs, gold)) / len(dev)}
         if best is not None:
