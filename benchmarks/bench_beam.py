@@ -44,8 +44,8 @@ def main() -> None:
     for lang in args.langs.split(","):
         task = load_task(args.data, "2022", lang, "small")
         test = task.test  # (lemma, features) pairs
-        model = NeuralInflector.train(task.train, task.dev, seed=0, ensemble=3, threads=1, rule_fallback=False,
-                                      max_minutes=args.minutes, **BUDGET_HPARAMS)
+        model = NeuralInflector.train(task.train, task.dev, seed=0, ensemble=3, char_members=0, threads=1,
+                                      rule_fallback=False, max_minutes=args.minutes, **BUDGET_HPARAMS)
         sources = [model.vocab.encode_source(lemma, feats) for lemma, feats in test]
         lens = [len(nfc(lemma)) for lemma, _ in test]
         seconds: dict[int, float] = {}

@@ -51,8 +51,9 @@ def main() -> None:
         best: dict[int, tuple[float, float]] = {}
         for _ in range(args.repeat):
             for workers in (1, args.workers):
-                model = NeuralInflector.train(train, dev, seed=0, ensemble=3, workers=workers, threads=1,
-                                              rule_fallback=False, max_minutes=args.minutes, **BUDGET_HPARAMS)
+                model = NeuralInflector.train(train, dev, seed=0, ensemble=3, char_members=0, workers=workers,
+                                              threads=1, rule_fallback=False, max_minutes=args.minutes,
+                                              **BUDGET_HPARAMS)
                 found = members_summary(model)
                 if workers not in best or found[0] > best[workers][0]:
                     best[workers] = found

@@ -57,7 +57,8 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
               help=f"neural: where to train (auto: cuda when torch sees a GPU) [default: {defaults.NEURAL_DEVICE}]")
 @click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE",
               help="Model option, repeatable (neural: hallucinate=0, beam=1, ensemble=3, workers=3, layers=3, "
-                   "char_members=1, set_features=true, max_steps=3000, ...).")
+                   "char_members=0 (every member writes edit scripts; default: the last of 2+ writes characters), "
+                   "set_features=true, max_steps=3000, ...).")
 def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: str, compat: str | None,
               seed: int, minutes: float | None, device: str | None, options: tuple[str, ...]) -> None:
     """Train a model on a shared-task training file and save it to --output."""

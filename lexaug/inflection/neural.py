@@ -147,7 +147,7 @@ class NeuralInflector(MemberGroups, Inflector):
               threads: int | None = defaults.NEURAL_THREADS, hallucinate: int = defaults.NEURAL_HALLUCINATE,
               real_repeat: int = defaults.NEURAL_REAL_REPEAT, beam: int = defaults.NEURAL_BEAM,
               device: str = "cpu", rule_fallback: bool = defaults.NEURAL_RULE_FALLBACK,
-              ensemble: int = defaults.NEURAL_ENSEMBLE, char_members: int = defaults.NEURAL_CHAR_MEMBERS,
+              ensemble: int = defaults.NEURAL_ENSEMBLE, char_members: int | None = None,
               workers: int = defaults.NEURAL_WORKERS, progress: Callable[[str], None] | None = None,
               **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
@@ -167,7 +167,9 @@ class NeuralInflector(MemberGroups, Inflector):
                 patience leaves its time to the next ones).
             char_members: how many of the `ensemble` members write characters instead of edit scripts (the
                 last ones); with both kinds the ensemble is mixed (class doc) and, given `dev`, the weight of
-                the character members is chosen on dev.
+                the character members is chosen on dev. None: `defaults.NEURAL_CHAR_MEMBERS` where the
+                ensemble has room for an edit-script member beside them and members write edit scripts
+                (`actions`), else 0, so `ensemble=1` or `actions=false` alone keep one kind of member.
             workers: ensemble members trained at the same time, one process each with `threads` torch threads
                 (`neural_parallel`; CPU only): with `workers >= ensemble` every member trains for the whole
                 budget. 1: one after another in this process.
@@ -177,11 +179,11 @@ class NeuralInflector(MemberGroups, Inflector):
         """
         import time
 
+        t0 = time.perf_counter()  # the budget counts from here: importing torch is part of it
         from lexaug.generators.hallucinate import hallucinate as make_hallucinated
         from lexaug.inflection.neural_model import NeuralHParams
         from lexaug.inflection.neural_train import train_model
 
-        t0 = time.perf_counter()
         if not train:
             raise ConfigError("the neural model needs at least one training pair")
         fields = {name: f.default for name, f in NeuralHParams.__dataclass_fields__.items()}
@@ -189,6 +191,10 @@ class NeuralInflector(MemberGroups, Inflector):
         if unknown:
             raise ConfigError(f"unknown neural option(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
         check_hparams(hparams, fields)
+        hp = NeuralHParams(**hparams)
+        if char_members is None:
+            wanted = defaults.NEURAL_CHAR_MEMBERS
+            char_members = wanted if hp.actions and isinstance(ensemble, int) and ensemble > wanted else 0
         for key, value, low in (("hallucinate", hallucinate, 0), ("real_repeat", real_repeat, 1), ("beam", beam, 1),
                                 ("ensemble", ensemble, 1), ("workers", workers, 1), ("char_members", char_members, 0)):
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
@@ -200,7 +206,6 @@ class NeuralInflector(MemberGroups, Inflector):
                               f"on {device_name} use workers=1")
         if char_members > ensemble:
             raise ConfigError(f"option char_members={char_members}: at most ensemble={ensemble} members")
-        hp = NeuralHParams(**hparams)
         if char_members and not hp.actions:
             raise ConfigError("char_members mixes edit-script and character members; with actions=false every "
                               "member writes characters already: drop char_members")
@@ -217,9 +222,10 @@ class NeuralInflector(MemberGroups, Inflector):
         # decoding (fallback tuning): one dev evaluation per further member. A mixed ensemble also searches dev
         # with both groups at `beam` and scores every candidate under both to choose its weight: the beam-5
         # search alone measured about 5 greedy one-network evaluations on Middle Low German; with 6 more, 5 of
-        # 15 languages ended 3.9 to 13.6 s past 600 s (Pomak: 27 s from the last member's end to the run's),
-        # so 16 more.
-        reserve_evals = ensemble - 1 + 16 * mixed
+        # 15 languages ended 3.9 to 13.6 s past 600 s (Pomak: 27 s from the last member's end to the run's);
+        # with 16, 2 of 23 ended 1.8 and 2.0 s past. Timed on 6 saved seed-1 models (session 13), the weight and
+        # fallback tuning took 14.7 to 26.5 times one dev evaluation of the second member (Itelmen 26.5), so 26.
+        reserve_evals = ensemble - 1 + 26 * mixed
         nets: list[Any] = []
         logs: list[Any] = []  # TrainLog of each member
         if workers > 1:
@@ -255,9 +261,11 @@ class NeuralInflector(MemberGroups, Inflector):
                                 "writes": "edit scripts" if member_actions[i] else "characters"}
                                for i, m in enumerate(logs)]
         made = cls(nets, vocab, hp, beam=beam, info=info, member_actions=member_actions)
+        trained = time.perf_counter()
         dev_forms = made._tune_char_weight(dev) if mixed and dev else None
         if rule_fallback and dev:
             made._tune_fallback(train, dev, dev_forms)
+        info["tuning_seconds"] = round(time.perf_counter() - trained, 1)  # weight and fallback tuning on dev
         info["seconds"] = round(time.perf_counter() - t0, 1)
         return made
 
@@ -297,9 +305,9 @@ class NeuralInflector(MemberGroups, Inflector):
 
     def inflect(self, lemma: str, features: str) -> list[tuple[str, float]]:
         """Up to `beam` forms with probabilities (exp of summed log-probabilities), best first; forms that
-        decode to the same string are merged (probabilities added). A mixed ensemble gives the union of its
-        groups' forms (up to 2 x `beam`), each with exp of its weighted score (`score_forms`)."""
-        return self._ranked([(lemma, features)], self.beam)[0]
+        decode to the same string are merged (probabilities added). A mixed ensemble ranks the union of its
+        groups' forms (up to 2 x `beam`) by exp of its weighted score (`score_forms`) and gives the best `beam`."""
+        return self._ranked([(lemma, features)], self.beam)[0][:self.beam]
 
     def predict_scored(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, float]]:
         """The model's best form per (lemma, features) with its probability, in order, without the fallback:

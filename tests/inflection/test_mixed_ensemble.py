@@ -42,11 +42,13 @@ def test_members_write_scripts_then_characters_and_the_weight_is_chosen_on_dev(m
 def test_candidates_of_both_groups_are_ranked_by_the_weighted_score(mixed):
     model, test = mixed
     lemma, _, feats = test[0]
-    ranked = model.inflect(lemma, feats)
+    ranked = model._ranked([(lemma, feats)], model.beam)[0]
     forms = [form for form, _ in ranked]
     per_group = model._group_candidates([(lemma, feats)], beam=3)
-    assert set(forms) == {form for group in per_group for form, _ in group[0]}  # the union, each form once
-    assert len(forms) == len(set(forms))
+    union = {form for group in per_group for form, _ in group[0]}
+    assert set(forms) == union and len(forms) == len(union)  # the union, each form once
+    assert len(union) > model.beam  # both groups found forms of their own here: `inflect` gives the best 3
+    assert model.inflect(lemma, feats) == ranked[:model.beam]
     scores = model.score_forms([(lemma, feats)] * len(forms), forms)
     assert [p for _, p in ranked] == pytest.approx([math.exp(s) for s in scores], rel=1e-5)
     assert scores == sorted(scores, reverse=True)
@@ -82,7 +84,7 @@ def test_one_kind_of_member_scores_as_its_ensemble():
 
     train, test = _task()
     model = NeuralInflector.train(train[:80], None, seed=1, threads=1, hallucinate=0, real_repeat=1, beam=1,
-                                  ensemble=2, max_steps=4, **TINY)
+                                  ensemble=2, char_members=0, max_steps=4, **TINY)
     assert model.member_actions == [True, True] and len(model.groups()) == 1
     pairs = [(lemma, feats) for lemma, _, feats in test[:6]]
     forms = [form for _, form, _ in test[:6]]
@@ -103,6 +105,26 @@ def test_bad_char_members(options, message):
 
     with pytest.raises(ConfigError, match=message):
         NeuralInflector.train([("walk", "walked", "V;PST")], **options)
+
+
+@pytest.mark.parametrize("options, kinds", [
+    (dict(), [True, True, False]),  # the default: 3 members, the last writes characters
+    (dict(ensemble=2), [True, False]),
+    (dict(ensemble=1), [True]),  # no room for both kinds: one edit-script network, as asked
+    (dict(actions=False), [False, False, False]),  # every member writes characters already: no error
+    (dict(char_members=0), [True, True, True]),  # the plain ensemble
+])
+def test_default_mix_follows_the_ensemble_and_actions(options, kinds):
+    """`char_members` left out is `defaults.NEURAL_CHAR_MEMBERS` (1) only where the ensemble keeps an
+    edit-script member beside it; `ensemble=1` or `actions=false` alone are not refused and not changed."""
+    from lexaug import defaults
+    from lexaug.inflection.neural import NeuralInflector
+
+    assert defaults.NEURAL_CHAR_MEMBERS == 1
+    train, _ = _task()
+    model = NeuralInflector.train(train[:30], None, seed=0, threads=1, hallucinate=0, real_repeat=1, beam=1,
+                                  max_steps=1, **{**TINY, **options})
+    assert model.member_actions == kinds
 
 
 @pytest.mark.slow

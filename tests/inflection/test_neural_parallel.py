@@ -28,10 +28,10 @@ def test_parallel_members_equal_sequential_ones_and_leave_no_process():
     rows = _rows(40, 3)
     train, dev = rows[:90], rows[90:]
     before = child_processes(os.getpid())
-    serial = NeuralInflector.train(train, dev, seed=5, ensemble=3, beam=1, **_tiny())
+    serial = NeuralInflector.train(train, dev, seed=5, ensemble=3, char_members=0, beam=1, **_tiny())
     lines: list[str] = []
-    both = NeuralInflector.train(train, dev, seed=5, ensemble=3, beam=1, workers=2, progress=lines.append,
-                                 **_tiny())
+    both = NeuralInflector.train(train, dev, seed=5, ensemble=3, char_members=0, beam=1, workers=2,
+                                 progress=lines.append, **_tiny())
     assert child_processes(os.getpid()) == before
     assert both.info["workers"] == 2 and serial.info["workers"] == 1
     assert [m["seed"] for m in both.info["members"]] == [5, 6, 7]
@@ -44,7 +44,7 @@ def test_parallel_members_equal_sequential_ones_and_leave_no_process():
     pairs = [(l, f) for l, _, f in dev]
     assert both.predict_many(pairs) == serial.predict_many(pairs)
     # more workers than members: one round, capped at the ensemble size
-    wide = NeuralInflector.train(train, dev, seed=5, ensemble=2, beam=1, workers=8, **_tiny())
+    wide = NeuralInflector.train(train, dev, seed=5, ensemble=2, char_members=0, beam=1, workers=8, **_tiny())
     assert wide.info["workers"] == 2
     assert all(torch.equal(x, y) for x, y in zip(wide.models[1].state_dict().values(),
                                                  serial.models[1].state_dict().values()))
