@@ -223,8 +223,9 @@ class NeuralInflector(MemberGroups, Inflector):
         # with both groups at `beam` and scores every candidate under both to choose its weight: the beam-5
         # search alone measured about 5 greedy one-network evaluations on Middle Low German; with 6 more, 5 of
         # 15 languages ended 3.9 to 13.6 s past 600 s (Pomak: 27 s from the last member's end to the run's);
-        # with 16, 2 of 23 ended 1.8 and 2.0 s past. Timed on 6 saved seed-1 models (session 13), the weight and
-        # fallback tuning took 14.7 to 26.5 times one dev evaluation of the second member (Itelmen 26.5), so 26.
+        # with 16, seed 1 ended up to 2.0 s past in 2 of 23 and seed 2 up to 7.6 s past in 4 (Slovak: 45.8 s of
+        # tuning). Timed on 6 saved seed-1 models (session 13), the weight and fallback tuning took 14.7 to 26.5
+        # times one dev evaluation of the second member (Itelmen 26.5), so 26.
         reserve_evals = ensemble - 1 + 26 * mixed
         nets: list[Any] = []
         logs: list[Any] = []  # TrainLog of each member
