@@ -38,7 +38,7 @@ MEMBER_DIR = "member"  # ensemble members after the first: <model dir>/member1, 
 BUDGET_HPARAMS: dict[str, Any] = {"max_steps": 1_000_000, "patience": 10}
 DEVICES = ("cpu", "cuda", "auto")
 # Margins tried for the rule fallback (log-probability, natural log), smallest first; None: no fallback.
-_MARGIN_GRID = (None, 0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
+MARGIN_GRID = (None, 0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
 
 
 def fallback_right(ours_right: Sequence[bool], theirs_right: Sequence[bool], gaps: Sequence[float],
@@ -50,9 +50,9 @@ def fallback_right(ours_right: Sequence[bool], theirs_right: Sequence[bool], gap
 
 def best_margin(ours_right: Sequence[bool], theirs_right: Sequence[bool], gaps: Sequence[float]
                 ) -> tuple[float | None, int]:
-    """The margin of `_MARGIN_GRID` with the most right forms (ties: the smaller; None first), and that count."""
+    """The margin of `MARGIN_GRID` with the most right forms (ties: the smaller; None first), and that count."""
     best, best_right = None, -1
-    for margin in _MARGIN_GRID:
+    for margin in MARGIN_GRID:
         right = sum(fallback_right(ours_right, theirs_right, gaps, margin))
         if right > best_right:
             best, best_right = margin, right
