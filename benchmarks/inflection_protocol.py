@@ -52,7 +52,8 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "threads2": {"threads": 2},
     "avg3": {"average_last": 3},
     "nohall": {"hallucinate": 0},
-    "big": {"layers": 3, "d_model": 192, "ffn": 768},
+    # the mixed default with larger networks (3 layers, width 192: fewer steps in the same budget)
+    "big": {"ensemble": 3, "char_members": 1, "layers": 3, "d_model": 192, "ffn": 768},
     # train to the deadline: no dev patience, so the learning rate decays over the whole budget
     "fullbudget": {"patience": 0},
     # three networks (seeds s, s+1, s+2) sharing the budget, decoded by their mean probability
