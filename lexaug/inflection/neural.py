@@ -148,7 +148,7 @@ class NeuralInflector(MemberGroups, Inflector):
               real_repeat: int = defaults.NEURAL_REAL_REPEAT, beam: int = defaults.NEURAL_BEAM,
               device: str = "cpu", rule_fallback: bool = defaults.NEURAL_RULE_FALLBACK,
               ensemble: int = defaults.NEURAL_ENSEMBLE, char_members: int | None = None,
-              workers: int = defaults.NEURAL_WORKERS, progress: Callable[[str], None] | None = None,
+              char_hallucinate: int | None = None, workers: int = defaults.NEURAL_WORKERS, progress: Callable[[str], None] | None = None,
               **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
 
@@ -158,6 +158,8 @@ class NeuralInflector(MemberGroups, Inflector):
             threads: `torch.set_num_threads` (None: torch's default).
             hallucinate: number of hallucinated pairs to add (0: none).
             real_repeat: copies of the real pairs, so they are not swamped by hallucinated ones.
+            char_hallucinate: hallucinated pairs for the character members instead (the first ones of the
+                same draw); None: `hallucinate`.
             beam: beam width used by `inflect` and `predict_many` (1: batched greedy search).
             device: "cpu", "cuda" or "auto" (GPU when torch sees one); the code path is the same.
             rule_fallback: with `dev`, also train the rule baseline and use its form where the model scores
@@ -196,7 +198,8 @@ class NeuralInflector(MemberGroups, Inflector):
             wanted = defaults.NEURAL_CHAR_MEMBERS
             char_members = wanted if hp.actions and isinstance(ensemble, int) and ensemble > wanted else 0
         for key, value, low in (("hallucinate", hallucinate, 0), ("real_repeat", real_repeat, 1), ("beam", beam, 1),
-                                ("ensemble", ensemble, 1), ("workers", workers, 1), ("char_members", char_members, 0)):
+                                ("ensemble", ensemble, 1), ("workers", workers, 1), ("char_members", char_members, 0),
+                                ("char_hallucinate", hallucinate if char_hallucinate is None else char_hallucinate, 0)):
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ConfigError(f"option {key}={value!r}: expected an integer of at least {low}")
         device_name = resolve_device(device)
@@ -212,11 +215,14 @@ class NeuralInflector(MemberGroups, Inflector):
         vocab = CharVocab.build(train, actions=hp.actions)
         member_actions = [hp.actions] * (ensemble - char_members) + [False] * char_members
         mixed = len(set(member_actions)) > 1
-        data = list(train) * max(1, real_repeat)
+        char_hallucinate = hallucinate if char_hallucinate is None or not char_members else char_hallucinate
+        real = list(train) * max(1, real_repeat)
         stats: dict[str, int] = {}
-        if hallucinate > 0:
-            fake, stats = make_hallucinated(train, hallucinate, seed=seed)
-            data += fake
+        fake: list[Triple] = []
+        if max(hallucinate, char_hallucinate) > 0:
+            fake, stats = make_hallucinated(train, max(hallucinate, char_hallucinate), seed=seed)
+        data = real + fake[:hallucinate]
+        member_data = [data if acts else real + fake[:char_hallucinate] for acts in member_actions]
         deadline = t0 + hp.max_minutes * 60 if hp.max_minutes > 0 else None
         # Under a budget the last member (the last round, in parallel) leaves time for the ensemble's own dev
         # decoding (fallback tuning): one dev evaluation per further member. A mixed ensemble also searches dev
@@ -237,7 +243,7 @@ class NeuralInflector(MemberGroups, Inflector):
             nets, logs = train_members_parallel(data, list(dev or []), vocab, hp, seed=seed, ensemble=ensemble,
                                                 workers=workers, threads=threads, deadline=deadline,
                                                 progress=progress, member_actions=member_actions,
-                                                reserve_evals=reserve_evals)
+                                                reserve_evals=reserve_evals, member_data=member_data)
         else:
             for i in range(ensemble):
                 member_deadline = None
@@ -247,7 +253,7 @@ class NeuralInflector(MemberGroups, Inflector):
                     member_deadline = now + (deadline - now - reserve) / (ensemble - i)
                 say = progress if ensemble == 1 or progress is None else (
                     lambda line, i=i: progress(f"member {i + 1}/{ensemble}: {line}"))
-                net, log = train_model(data, list(dev or []), vocab.with_actions(member_actions[i]), hp,
+                net, log = train_model(member_data[i], list(dev or []), vocab.with_actions(member_actions[i]), hp,
                                        seed=seed + i, threads=threads,
                                        progress=say, device=device_name, deadline=member_deadline)
                 nets.append(net)
@@ -255,6 +261,7 @@ class NeuralInflector(MemberGroups, Inflector):
         log = logs[0]
         info = {"seed": seed, "threads": threads, "workers": workers, "device": device_name,
                 "hallucinate": hallucinate, "real_repeat": real_repeat, "hallucination_stats": stats,
+                **({"char_hallucinate": char_hallucinate} if char_hallucinate != hallucinate else {}),
                 "train_pairs": len(train), "steps": log.steps, "best_dev": log.best_dev, "best_step": log.best_step,
                 "averaged": log.averaged, "curve": log.curve, "budget_minutes": hp.max_minutes}
         if ensemble > 1:

@@ -118,10 +118,12 @@ class _Member:
 def train_members_parallel(data: Sequence[tuple[str, str, str]], dev: list[tuple[str, str, str]], vocab: Any,
                            hp: Any, *, seed: int, ensemble: int, workers: int, threads: int | None,
                            deadline: float | None, progress: Callable[[str], None] | None,
-                           member_actions: Sequence[bool] | None = None, reserve_evals: float | None = None
+                           member_actions: Sequence[bool] | None = None, reserve_evals: float | None = None,
+                           member_data: Sequence[Sequence[tuple[str, str, str]]] | None = None
                            ) -> tuple[list[Any], list[Any]]:
     """(networks, training logs) of `ensemble` members with seeds seed, seed + 1, ..., at most `workers` at a
     time. `member_actions`: per member, whether it writes edit scripts (else characters; default: as `vocab`).
+    `member_data`: per member, its training triples where they are not `data` (sent to that member alone).
     `deadline`: a `time.perf_counter()` value by which the members (and the caller's own dev tuning, for which
     the last round keeps `reserve_evals` dev evaluations, default one per further member) must be done; None:
     no clock."""
@@ -147,6 +149,8 @@ def train_members_parallel(data: Sequence[tuple[str, str, str]], dev: list[tuple
             for i in indices:
                 own = {"seed": seed + i, "deadline_epoch": epoch_deadline, "reserve_evals": reserve,
                        "vocab": vocab.with_actions(actions[i])}  # replaces the shared vocabulary
+                if member_data is not None and member_data[i] is not data:
+                    own["train"] = member_data[i]  # replaces the shared training triples
                 members.append(_Member(i, shared, own))
             _collect(members, ensemble, progress)
         finally:

@@ -178,3 +178,35 @@ def test_decoding_uses_the_model_threads_and_gives_torch_its_setting_back(monkey
         assert seen == [1] and torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
+
+
+def test_char_hallucinate_gives_the_character_members_fewer_pairs(monkeypatch):
+    """`char_hallucinate`: the character members train on the real pairs and the first `char_hallucinate`
+    hallucinated pairs of the same draw; the edit-script members on all `hallucinate`; left out, every member
+    trains on the same data as before."""
+    from lexaug.inflection import neural_train
+    from lexaug.inflection.neural import NeuralInflector
+
+    seen: list[tuple[bool, list]] = []
+    real_train = neural_train.train_model
+
+    def spy(train, dev, vocab, *args, **kwargs):
+        seen.append((vocab.actions, list(train)))
+        return real_train(train, dev, vocab, *args, **kwargs)
+
+    monkeypatch.setattr(neural_train, "train_model", spy)
+    train, _ = _task()
+    rows = train[:30]
+    model = NeuralInflector.train(rows, None, seed=0, threads=1, hallucinate=40, char_hallucinate=10, real_repeat=2,
+                                  beam=1, ensemble=3, char_members=1, max_steps=1, **TINY)
+    assert [acts for acts, _ in seen] == [True, True, False]
+    scripts, chars = seen[0][1], seen[2][1]
+    assert seen[1][1] == scripts and len(scripts) == 2 * 30 + 40 and len(chars) == 2 * 30 + 10
+    assert chars == scripts[:70]  # the real pairs, then the first 10 hallucinated ones
+    assert model.info["char_hallucinate"] == 10 and model.info["hallucinate"] == 40
+    seen.clear()
+    plain = NeuralInflector.train(rows, None, seed=0, threads=1, hallucinate=40, real_repeat=2, beam=1, ensemble=3,
+                                  char_members=1, max_steps=1, **TINY)
+    assert [len(data) for _, data in seen] == [100, 100, 100] and "char_hallucinate" not in plain.info
+    with pytest.raises(ConfigError, match="char_hallucinate=-1"):
+        NeuralInflector.train(rows, None, char_hallucinate=-1, **TINY)

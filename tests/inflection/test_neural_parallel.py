@@ -53,15 +53,17 @@ def test_parallel_members_equal_sequential_ones_and_leave_no_process():
 @needs_proc
 def test_mixed_ensemble_members_in_parallel_equal_sequential_ones():
     """A mixed ensemble (`char_members`) trains in parallel too: each member process writes what its member
-    writes (edit scripts, then characters), so the weights, the dev-chosen character weight and the forms are
+    writes (edit scripts, then characters) from its own data (`char_hallucinate`), so the weights, the dev-chosen character weight and the forms are
     those of the sequential run; no member process is left."""
     from lexaug.inflection.neural import NeuralInflector
 
     rows = _rows(40, 3)
     train, dev = rows[:90], rows[90:]
     before = child_processes(os.getpid())
-    serial = NeuralInflector.train(train, dev, seed=2, ensemble=3, char_members=1, beam=2, **_tiny())
-    both = NeuralInflector.train(train, dev, seed=2, ensemble=3, char_members=1, beam=2, workers=2, **_tiny())
+    serial = NeuralInflector.train(train, dev, seed=2, ensemble=3, char_members=1, char_hallucinate=10, beam=2,
+                                   **_tiny())
+    both = NeuralInflector.train(train, dev, seed=2, ensemble=3, char_members=1, char_hallucinate=10, beam=2,
+                                 workers=2, **_tiny())
     assert child_processes(os.getpid()) == before
     assert both.info["workers"] == 2
     assert [m["writes"] for m in both.info["members"]] == ["edit scripts", "edit scripts", "characters"]
