@@ -148,7 +148,8 @@ class NeuralInflector(MemberGroups, Inflector):
               real_repeat: int = defaults.NEURAL_REAL_REPEAT, beam: int = defaults.NEURAL_BEAM,
               device: str = "cpu", rule_fallback: bool = defaults.NEURAL_RULE_FALLBACK,
               ensemble: int = defaults.NEURAL_ENSEMBLE, char_members: int | None = None,
-              char_hallucinate: int | None = None, workers: int = defaults.NEURAL_WORKERS, progress: Callable[[str], None] | None = None,
+              char_hallucinate: int | None = None, workers: int = defaults.NEURAL_WORKERS,
+              progress: Callable[[str], None] | None = None,
               **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
 

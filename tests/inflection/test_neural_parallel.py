@@ -53,8 +53,8 @@ def test_parallel_members_equal_sequential_ones_and_leave_no_process():
 @needs_proc
 def test_mixed_ensemble_members_in_parallel_equal_sequential_ones():
     """A mixed ensemble (`char_members`) trains in parallel too: each member process writes what its member
-    writes (edit scripts, then characters) from its own data (`char_hallucinate`), so the weights, the dev-chosen character weight and the forms are
-    those of the sequential run; no member process is left."""
+    writes (edit scripts, then characters) from its own data (`char_hallucinate`), so the weights, the dev-chosen
+    character weight and the forms are those of the sequential run; no member process is left."""
     from lexaug.inflection.neural import NeuralInflector
 
     rows = _rows(40, 3)
