@@ -74,8 +74,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # `mix1greedy_*`: `mix1` before session 11, its weight chosen on greedy dev candidates; no config remakes them)
     "mix1": {"ensemble": 3, "char_members": 1},
     "mix2": {"ensemble": 3, "char_members": 2},
-    # the mixed default with a quarter of the hallucinated pairs (1,000 instead of 4,000): random stems break
-    # stem-suffix agreement (vowel harmony), which edit-script members do not need them to learn copying
+    # the mixed default with a quarter of the hallucinated pairs (1,000 instead of 4,000), every member (the
+    # question: do random stems, which break stem-suffix agreement such as vowel harmony, cost more than they
+    # teach? README "Screened in session 15")
     "hall1k": {"ensemble": 3, "char_members": 1, "hallucinate": 1000},
     # the mixed default with 1,000 hallucinated pairs for its character member only (Hebrew's character member
     # learns nothing with 4,000 in the hall1k screen; the edit-script members barely change)

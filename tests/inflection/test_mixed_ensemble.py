@@ -208,5 +208,10 @@ def test_char_hallucinate_gives_the_character_members_fewer_pairs(monkeypatch):
     plain = NeuralInflector.train(rows, None, seed=0, threads=1, hallucinate=40, real_repeat=2, beam=1, ensemble=3,
                                   char_members=1, max_steps=1, **TINY)
     assert [len(data) for _, data in seen] == [100, 100, 100] and "char_hallucinate" not in plain.info
+    default_data = seen[0][1]
+    seen.clear()  # more pairs for the character member: the edit-script members' data is still the default's
+    NeuralInflector.train(rows, None, seed=0, threads=1, hallucinate=40, char_hallucinate=60, real_repeat=2, beam=1,
+                          ensemble=3, char_members=1, max_steps=1, **TINY)
+    assert seen[0][1] == seen[1][1] == default_data and len(seen[2][1]) == 2 * 30 + 60
     with pytest.raises(ConfigError, match="char_hallucinate=-1"):
         NeuralInflector.train(rows, None, char_hallucinate=-1, **TINY)
