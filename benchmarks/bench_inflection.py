@@ -97,7 +97,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=NEURAL["seed"], help="neural: random seed")
     parser.add_argument("--protocol", choices=["screen", "full"],
                         help="neural development protocol (see docstring); results under --results")
-    parser.add_argument("--report", action="store_true", help="print the protocol tables from --results")
+    parser.add_argument("--report", action="store_true", help="print the protocol tables from --results (never trains, also with --protocol)")
     parser.add_argument("--results", type=Path, default=Path(__file__).resolve().parent / "results" / "inflection")
     parser.add_argument("--configs", default="default", help="protocol: training configurations, comma-separated")
     parser.add_argument("--seeds", default="", help="protocol: seeds (screen: 0; full: 0,1,2)")
@@ -188,7 +188,7 @@ def _protocol_main(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     if bad:
         parser.error(f"unknown config/variant {bad}; configs {list(proto.CONFIGS)}, variants {list(proto.VARIANTS)}")
     minutes = args.minutes if "--minutes" in sys.argv else (1.5 if args.protocol == "screen" else 10.0)
-    if args.protocol:
+    if args.protocol and not args.report:  # --report only prints what the result files hold
         if args.protocol == "screen":
             tasks = list(proto.SCREEN)
             seeds = [int(s) for s in args.seeds.split(",") if s] or [0]

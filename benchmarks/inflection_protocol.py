@@ -317,20 +317,27 @@ def partition_report(records: Sequence[dict[str, Any]], config: str, variant: st
 
 
 def compare(records: Sequence[dict[str, Any]], a: tuple[str, str], b: tuple[str, str]) -> str:
-    """How many tasks (config, variant) `b` improves over `a` (seed means; ties within 0.05 points)."""
-    def means(cfg: str, var: str) -> dict[str, float]:
-        acc: dict[str, list[float]] = {}
+    """How many tasks (config, variant) `b` improves over `a`, each task compared on the seeds both have (the
+    mean over those seeds; ties within 0.05 points), so a config run on fewer seeds is not set against the
+    other's mean over more."""
+    def by_seed(cfg: str, var: str) -> dict[str, dict[int, float]]:
+        acc: dict[str, dict[int, float]] = {}
         for r in records:
             if r["config"] == cfg and var in r["variants"]:
-                acc.setdefault(r["task"], []).append(r["variants"][var]["accuracy"])
-        return {k: statistics.fmean(v) for k, v in acc.items()}
+                acc.setdefault(r["task"], {})[r["seed"]] = r["variants"][var]["accuracy"]
+        return acc
 
-    ma, mb = means(*a), means(*b)
-    common = sorted(set(ma) & set(mb))
-    if not common:
-        return f"{a} vs {b}: no task has both\n"
-    better = sum(mb[k] > ma[k] + 0.05 for k in common)
-    worse = sum(mb[k] < ma[k] - 0.05 for k in common)
-    delta = statistics.fmean(mb[k] - ma[k] for k in common)
+    sa, sb = by_seed(*a), by_seed(*b)
+    paired = {task: sorted(set(sa[task]) & set(sb[task])) for task in sorted(set(sa) & set(sb))}
+    paired = {task: seeds for task, seeds in paired.items() if seeds}
+    if not paired:
+        return f"{a} vs {b}: no task has both on the same seed\n"
+    ma = {task: statistics.fmean(sa[task][s] for s in seeds) for task, seeds in paired.items()}
+    mb = {task: statistics.fmean(sb[task][s] for s in seeds) for task, seeds in paired.items()}
+    better = sum(mb[k] > ma[k] + 0.05 for k in paired)
+    worse = sum(mb[k] < ma[k] - 0.05 for k in paired)
+    delta = statistics.fmean(mb[k] - ma[k] for k in paired)
+    runs = sum(len(seeds) for seeds in paired.values())
     return (f"{'/'.join(b)} vs {'/'.join(a)}: better in {better}, worse in {worse}, same in "
-            f"{len(common) - better - worse} of {len(common)} tasks; mean change {delta:+.2f} points\n")
+            f"{len(paired) - better - worse} of {len(paired)} tasks (paired seeds: {runs} task-seed runs); "
+            f"mean change {delta:+.2f} points\n")

@@ -62,6 +62,32 @@ def test_report_counts_and_resume(tmp_path):
     assert made == 0
 
 
+def test_compare_pairs_seeds():
+    """A config run on fewer seeds is compared on the seeds both have, not against the other's mean over more."""
+    def rec(config: str, seed: int, acc: float) -> dict:
+        return {**_record("2022/gml_small", seed, acc, 42.0, 22.0), "config": config}
+
+    records = [rec("a", 0, 60.0), rec("a", 1, 40.0), rec("a", 2, 40.0), rec("b", 0, 50.0)]
+    text = proto.compare(records, ("a", "beam5+fb"), ("b", "beam5+fb"))
+    assert "better in 0, worse in 1, same in 0 of 1 tasks (paired seeds: 1 task-seed runs); mean change -10.00" in text
+    records.append({**_record("2022/heb_small", 0, 30.0, 40.0, 15.0), "config": "a"})  # b has no heb: left out
+    assert "of 1 tasks" in proto.compare(records, ("a", "beam5+fb"), ("b", "beam5+fb"))
+
+
+def test_report_never_trains(tmp_path):
+    """`--report` with `--protocol` prints the tables of what is there; it does not start the missing runs."""
+    import subprocess
+
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_inflection.py"
+    data = tmp_path / "no-data"  # training would need the task files: any attempt fails on this folder
+    done = subprocess.run([sys.executable, str(script), "--protocol", "full", "--report", "--configs", "mix1",
+                           "--langs", "got", "--settings", "small", "--data", str(data), "--results",
+                           str(tmp_path / "results")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "new runs" not in done.stderr and "member" not in done.stderr
+    assert "config mix1, variant" in done.stdout and not (tmp_path / "results").exists()
+
+
 def test_saved_models_reproduce_the_scores(shared_data, tmp_path):
     """`--save-models`: each trained model is saved beside its result file's name, and the loaded model
     decodes the test set to the same greedy accuracy the result file records."""
