@@ -97,6 +97,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=NEURAL["seed"], help="neural: random seed")
     parser.add_argument("--protocol", choices=["screen", "full"],
                         help="neural development protocol (see docstring); results under --results")
+    parser.add_argument("--paired", action="store_true",
+                        help="report: also a row per task for each comparison with the first config/variant")
     parser.add_argument("--report", action="store_true", help="print the protocol tables from --results (never trains, also with --protocol)")
     parser.add_argument("--results", type=Path, default=Path(__file__).resolve().parent / "results" / "inflection")
     parser.add_argument("--configs", default="default", help="protocol: training configurations, comma-separated")
@@ -212,7 +214,7 @@ def _protocol_main(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     for config in configs:
         for variant in variants:
             if (config, variant) != base:
-                print(proto.compare(records, base, (config, variant)), end="")
+                print(proto.compare(records, base, (config, variant), per_task=args.paired), end="")
     return 0
 
 

@@ -316,10 +316,10 @@ def partition_report(records: Sequence[dict[str, Any]], config: str, variant: st
     return "\n".join(lines) + "\n"
 
 
-def compare(records: Sequence[dict[str, Any]], a: tuple[str, str], b: tuple[str, str]) -> str:
+def compare(records: Sequence[dict[str, Any]], a: tuple[str, str], b: tuple[str, str], per_task: bool = False) -> str:
     """How many tasks (config, variant) `b` improves over `a`, each task compared on the seeds both have (the
     mean over those seeds; ties within 0.05 points), so a config run on fewer seeds is not set against the
-    other's mean over more."""
+    other's mean over more. `per_task`: a row per task first (seeds, a, b, change)."""
     def by_seed(cfg: str, var: str) -> dict[str, dict[int, float]]:
         acc: dict[str, dict[int, float]] = {}
         for r in records:
@@ -338,6 +338,12 @@ def compare(records: Sequence[dict[str, Any]], a: tuple[str, str], b: tuple[str,
     worse = sum(mb[k] < ma[k] - 0.05 for k in paired)
     delta = statistics.fmean(mb[k] - ma[k] for k in paired)
     runs = sum(len(seeds) for seeds in paired.values())
-    return (f"{'/'.join(b)} vs {'/'.join(a)}: better in {better}, worse in {worse}, same in "
-            f"{len(paired) - better - worse} of {len(paired)} tasks (paired seeds: {runs} task-seed runs); "
-            f"mean change {delta:+.2f} points\n")
+    rows = []
+    if per_task:
+        rows.append(f"task\tseeds\t{'/'.join(a)}\t{'/'.join(b)}\tchange")
+        for task, seeds in paired.items():
+            rows.append(f"{task}\t{','.join(map(str, seeds))}\t{ma[task]:.2f}\t{mb[task]:.2f}\t{mb[task] - ma[task]:+.2f}")
+    rows.append(f"{'/'.join(b)} vs {'/'.join(a)}: better in {better}, worse in {worse}, same in "
+                f"{len(paired) - better - worse} of {len(paired)} tasks (paired seeds: {runs} task-seed runs); "
+                f"mean change {delta:+.2f} points")
+    return "".join(row + "\n" for row in rows)

@@ -72,6 +72,8 @@ def test_compare_pairs_seeds():
     assert "better in 0, worse in 1, same in 0 of 1 tasks (paired seeds: 1 task-seed runs); mean change -10.00" in text
     records.append({**_record("2022/heb_small", 0, 30.0, 40.0, 15.0), "config": "a"})  # b has no heb: left out
     assert "of 1 tasks" in proto.compare(records, ("a", "beam5+fb"), ("b", "beam5+fb"))
+    rows = proto.compare(records, ("a", "beam5+fb"), ("b", "beam5+fb"), per_task=True).splitlines()
+    assert rows[1] == "2022/gml_small\t0\t60.00\t50.00\t-10.00" and len(rows) == 3
 
 
 def test_report_never_trains(tmp_path):
