@@ -41,7 +41,7 @@ class NeuralHParams:
     max_minutes: float = 0.0  # 0: no wall-clock cap (a cap makes the step count machine-dependent)
     max_len: int = 64
     average_last: int = 1  # average the weights of the k best dev checkpoints (1: keep the best)
-    patience: int = 0  # stop after this many dev evaluations without improvement (0: never)
+    patience: int = 0  # stop after this many dev evaluations without improvement, once dev is above 0% (0: never)
     actions: bool = True  # decode edit scripts over the lemma (copy/delete/insert) instead of characters
     length_alpha: float = 0.0  # beam search: rank finished hypotheses by log-prob / length**alpha (0: raw)
     set_features: bool = False  # feature tags read as a set: no position of their own (see `encode`)

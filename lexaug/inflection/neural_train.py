@@ -57,6 +57,15 @@ def dev_accuracy(model, vocab: CharVocab, dev: Sequence[tuple[str, str, str]], m
     return 100.0 * right / len(dev)
 
 
+def stalled(curve: Sequence[tuple[int, float]], patience: int) -> bool:
+    """Dev patience has run out: none of the last `patience` evaluations beat the best before them. A model
+    that has not yet got one dev form right is not stalled but not started (a character model can spend
+    thousands of steps at 0% before it starts): it trains on until its time or steps run out."""
+    if patience <= 0 or len(curve) <= patience or max(acc for _, acc in curve) == 0.0:
+        return False
+    return max(acc for _, acc in curve[-patience:]) <= max(acc for _, acc in curve[:-patience])
+
+
 def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, str, str]], vocab: CharVocab,
                 hp: NeuralHParams, seed: int, threads: int | None = None,
                 progress: Callable[[str], None] | None = None, device: str = "cpu",
@@ -136,10 +145,9 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
                 if progress:
                     progress(f"step {step} loss {loss.item():.3f} dev {acc:.2f} "
                              f"({time.perf_counter() - start:.0f}s)")
-            stalled = (hp.patience > 0 and len(log.curve) > hp.patience
-                       and max(a for _, a in log.curve[-hp.patience:]) <= max(a for _, a in log.curve[:-hp.patience]))
-            if step >= hp.max_steps or out_of_time or stalled:
-                out_of_time = out_of_time or stalled
+            no_progress = stalled(log.curve, hp.patience)
+            if step >= hp.max_steps or out_of_time or no_progress:
+                out_of_time = out_of_time or no_progress
                 break
         if out_of_time:
             break

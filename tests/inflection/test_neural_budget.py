@@ -201,3 +201,23 @@ def test_ensemble_member_missing_is_one_line(tmp_path):
     shutil.rmtree(tmp_path / "m" / "member1")
     with pytest.raises(ResourceError, match="member1: the model weights cannot be read"):
         load_inflector(tmp_path / "m")
+
+
+def test_patience_waits_for_the_first_right_dev_form():
+    """Dev patience stops a model that stopped improving, not one that has yet to get a dev form right: a
+    character model can spend thousands of steps at 0% before it starts (Hebrew's did, then stopped at step
+    2,200 with nothing learned). Here dev is unlearnable (its forms share no character with the training data),
+    so the model stays at 0% and trains to max_steps; a model that got forms right and then stalled still stops."""
+    from lexaug.inflection.neural_model import NeuralHParams
+    from lexaug.inflection.neural_train import stalled, train_model
+    from lexaug.inflection.vocab import CharVocab
+
+    train = [(w, w + "s", "N;PL") for w in ("cat", "dog", "bat", "cot", "tag", "god")]
+    dev = [("cat", "QQQQ", "N;PL")]
+    vocab = CharVocab.build(train + dev)
+    hp = NeuralHParams(layers=1, d_model=16, ffn=32, heads=2, max_steps=24, eval_every=2, patience=2, warmup=2)
+    _, log = train_model(train, dev, vocab, hp, seed=0)
+    assert log.steps == 24 and log.best_dev == 0.0 and len(log.curve) == 12
+    assert not stalled([(2 * i, 0.0) for i in range(1, 12)], patience=2)
+    assert stalled([(2, 0.0), (4, 10.0), (6, 10.0), (8, 5.0)], patience=2)
+    assert not stalled([(2, 0.0), (4, 10.0), (6, 12.0)], patience=2)
