@@ -99,7 +99,8 @@ def main() -> int:
                         help="neural development protocol (see docstring); results under --results")
     parser.add_argument("--paired", action="store_true",
                         help="report: also a row per task for each comparison with the first config/variant")
-    parser.add_argument("--report", action="store_true", help="print the protocol tables from --results (never trains, also with --protocol)")
+    parser.add_argument("--report", action="store_true",
+                        help="print the protocol tables from --results (never trains, also with --protocol)")
     parser.add_argument("--results", type=Path, default=Path(__file__).resolve().parent / "results" / "inflection")
     parser.add_argument("--configs", default="default", help="protocol: training configurations, comma-separated")
     parser.add_argument("--seeds", default="", help="protocol: seeds (screen: 0; full: 0,1,2)")

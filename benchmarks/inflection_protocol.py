@@ -316,7 +316,8 @@ def partition_report(records: Sequence[dict[str, Any]], config: str, variant: st
     return "\n".join(lines) + "\n"
 
 
-def compare(records: Sequence[dict[str, Any]], a: tuple[str, str], b: tuple[str, str], per_task: bool = False) -> str:
+def compare(records: Sequence[dict[str, Any]], a: tuple[str, str], b: tuple[str, str],
+            per_task: bool = False) -> str:
     """How many tasks (config, variant) `b` improves over `a`, each task compared on the seeds both have (the
     mean over those seeds; ties within 0.05 points), so a config run on fewer seeds is not set against the
     other's mean over more. `per_task`: a row per task first (seeds, a, b, change)."""
@@ -342,7 +343,8 @@ def compare(records: Sequence[dict[str, Any]], a: tuple[str, str], b: tuple[str,
     if per_task:
         rows.append(f"task\tseeds\t{'/'.join(a)}\t{'/'.join(b)}\tchange")
         for task, seeds in paired.items():
-            rows.append(f"{task}\t{','.join(map(str, seeds))}\t{ma[task]:.2f}\t{mb[task]:.2f}\t{mb[task] - ma[task]:+.2f}")
+            change = mb[task] - ma[task]
+            rows.append(f"{task}\t{','.join(map(str, seeds))}\t{ma[task]:.2f}\t{mb[task]:.2f}\t{change:+.2f}")
     rows.append(f"{'/'.join(b)} vs {'/'.join(a)}: better in {better}, worse in {worse}, same in "
                 f"{len(paired) - better - worse} of {len(paired)} tasks (paired seeds: {runs} task-seed runs); "
                 f"mean change {delta:+.2f} points")

@@ -89,7 +89,8 @@ def test_report_never_trains(tmp_path):
     assert "new runs" not in done.stderr and "member" not in done.stderr
     assert "config mix1, variant" in done.stdout and not (tmp_path / "results").exists()
     members = subprocess.run([sys.executable, str(script), "--report", "--configs", "mix1", "--variants",
-                              "member3:greedy", "--results", str(tmp_path)], capture_output=True, text=True, timeout=120)
+                              "member3:greedy", "--results", str(tmp_path)],
+                             capture_output=True, text=True, timeout=120)
     assert members.returncode == 0 and "config mix1, variant member3:greedy" in members.stdout, members.stderr
 
 
