@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 import time
 from pathlib import Path
@@ -188,10 +189,11 @@ def _protocol_main(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     configs = [c for c in args.configs.split(",") if c]
     variants = [v for v in args.variants.split(",") if v] or list(proto.VARIANTS)
     # a report may also read the members' own greedy scores that every ensemble run records ("member3:greedy")
-    known = [*proto.VARIANTS, *(f"member{i}:greedy" for i in range(1, 9) if args.report)]
-    bad = [c for c in configs if c not in proto.CONFIGS] + [v for v in variants if v not in known]
+    bad = [c for c in configs if c not in proto.CONFIGS] + [
+        v for v in variants if v not in proto.VARIANTS and not (args.report and re.fullmatch(r"member\d+:greedy", v))]
     if bad:
-        parser.error(f"unknown config/variant {bad}; configs {list(proto.CONFIGS)}, variants {list(proto.VARIANTS)}")
+        parser.error(f"unknown config/variant {bad}; configs {list(proto.CONFIGS)}, variants {list(proto.VARIANTS)}"
+                     " (with --report also memberN:greedy)")
     minutes = args.minutes if "--minutes" in sys.argv else (1.5 if args.protocol == "screen" else 10.0)
     if args.protocol and not args.report:  # --report only prints what the result files hold
         if args.protocol == "screen":

@@ -79,7 +79,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # teach? README "Screened in session 15")
     "hall1k": {"ensemble": 3, "char_members": 1, "hallucinate": 1000},
     # the mixed default with 1,000 hallucinated pairs for its character member only (Hebrew's character member
-    # learns nothing with 4,000 in the hall1k screen; the edit-script members barely change)
+    # learned nothing with 4,000 in mix1 seeds 0 and 1, and 33.9% with 1,000 in seed 0; README "Session 16")
     "charhall1k": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000},
 }
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
