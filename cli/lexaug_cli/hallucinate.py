@@ -24,10 +24,10 @@ def hallucinate_cmd(train_path: str, count: int, output_path: str, seed: int, mi
                     any_char: bool) -> None:
     """Write N hallucinated (lemma, form, features) rows that are not in --train."""
     from lexaug.generators.hallucinate import hallucinate
-    from lexaug.loaders.sigmorphon import check_output_path, read_sigmorphon, write_predictions
+    from lexaug.loaders.sigmorphon import check_output_path, read_training_rows, write_predictions
 
     check_output_path(output_path, [train_path])  # before any work
-    train = read_sigmorphon(train_path).triples()
+    train = read_training_rows(train_path)
     made, stats = hallucinate(train, count, seed=seed, min_stem=min_stem, letters_only=not any_char)
     write_predictions(output_path, [(l, t) for l, _, t in made], [f for _, f, _ in made],
                       layout=defaults.INFLECT_LAYOUT)

@@ -64,7 +64,7 @@ def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: s
               seed: int, minutes: float | None, device: str | None, options: tuple[str, ...]) -> None:
     """Train a model on a shared-task training file and save it to --output."""
     from lexaug.inflection.base import inflector_class
-    from lexaug.loaders.sigmorphon import read_sigmorphon
+    from lexaug.loaders.sigmorphon import read_training_rows
 
     if compat and model_name != "rules":
         raise ConfigError("--compat applies to the rules model only")
@@ -81,8 +81,8 @@ def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: s
             opts = {**BUDGET_HPARAMS, **opts}
         opts["max_minutes"] = budget
         opts["device"] = device or defaults.NEURAL_DEVICE
-    train = read_sigmorphon(train_path).triples()
-    dev = read_sigmorphon(dev_path).triples() if dev_path else None
+    train = read_training_rows(train_path)
+    dev = read_training_rows(dev_path) if dev_path else None
     if model_name == "rules":
         opts["compat"] = compat
     else:
@@ -137,7 +137,7 @@ def evaluate_cmd(gold_paths: tuple[str, ...], pred_paths: tuple[str, ...], train
                  convention: str, normalize: str, align: str, as_json: bool) -> None:
     """Exact-match accuracy and mean Levenshtein distance, per language with macro/micro averages."""
     from lexaug.inflection.evaluate import evaluate, summary_table
-    from lexaug.loaders.sigmorphon import parse_name, read_sigmorphon
+    from lexaug.loaders.sigmorphon import parse_name, read_sigmorphon, read_training_rows
 
     if len(gold_paths) != len(pred_paths):
         raise ConfigError(f"{len(gold_paths)} --gold files but {len(pred_paths)} --pred files; pair them")
@@ -146,7 +146,7 @@ def evaluate_cmd(gold_paths: tuple[str, ...], pred_paths: tuple[str, ...], train
     norm = None if normalize.lower() == "none" else normalize.upper()
     results = {}
     for k, (gold_path, pred_path) in enumerate(zip(gold_paths, pred_paths)):
-        train = read_sigmorphon(train_paths[k]).triples() if train_paths else None
+        train = read_training_rows(train_paths[k]) if train_paths else None
         name = str(parse_name(gold_path)["lang"])
         if name in results:
             name = f"{name}#{k + 1}"

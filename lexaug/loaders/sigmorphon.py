@@ -198,6 +198,15 @@ def read_sigmorphon(path: str | Path, *, layout: str | None = None, strict: bool
                           stats=dict(stats))
 
 
+def read_training_rows(path: str | Path) -> list[tuple[str, str, str]]:
+    """(lemma, form, features) rows of a training or dev file; `FormatError` naming the file when it has none
+    (empty, or blank lines only): training on nothing, or quietly without the dev set given, is never meant."""
+    triples = read_sigmorphon(path).triples()
+    if not triples:
+        raise FormatError(path, None, "no rows (empty or blank lines only); give lemma, form, features rows")
+    return triples
+
+
 def _bad(path: Path, line: int, message: str, reason: str, strict: bool, stats: Counter[str]) -> None:
     if strict:
         raise FormatError(path, line, message, reason=reason)

@@ -28,6 +28,9 @@ def _files(tmp: Path) -> dict[str, Path]:
     paths["pred"].write_text(GOLD, encoding="utf-8")
     paths["latin1"] = tmp / "latin1.train"
     paths["latin1"].write_bytes(LATIN1)
+    paths["empty"], paths["blank"] = tmp / "empty.tsv", tmp / "blank.tsv"
+    paths["empty"].write_text("", encoding="utf-8")
+    paths["blank"].write_text("\n\n", encoding="utf-8")
     paths["model"] = tmp / "rules"
     result = CliRunner().invoke(cli, ["inflect", "train", "--train", str(paths["train"]), "--out", str(paths["model"])])
     assert result.exit_code == 0, result.output
@@ -70,6 +73,15 @@ def _neural(*opts: str) -> Callable[[dict[str, Path]], list[str]]:
     return build
 
 
+def _no_rows(role: str, model: str, name: str = "empty") -> Callable[[dict[str, Path]], list[str]]:
+    """`train` with a file without rows (`empty`: 0 bytes, `blank`: blank lines) as --train or --dev."""
+    def build(p: dict[str, Path]) -> list[str]:
+        train = p[name] if role == "train" else p["train"]
+        args = ["train", "--model", model, "--train", str(train), "--out", str(p["train"].parent / "m4")]
+        return args + (["--dev", str(p[name])] if role == "dev" else [])
+    return build
+
+
 # (case id, builder of the `inflect` arguments, text the error line must contain)
 CASES: list[tuple[str, Callable[[dict[str, Path]], list[str]], str]] = [
     # defect 10: output folder missing / output is a directory, checked before any work
@@ -109,6 +121,15 @@ CASES: list[tuple[str, Callable[[dict[str, Path]], list[str]], str]] = [
     # defect 20: prediction rows that do not match the gold rows
     ("evaluate-swapped-rows", _swapped, "does not match gold line 1"),
     ("evaluate-other-rows", _other_rows, "does not match gold line 1"),
+    # session 17: an empty training or dev file is named, not reported as `<input>` or silently dropped
+    ("train-empty-file", _no_rows("train", "rules"), "empty.tsv: no rows"),
+    ("train-blank-lines-only", _no_rows("train", "rules", "blank"), "blank.tsv: no rows"),
+    ("neural-empty-train-file", _no_rows("train", "neural"), "empty.tsv: no rows"),
+    ("neural-empty-dev-file", _no_rows("dev", "neural"), "empty.tsv: no rows"),
+    ("hallucinate-empty-train", lambda p: ["hallucinate", "--train", str(p["empty"]), "-n", "5",
+                                           "--output", str(p["train"].parent / "h.tsv")], "empty.tsv: no rows"),
+    ("evaluate-empty-train", lambda p: ["evaluate", "--gold", str(p["gold"]), "--pred", str(p["pred"]),
+                                        "--train", str(p["blank"])], "blank.tsv: no rows"),
     ("rules-with-minutes", lambda p: ["train", "--train", str(p["train"]), "--out", str(p["train"].parent / "m3"),
                                       "--minutes", "1"], "neural model only"),
 ]
