@@ -81,6 +81,10 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # the mixed default with 1,000 hallucinated pairs for its character member only (Hebrew's character member
     # learned nothing with 4,000 in mix1 seeds 0 and 1, and 33.9% with 1,000 in seed 0; README "Session 16")
     "charhall1k": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000},
+    # the mixed default with 1,000 copy pairs (word -> the same word) for its character member: a character
+    # decoder must learn to copy before it can inflect (Hebrew's stayed at 0% dev to the end of its time in 3 of
+    # its 5 runs with today's code)
+    "charcopy1k": {"ensemble": 3, "char_members": 1, "char_copy": 1000},
 }
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
 VARIANTS: dict[str, tuple[int, float, bool]] = {

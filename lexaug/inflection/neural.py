@@ -59,6 +59,22 @@ def best_margin(ours_right: Sequence[bool], theirs_right: Sequence[bool], gaps: 
     return best, best_right
 
 
+COPY_TAG = "LEXAUG_COPY"  # feature tag of `char_copy` pairs (never a UniMorph tag)
+
+
+def copy_rows(train: Sequence[Triple], count: int, seed: int) -> list[Triple]:
+    """`count` pairs (word, word, `COPY_TAG`) over the distinct NFC lemmas and forms of `train`, in a seeded
+    order, cycling through them when `count` is larger."""
+    import random
+
+    words = sorted({nfc(word) for lemma, form, _ in train for word in (lemma, form) if word})
+    for _, _, features in train:
+        if COPY_TAG in features.split(";"):
+            raise ConfigError(f"char_copy: the training data uses the reserved tag {COPY_TAG}; drop char_copy")
+    random.Random(seed).shuffle(words)
+    return [(words[i % len(words)], words[i % len(words)], COPY_TAG) for i in range(count)] if words else []
+
+
 def resolve_device(device: str) -> str:
     """"cpu", "cuda" or "auto" (cuda when torch sees a GPU, else cpu) -> the torch device name to use."""
     if device not in DEVICES:
@@ -148,7 +164,7 @@ class NeuralInflector(MemberGroups, Inflector):
               real_repeat: int = defaults.NEURAL_REAL_REPEAT, beam: int = defaults.NEURAL_BEAM,
               device: str = "cpu", rule_fallback: bool = defaults.NEURAL_RULE_FALLBACK,
               ensemble: int = defaults.NEURAL_ENSEMBLE, char_members: int | None = None,
-              char_hallucinate: int | None = None, workers: int = defaults.NEURAL_WORKERS,
+              char_hallucinate: int | None = None, char_copy: int = 0, workers: int = defaults.NEURAL_WORKERS,
               progress: Callable[[str], None] | None = None,
               **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
@@ -161,6 +177,10 @@ class NeuralInflector(MemberGroups, Inflector):
             real_repeat: copies of the real pairs, so they are not swamped by hallucinated ones.
             char_hallucinate: hallucinated pairs for the character members instead (the first ones of the
                 same draw); None: `hallucinate`.
+            char_copy: pairs that copy a training word (lemma or form) under the reserved tag `COPY_TAG`,
+                added to the character members' data (autoencoding, Kann & Schuetze 2017: a character decoder
+                must learn to copy the stem before it can inflect; edit-script members copy by construction).
+                0: none.
             beam: beam width used by `inflect` and `predict_many` (1: batched greedy search).
             device: "cpu", "cuda" or "auto" (GPU when torch sees one); the code path is the same.
             rule_fallback: with `dev`, also train the rule baseline and use its form where the model scores
@@ -200,7 +220,8 @@ class NeuralInflector(MemberGroups, Inflector):
             char_members = wanted if hp.actions and isinstance(ensemble, int) and ensemble > wanted else 0
         for key, value, low in (("hallucinate", hallucinate, 0), ("real_repeat", real_repeat, 1), ("beam", beam, 1),
                                 ("ensemble", ensemble, 1), ("workers", workers, 1), ("char_members", char_members, 0),
-                                ("char_hallucinate", hallucinate if char_hallucinate is None else char_hallucinate, 0)):
+                                ("char_hallucinate", hallucinate if char_hallucinate is None else char_hallucinate, 0),
+                                ("char_copy", char_copy, 0)):
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ConfigError(f"option {key}={value!r}: expected an integer of at least {low}")
         device_name = resolve_device(device)
@@ -213,8 +234,9 @@ class NeuralInflector(MemberGroups, Inflector):
         if char_members and not hp.actions:
             raise ConfigError("char_members mixes edit-script and character members; with actions=false every "
                               "member writes characters already: drop char_members")
-        vocab = CharVocab.build(train, actions=hp.actions)
         member_actions = [hp.actions] * (ensemble - char_members) + [False] * char_members
+        copies = copy_rows(train, char_copy, seed) if char_copy and not all(member_actions) else []
+        vocab = CharVocab.build(list(train) + copies, actions=hp.actions)
         mixed = len(set(member_actions)) > 1
         char_hallucinate = hallucinate if char_hallucinate is None or not char_members else char_hallucinate
         real = list(train) * max(1, real_repeat)
@@ -223,7 +245,7 @@ class NeuralInflector(MemberGroups, Inflector):
         if max(hallucinate, char_hallucinate) > 0:
             fake, stats = make_hallucinated(train, max(hallucinate, char_hallucinate), seed=seed)
         data = real + fake[:hallucinate]
-        member_data = [data if acts else real + fake[:char_hallucinate] for acts in member_actions]
+        member_data = [data if acts else real + fake[:char_hallucinate] + copies for acts in member_actions]
         deadline = t0 + hp.max_minutes * 60 if hp.max_minutes > 0 else None
         # Under a budget the last member (the last round, in parallel) leaves time for the ensemble's own dev
         # decoding (fallback tuning): one dev evaluation per further member. A mixed ensemble also searches dev
@@ -263,6 +285,7 @@ class NeuralInflector(MemberGroups, Inflector):
         info = {"seed": seed, "threads": threads, "workers": workers, "device": device_name,
                 "hallucinate": hallucinate, "real_repeat": real_repeat, "hallucination_stats": stats,
                 **({"char_hallucinate": char_hallucinate} if char_hallucinate != hallucinate else {}),
+                **({"char_copy": len(copies)} if copies else {}),
                 "train_pairs": len(train), "steps": log.steps, "best_dev": log.best_dev, "best_step": log.best_step,
                 "averaged": log.averaged, "curve": log.curve, "budget_minutes": hp.max_minutes}
         if ensemble > 1:

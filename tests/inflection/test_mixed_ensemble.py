@@ -215,3 +215,47 @@ def test_char_hallucinate_gives_the_character_members_fewer_pairs(monkeypatch):
     assert seen[0][1] == seen[1][1] == default_data and len(seen[2][1]) == 2 * 30 + 60
     with pytest.raises(ConfigError, match="char_hallucinate=-1"):
         NeuralInflector.train(rows, None, char_hallucinate=-1, **TINY)
+
+
+def test_char_copy_gives_the_character_members_copy_pairs(monkeypatch):
+    """`char_copy=N`: the character members also train on N pairs that copy a training word (a lemma or a form)
+    under the reserved tag `LEXAUG_COPY` (autoencoding: Kann & Schuetze 2017), the edit-script members on the
+    same data as without it; left out (0), no member's data or vocabulary changes."""
+    from lexaug.inflection import neural_train
+    from lexaug.inflection.neural import COPY_TAG, NeuralInflector
+    from lexaug.inflection.vocab import nfc
+
+    seen: list[tuple[bool, list]] = []
+    real_train = neural_train.train_model
+
+    def spy(train, dev, vocab, *args, **kwargs):
+        seen.append((vocab.actions, list(train)))
+        return real_train(train, dev, vocab, *args, **kwargs)
+
+    monkeypatch.setattr(neural_train, "train_model", spy)
+    train, _ = _task()
+    rows = train[:30]
+    words = {nfc(w) for lemma, form, _ in rows for w in (lemma, form)}
+    model = NeuralInflector.train(rows, None, seed=0, threads=1, hallucinate=0, real_repeat=1, char_copy=25, beam=1,
+                                  ensemble=3, char_members=1, max_steps=1, **TINY)
+    assert [acts for acts, _ in seen] == [True, True, False]
+    scripts, chars = seen[0][1], seen[2][1]
+    assert seen[1][1] == scripts == list(rows) and chars[:30] == scripts
+    copies = chars[30:]
+    assert len(copies) == 25 and all(lemma == form and tags == COPY_TAG for lemma, form, tags in copies)
+    assert {lemma for lemma, _, _ in copies} <= words and len({lemma for lemma, _, _ in copies}) == 25
+    assert model.info["char_copy"] == 25 and f"[{COPY_TAG}]" in model.vocab.stoi
+    seen.clear()  # more copies than words: every word, then again in the same order
+    NeuralInflector.train(rows, None, seed=0, threads=1, hallucinate=0, real_repeat=1, char_copy=2 * len(words),
+                          beam=1, ensemble=3, char_members=1, max_steps=1, **TINY)
+    copies = seen[2][1][30:]
+    assert copies[:len(words)] == copies[len(words):] and {lemma for lemma, _, _ in copies} == words
+    seen.clear()
+    plain = NeuralInflector.train(rows, None, seed=0, threads=1, hallucinate=0, real_repeat=1, beam=1, ensemble=3,
+                                  char_members=1, max_steps=1, **TINY)
+    assert [data for _, data in seen] == [list(rows)] * 3 and "char_copy" not in plain.info
+    assert f"[{COPY_TAG}]" not in plain.vocab.stoi
+    with pytest.raises(ConfigError, match="char_copy=-1"):
+        NeuralInflector.train(rows, None, char_copy=-1, **TINY)
+    with pytest.raises(ConfigError, match=COPY_TAG):
+        NeuralInflector.train([("a", "b", f"V;{COPY_TAG}")], None, char_copy=1, ensemble=2, **TINY)
