@@ -180,21 +180,28 @@ def test_decoding_uses_the_model_threads_and_gives_torch_its_setting_back(monkey
         torch.set_num_threads(before)
 
 
-def test_char_hallucinate_gives_the_character_members_fewer_pairs(monkeypatch):
-    """`char_hallucinate`: the character members train on the real pairs and the first `char_hallucinate`
-    hallucinated pairs of the same draw; the edit-script members on all `hallucinate`; left out, every member
-    trains on the same data as before."""
+@pytest.fixture
+def seen(monkeypatch) -> list[tuple[bool, list]]:
+    """(writes edit scripts?, training pairs) of every member `train_model` trains, in order."""
     from lexaug.inflection import neural_train
-    from lexaug.inflection.neural import NeuralInflector
 
-    seen: list[tuple[bool, list]] = []
+    calls: list[tuple[bool, list]] = []
     real_train = neural_train.train_model
 
     def spy(train, dev, vocab, *args, **kwargs):
-        seen.append((vocab.actions, list(train)))
+        calls.append((vocab.actions, list(train)))
         return real_train(train, dev, vocab, *args, **kwargs)
 
     monkeypatch.setattr(neural_train, "train_model", spy)
+    return calls
+
+
+def test_char_hallucinate_gives_the_character_members_fewer_pairs(seen):
+    """`char_hallucinate`: the character members train on the real pairs and the first `char_hallucinate`
+    hallucinated pairs of the same draw; the edit-script members on all `hallucinate`; left out, every member
+    trains on the same data as before."""
+    from lexaug.inflection.neural import NeuralInflector
+
     train, _ = _task()
     rows = train[:30]
     model = NeuralInflector.train(rows, None, seed=0, threads=1, hallucinate=40, char_hallucinate=10, real_repeat=2,
@@ -217,22 +224,13 @@ def test_char_hallucinate_gives_the_character_members_fewer_pairs(monkeypatch):
         NeuralInflector.train(rows, None, char_hallucinate=-1, **TINY)
 
 
-def test_char_copy_gives_the_character_members_copy_pairs(monkeypatch):
+def test_char_copy_gives_the_character_members_copy_pairs(seen):
     """`char_copy=N`: the character members also train on N pairs that copy a training word (a lemma or a form)
     under the reserved tag `LEXAUG_COPY` (autoencoding: Kann & Schuetze 2017), the edit-script members on the
     same data as without it; left out (0), no member's data or vocabulary changes."""
-    from lexaug.inflection import neural_train
     from lexaug.inflection.neural import COPY_TAG, NeuralInflector
     from lexaug.inflection.vocab import nfc
 
-    seen: list[tuple[bool, list]] = []
-    real_train = neural_train.train_model
-
-    def spy(train, dev, vocab, *args, **kwargs):
-        seen.append((vocab.actions, list(train)))
-        return real_train(train, dev, vocab, *args, **kwargs)
-
-    monkeypatch.setattr(neural_train, "train_model", spy)
     train, _ = _task()
     rows = train[:30]
     words = {nfc(w) for lemma, form, _ in rows for w in (lemma, form)}
