@@ -11,6 +11,7 @@ training log), loadable with `lexaug.inflection.base.load_inflector`. Needs the 
 from __future__ import annotations
 
 import math
+import random
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -65,8 +66,6 @@ COPY_TAG = "LEXAUG_COPY"  # feature tag of `char_copy` pairs (never a UniMorph t
 def copy_rows(train: Sequence[Triple], count: int, seed: int) -> list[Triple]:
     """`count` pairs (word, word, `COPY_TAG`) over the distinct NFC lemmas and forms of `train`, in a seeded
     order, cycling through them when `count` is larger."""
-    import random
-
     words = sorted({nfc(word) for lemma, form, _ in train for word in (lemma, form) if word})
     for _, _, features in train:
         if COPY_TAG in features.split(";"):
