@@ -76,10 +76,11 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "mix2": {"ensemble": 3, "char_members": 2},
     # the mixed default with a quarter of the hallucinated pairs (1,000 instead of 4,000), every member (the
     # question: do random stems, which break stem-suffix agreement such as vowel harmony, cost more than they
-    # teach? README "Screened in session 15")
+    # teach? benchmarks/results/INFLECTION_LOG.md "Screened in session 15")
     "hall1k": {"ensemble": 3, "char_members": 1, "hallucinate": 1000},
     # the mixed default with 1,000 hallucinated pairs for its character member only (Hebrew's character member
-    # learned nothing with 4,000 in mix1 seeds 0 and 1, and 33.9% with 1,000 in seed 0; README "Session 16")
+    # learned nothing with 4,000 in mix1 seeds 0 and 1, and 33.9% with 1,000 in seed 0;
+    # INFLECTION_LOG.md "Session 16")
     "charhall1k": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000},
     # the mixed default with 1,000 copy pairs (word -> the same word) for its character member: a character
     # decoder must learn to copy before it can inflect (Hebrew's stayed at 0% dev to the end of its time in 3 of

@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 import inflection_protocol as proto
 
-from lexaug.inflection.neural import MARGIN_GRID
+from lexaug.inflection.neural import MARGIN_GRID, best_margin, fallback_right
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 GRID5 = (0.5, 0.25, 0.75, 0.0, 1.0)  # the training grid, in its tie order
@@ -79,40 +79,39 @@ def decode(model_dirs: list[Path], data: Path) -> None:
         print(json.dumps(out), flush=True)
 
 
-def rights(items: list[dict], w: float, margin: float | None) -> list[bool]:
-    """Per item, whether the form chosen at weight `w` is right after the rule fallback at `margin`."""
-    flags = []
+def at_weight(items: list[dict], w: float) -> tuple[list[bool], list[bool], list[float]]:
+    """Per item at weight `w`: whether the chosen form is right, whether the rule form is right, and the model's
+    score gap between them (0 where they are the same form) -- what `neural.best_margin` reads."""
+    ours, theirs, gaps = [], [], []
     for item in items:
         scores = [(1 - w) * s + w * c for s, c, *_ in item["cands"]]
         best = max(range(len(scores)), key=lambda j: scores[j])  # the first of the best, as decoding takes
-        own_right = item["cands"][best][2]
-        if margin is not None and not item["same"][best]:
-            rs, rc, rule_right, _ = item["rule"]
-            if scores[best] - ((1 - w) * rs + w * rc) <= margin:
-                own_right = rule_right
-        flags.append(own_right)
-    return flags
+        rs, rc, rule_right, _ = item["rule"]
+        ours.append(item["cands"][best][2])
+        theirs.append(rule_right)
+        gaps.append(0.0 if item["same"][best] else scores[best] - ((1 - w) * rs + w * rc))
+    return ours, theirs, gaps
 
 
-def best_margin(items: list[dict], w: float) -> tuple[float | None, int]:
-    """The fallback margin with the most right dev forms at `w` (ties: the earlier of `MARGIN_GRID`)."""
-    best, best_right = None, -1
-    for margin in MARGIN_GRID:
-        right = sum(rights(items, w, margin))
-        if right > best_right:
-            best, best_right = margin, right
-    return best, best_right
+def rights(items: list[dict], w: float, margin: float | None) -> list[bool]:
+    """Per item, whether the form chosen at weight `w` is right after the rule fallback at `margin`."""
+    return fallback_right(*at_weight(items, w), margin)
+
+
+def margin_at(items: list[dict], w: float) -> float | None:
+    """The fallback margin training would choose on these items at weight `w`."""
+    return best_margin(*at_weight(items, w))[0]
 
 
 def by_weight(grid: tuple[float, ...]) -> Callable[[list[dict]], tuple[float, float | None]]:
     def choose(dev: list[dict]) -> tuple[float, float | None]:
         w = max(grid, key=lambda x: sum(rights(dev, x, None)))  # first of the best, in grid order
-        return w, best_margin(dev, w)[0]
+        return w, margin_at(dev, w)
     return choose
 
 
 def joint(dev: list[dict]) -> tuple[float, float | None]:
-    best = max(((w, *best_margin(dev, w)) for w in GRID5), key=lambda t: t[2])
+    best = max(((w, *best_margin(*at_weight(dev, w))) for w in GRID5), key=lambda t: t[2])
     return best[0], best[1]
 
 
@@ -125,11 +124,11 @@ def sign(dev: list[dict]) -> tuple[float, float | None]:
         losses = sum(a < b for a, b in zip(flags, base))
         if wins + losses and (wins - losses) / math.sqrt(wins + losses) >= 1.96 and sum(flags) > chosen_right:
             chosen, chosen_right = w, sum(flags)
-    return chosen, best_margin(dev, chosen)[0]
+    return chosen, margin_at(dev, chosen)
 
 
 RULES: dict[str, Callable[[list[dict]], tuple[float, float | None]]] = {
-    "today": by_weight(GRID5), "w0.5": lambda dev: (0.5, best_margin(dev, 0.5)[0]), "joint": joint,
+    "today": by_weight(GRID5), "w0.5": lambda dev: (0.5, margin_at(dev, 0.5)), "joint": joint,
     "fine": by_weight(FINE), "sign": sign}
 
 

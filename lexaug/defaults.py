@@ -122,7 +122,7 @@ NEURAL_HALLUCINATE = 4000  # hallucinated pairs added to the training data (0: n
 NEURAL_REAL_REPEAT = 2  # copies of the real training pairs beside the hallucinated ones
 NEURAL_BEAM = 5
 NEURAL_ENSEMBLE = 3  # networks trained with seeds seed, seed+1, ... and decoded together (they share the budget)
-# ensemble members that write characters instead of edit scripts (a mixed ensemble; README "Mixed ensemble, 3 seeds":
+# ensemble members that write characters instead of edit scripts (a mixed ensemble; README "2022 small, 3 seeds":
 # better than the plain ensemble in most 2022 languages); used where the ensemble also has edit-script members
 NEURAL_CHAR_MEMBERS = 1
 NEURAL_WORKERS = 1  # ensemble members trained at once, one process each (1: one after another)
