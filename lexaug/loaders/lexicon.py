@@ -91,7 +91,8 @@ class Lexicon:
             try:
                 data = file.read_bytes()
             except OSError as err:
-                raise FormatError(file, None, f"cannot read lexicon file: {err.strerror or err}",
+                fix = "give a file, not a folder" if file.is_dir() else "check the path"
+                raise FormatError(file, None, f"cannot read lexicon file: {err.strerror or err}; {fix}",
                                   reason="missing") from None
             counts = FileCounts(path=str(file), sha256=hashlib.sha256(data).hexdigest())
             lines = decode_lines(file, data, strict, counts)

@@ -199,8 +199,11 @@ def test_empty_file(tmp_path):
         Lexicon.read(path)
     st = Lexicon.read(path, strict=False).stats()
     assert (st["empty_files"], st["headwords"], st["blank_lines"]) == (1, 0, 2)
-    with pytest.raises(FormatError, match=r"missing.tsv: cannot read lexicon file"):
+    with pytest.raises(FormatError, match=r"missing.tsv: cannot read lexicon file: .*; check the path"):
         Lexicon.read(tmp_path / "missing.tsv")
+    (tmp_path / "folder.tsv").mkdir()
+    with pytest.raises(FormatError, match=r"folder.tsv: cannot read lexicon file: .*; give a file"):
+        Lexicon.read(tmp_path / "folder.tsv")
 
 
 def test_from_pairs_and_to_pandas():
