@@ -125,6 +125,10 @@ NEURAL_ENSEMBLE = 3  # networks trained with seeds seed, seed+1, ... and decoded
 # ensemble members that write characters instead of edit scripts (a mixed ensemble; README "2022 small, 3 seeds":
 # better than the plain ensemble in most 2022 languages); used where the ensemble also has edit-script members
 NEURAL_CHAR_MEMBERS = 1
+# hallucinated pairs for those character members (at most `hallucinate`; the first ones of the same draw): with all
+# 4,000 the character network often learned nothing (Hebrew, Pomak, Slovak); 1,000 is better than 4,000 in most 2022
+# small languages over 3 seeds (benchmarks/results/INFLECTION_LOG.md "Session 18")
+NEURAL_CHAR_HALLUCINATE = 1000
 NEURAL_WORKERS = 1  # ensemble members trained at once, one process each (1: one after another)
 NEURAL_THREADS = 1  # torch threads; 1 is fastest on small shared CPUs (OpenMP spin contention)
 NEURAL_RULE_FALLBACK = True  # rule form where the model scores it within a margin of its own (margin chosen on dev; needs --dev)

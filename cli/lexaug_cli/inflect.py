@@ -58,7 +58,8 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE",
               help="Model option, repeatable (neural: hallucinate=0, beam=1, ensemble=3, workers=3, layers=3, "
                    "char_members=0 (every member writes edit scripts; default: the last of 2+ writes characters), "
-                   "char_hallucinate=1000 (hallucinated pairs for the character members; default: as hallucinate), "
+                   "char_hallucinate=4000 (hallucinated pairs for the character members; default: 1000, or hallucinate "
+                   "if fewer), "
                    "char_copy=1000 (pairs copying a training word, for the character members; default 0), "
                    "set_features=true, max_steps=3000, ...).")
 def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: str, compat: str | None,

@@ -175,7 +175,7 @@ class NeuralInflector(MemberGroups, Inflector):
             hallucinate: number of hallucinated pairs to add (0: none).
             real_repeat: copies of the real pairs, so they are not swamped by hallucinated ones.
             char_hallucinate: hallucinated pairs for the character members instead (the first ones of the
-                same draw); None: `hallucinate`.
+                same draw); None: `defaults.NEURAL_CHAR_HALLUCINATE` (1,000), or `hallucinate` if fewer.
             char_copy: pairs that copy a training word (lemma or form) under the reserved tag `COPY_TAG`,
                 added to the character members' data (autoencoding, Kann & Schuetze 2017: a character decoder
                 must learn to copy the stem before it can inflect; edit-script members copy by construction).
@@ -237,7 +237,10 @@ class NeuralInflector(MemberGroups, Inflector):
         copies = copy_rows(train, char_copy, seed) if char_copy and not all(member_actions) else []
         vocab = CharVocab.build(list(train) + copies, actions=hp.actions)
         mixed = len(set(member_actions)) > 1
-        char_hallucinate = hallucinate if char_hallucinate is None or not char_members else char_hallucinate
+        if not char_members:
+            char_hallucinate = hallucinate
+        elif char_hallucinate is None:
+            char_hallucinate = min(hallucinate, defaults.NEURAL_CHAR_HALLUCINATE)
         real = list(train) * max(1, real_repeat)
         stats: dict[str, int] = {}
         fake: list[Triple] = []

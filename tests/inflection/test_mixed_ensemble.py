@@ -224,6 +224,25 @@ def test_char_hallucinate_gives_the_character_members_fewer_pairs(seen):
         NeuralInflector.train(rows, None, char_hallucinate=-1, **TINY)
 
 
+def test_by_default_the_character_members_get_at_most_the_default_number_of_pairs(seen, monkeypatch):
+    """Left out, `char_hallucinate` is `defaults.NEURAL_CHAR_HALLUCINATE` (1,000), or `hallucinate` where that is
+    fewer; the edit-script members always train on all `hallucinate` pairs."""
+    from lexaug import defaults
+    from lexaug.inflection.neural import NeuralInflector
+
+    assert defaults.NEURAL_CHAR_HALLUCINATE == 1000
+    monkeypatch.setattr(defaults, "NEURAL_CHAR_HALLUCINATE", 10)  # the same rule at the scale of a tiny test
+    rows = _task()[0][:30]
+    model = NeuralInflector.train(rows, None, seed=0, threads=1, hallucinate=40, real_repeat=2, beam=1, ensemble=3,
+                                  char_members=1, max_steps=1, **TINY)
+    assert [len(data) for _, data in seen] == [2 * 30 + 40, 2 * 30 + 40, 2 * 30 + 10]
+    assert model.info["char_hallucinate"] == 10
+    seen.clear()
+    few = NeuralInflector.train(rows, None, seed=0, threads=1, hallucinate=6, real_repeat=2, beam=1, ensemble=3,
+                                char_members=1, max_steps=1, **TINY)
+    assert [len(data) for _, data in seen] == [2 * 30 + 6] * 3 and "char_hallucinate" not in few.info
+
+
 def test_char_copy_gives_the_character_members_copy_pairs(seen):
     """`char_copy=N`: the character members also train on N pairs that copy a training word (a lemma or a form)
     under the reserved tag `LEXAUG_COPY` (autoencoding: Kann & Schuetze 2017), the edit-script members on the
