@@ -54,7 +54,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "threads2": {"threads": 2},
     "avg3": {"average_last": 3},
     "nohall": {"hallucinate": 0},
-    # the mixed default with larger networks (3 layers, width 192: fewer steps in the same budget)
+    # `mix1` with larger networks (3 layers, width 192: fewer steps in the same budget)
     "big": {"ensemble": 3, "char_members": 1, "char_hallucinate": 4000, "layers": 3, "d_model": 192, "ffn": 768},
     # train to the deadline: no dev patience, so the learning rate decays over the whole budget
     "fullbudget": {"patience": 0},
@@ -76,7 +76,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # `mix1greedy_*`: `mix1` before session 11, its weight chosen on greedy dev candidates; no config remakes them)
     "mix1": {"ensemble": 3, "char_members": 1, "char_hallucinate": 4000},
     "mix2": {"ensemble": 3, "char_members": 2, "char_hallucinate": 4000},
-    # the mixed default with a quarter of the hallucinated pairs (1,000 instead of 4,000), every member (the
+    # `mix1` with a quarter of the hallucinated pairs (1,000 instead of 4,000), every member (the
     # question: do random stems, which break stem-suffix agreement such as vowel harmony, cost more than they
     # teach? benchmarks/results/INFLECTION_LOG.md "Screened in session 15")
     "hall1k": {"ensemble": 3, "char_members": 1, "hallucinate": 1000},
