@@ -90,10 +90,12 @@ class Lexicon:
         for file in paths:
             try:
                 data = file.read_bytes()
-            except OSError as err:
-                fix = "give a file, not a folder" if file.is_dir() else "check the path"
-                raise FormatError(file, None, f"cannot read lexicon file: {err.strerror or err}; {fix}",
+            except IsADirectoryError:
+                raise FormatError(file, None, "is a directory, not a lexicon file; give a file",
                                   reason="missing") from None
+            except OSError as err:
+                raise FormatError(file, None, f"cannot read lexicon file: {err.strerror or err}; check the path "
+                                  "and its permissions", reason="missing") from None
             counts = FileCounts(path=str(file), sha256=hashlib.sha256(data).hexdigest())
             lines = decode_lines(file, data, strict, counts)
             counts.sep = fixed_sep or sniff_separator(lines)

@@ -198,8 +198,8 @@ def seen(monkeypatch) -> list[tuple[bool, list]]:
 
 def test_char_hallucinate_gives_the_character_members_fewer_pairs(seen):
     """`char_hallucinate`: the character members train on the real pairs and the first `char_hallucinate`
-    hallucinated pairs of the same draw; the edit-script members on all `hallucinate`; left out, every member
-    trains on the same data as before."""
+    hallucinated pairs of the same draw; the edit-script members on all `hallucinate`; left out, with
+    `hallucinate` under the default cap (next test), every member trains on the same data."""
     from lexaug.inflection.neural import NeuralInflector
 
     train, _ = _task()

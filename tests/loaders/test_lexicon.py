@@ -202,7 +202,7 @@ def test_empty_file(tmp_path):
     with pytest.raises(FormatError, match=r"missing.tsv: cannot read lexicon file: .*; check the path"):
         Lexicon.read(tmp_path / "missing.tsv")
     (tmp_path / "folder.tsv").mkdir()
-    with pytest.raises(FormatError, match=r"folder.tsv: cannot read lexicon file: .*; give a file"):
+    with pytest.raises(FormatError, match=r"folder.tsv: is a directory, not a lexicon file; give a file"):
         Lexicon.read(tmp_path / "folder.tsv")
 
 
