@@ -127,7 +127,8 @@ NEURAL_ENSEMBLE = 3  # networks trained with seeds seed, seed+1, ... and decoded
 NEURAL_CHAR_MEMBERS = 1
 # hallucinated pairs for those character members (at most `hallucinate`; the first ones of the same draw): with all
 # 4,000 the character network often learned nothing (Hebrew, Pomak, Slovak); 1,000 is better than 4,000 in most 2022
-# small languages over 3 seeds (benchmarks/results/INFLECTION_LOG.md "Session 18")
+# small languages over 3 seeds (benchmarks/results/INFLECTION_LOG.md "Session 18"), but not on 2023 (14 better, 9
+# worse, one seed) or 2022 large (4 and 5), where the character network stalled in six files (same log, "Session 19")
 NEURAL_CHAR_HALLUCINATE = 1000
 NEURAL_WORKERS = 1  # ensemble members trained at once, one process each (1: one after another)
 NEURAL_THREADS = 1  # torch threads; 1 is fastest on small shared CPUs (OpenMP spin contention)
