@@ -88,6 +88,10 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # decoder must learn to copy before it can inflect (Hebrew's stayed at 0% dev to the end of its time in 3 of
     # its 5 runs with today's code)
     "charcopy1k": {"ensemble": 3, "char_members": 1, "char_copy": 1000},
+    # the default with its character member started from the second (edit-script) member's encoder: Hebrew 2023,
+    # one character network alone, 3 minutes, seed 2: best dev 0.4% from random weights, 60.5% warm
+    # (INFLECTION_LOG.md "Session 20")
+    "charwarm": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "char_warm": True},
 }
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
 VARIANTS: dict[str, tuple[int, float, bool]] = {

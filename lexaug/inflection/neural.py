@@ -163,7 +163,8 @@ class NeuralInflector(MemberGroups, Inflector):
               real_repeat: int = defaults.NEURAL_REAL_REPEAT, beam: int = defaults.NEURAL_BEAM,
               device: str = "cpu", rule_fallback: bool = defaults.NEURAL_RULE_FALLBACK,
               ensemble: int = defaults.NEURAL_ENSEMBLE, char_members: int | None = None,
-              char_hallucinate: int | None = None, char_copy: int = 0, workers: int = defaults.NEURAL_WORKERS,
+              char_hallucinate: int | None = None, char_copy: int = 0,
+              char_warm: bool = defaults.NEURAL_CHAR_WARM, workers: int = defaults.NEURAL_WORKERS,
               progress: Callable[[str], None] | None = None,
               **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
@@ -180,6 +181,11 @@ class NeuralInflector(MemberGroups, Inflector):
                 added to the character members' data (autoencoding, Kann & Schuetze 2017: a character decoder
                 must learn to copy the stem before it can inflect; edit-script members copy by construction).
                 0: none.
+            char_warm: each character member starts from the encoder (and the shared character embeddings)
+                of the last edit-script member trained before it, not from random weights: a character decoder
+                then starts from encoder states that already tell stem from ending. Members trained at the
+                same time (`workers`) have none trained before them and start from random weights; the
+                model's info says which member each started from (`init`).
             beam: beam width used by `inflect` and `predict_many` (1: batched greedy search).
             device: "cpu", "cuda" or "auto" (GPU when torch sees one); the code path is the same.
             rule_fallback: with `dev`, also train the rule baseline and use its form where the model scores
@@ -223,6 +229,8 @@ class NeuralInflector(MemberGroups, Inflector):
                                 ("char_copy", char_copy, 0)):
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ConfigError(f"option {key}={value!r}: expected an integer of at least {low}")
+        if not isinstance(char_warm, bool):
+            raise ConfigError(f"option char_warm={char_warm!r}: expected true or false")
         device_name = resolve_device(device)
         workers = min(workers, ensemble)
         if workers > 1 and device_name != "cpu":
@@ -265,12 +273,17 @@ class NeuralInflector(MemberGroups, Inflector):
         if workers > 1:
             from lexaug.inflection.neural_parallel import train_members_parallel
 
-            nets, logs = train_members_parallel(data, list(dev or []), vocab, hp, seed=seed, ensemble=ensemble,
-                                                workers=workers, threads=threads, deadline=deadline,
-                                                progress=progress, member_actions=member_actions,
-                                                reserve_evals=reserve_evals, member_data=member_data)
+            nets, logs, starts = train_members_parallel(data, list(dev or []), vocab, hp, seed=seed,
+                                                        ensemble=ensemble, workers=workers, threads=threads,
+                                                        deadline=deadline, progress=progress,
+                                                        member_actions=member_actions, reserve_evals=reserve_evals,
+                                                        member_data=member_data, char_warm=char_warm)
         else:
+            starts = [None] * ensemble  # per member: the member whose encoder it started from (None: random)
             for i in range(ensemble):
+                start = last_edit_member(member_actions[:i]) if char_warm and not member_actions[i] else None
+                starts[i] = start
+                encoder = None if start is None else nets[start].get_encoder().state_dict()
                 member_deadline = None
                 if deadline is not None:  # an equal share of the time left, less the reserve for the last
                     reserve = reserve_evals * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
@@ -280,7 +293,8 @@ class NeuralInflector(MemberGroups, Inflector):
                     lambda line, i=i: progress(f"member {i + 1}/{ensemble}: {line}"))
                 net, log = train_model(member_data[i], list(dev or []), vocab.with_actions(member_actions[i]), hp,
                                        seed=seed + i, threads=threads,
-                                       progress=say, device=device_name, deadline=member_deadline)
+                                       progress=say, device=device_name, deadline=member_deadline,
+                                       encoder=encoder)
                 nets.append(net)
                 logs.append(log)
         log = logs[0]
@@ -294,7 +308,8 @@ class NeuralInflector(MemberGroups, Inflector):
             info["ensemble"] = ensemble
             info["members"] = [{"seed": seed + i, "steps": m.steps, "seconds": round(m.seconds, 1),
                                 "best_dev": m.best_dev, "best_step": m.best_step, "averaged": m.averaged,
-                                "writes": "edit scripts" if member_actions[i] else "characters"}
+                                "writes": "edit scripts" if member_actions[i] else "characters",
+                                "init": _init_name(starts[i])}
                                for i, m in enumerate(logs)]
         made = cls(nets, vocab, hp, beam=beam, info=info, member_actions=member_actions)
         trained = time.perf_counter()
@@ -441,6 +456,17 @@ class NeuralInflector(MemberGroups, Inflector):
                    info=manifest.get("info", {}), fallback=fallback, fallback_below=below,
                    fallback_margin=None if margin is None else float(margin), member_actions=kinds,
                    char_weight=float(weight))
+
+
+def last_edit_member(member_actions: Sequence[bool]) -> int | None:
+    """Index of the last edit-script member among those trained so far (None: none)."""
+    edits = [i for i, acts in enumerate(member_actions) if acts]
+    return edits[-1] if edits else None
+
+
+def _init_name(start: int | None) -> str:
+    """How a member's weights started, for the model's info (`char_warm`)."""
+    return "random" if start is None else f"encoder of member {start + 1}"
 
 
 def _quiet_transformers() -> None:

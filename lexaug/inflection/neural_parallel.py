@@ -119,17 +119,17 @@ def train_members_parallel(data: Sequence[tuple[str, str, str]], dev: list[tuple
                            hp: Any, *, seed: int, ensemble: int, workers: int, threads: int | None,
                            deadline: float | None, progress: Callable[[str], None] | None,
                            member_actions: Sequence[bool] | None = None, reserve_evals: float | None = None,
-                           member_data: Sequence[Sequence[tuple[str, str, str]]] | None = None
-                           ) -> tuple[list[Any], list[Any]]:
-    """(networks, training logs) of `ensemble` members with seeds seed, seed + 1, ..., at most `workers` at a
-    time. `member_actions`: per member, whether it writes edit scripts (else characters; default: as `vocab`).
-    `member_data`: per member, its training triples where they are not `data` (sent to that member alone).
+                           member_data: Sequence[Sequence[tuple[str, str, str]]] | None = None,
+                           char_warm: bool = False) -> tuple[list[Any], list[Any], list[int | None]]:
+    """(networks, training logs, starts) of `ensemble` members with seeds seed, seed + 1, ..., at most
+    `workers` at a time. `member_actions`: per member, whether it writes edit scripts (else characters; default:
+    as `vocab`). `member_data`: per member, its training triples where they are not `data` (sent to that member
+    alone). `char_warm`: a character member starts from the encoder of the last edit-script member of an
+    earlier round (none in the first round); `starts` gives that member's index per member (None: random).
     `deadline`: a `time.perf_counter()` value by which the members (and the caller's own dev tuning, for which
     the last round keeps `reserve_evals` dev evaluations, default one per further member) must be done; None:
     no clock."""
-    import torch
-
-    from lexaug.inflection.neural_model import build_model
+    from lexaug.inflection.neural import last_edit_member
 
     if workers < 2:
         raise ConfigError(f"workers={workers}: parallel training needs at least 2")
@@ -139,6 +139,7 @@ def train_members_parallel(data: Sequence[tuple[str, str, str]], dev: list[tuple
     reserve_last = ensemble - 1 if reserve_evals is None else reserve_evals
     rounds = [list(range(start, min(start + workers, ensemble))) for start in range(0, ensemble, workers)]
     results: list[tuple[bytes, Any] | None] = [None] * ensemble
+    starts: list[int | None] = [None] * ensemble
     for r, indices in enumerate(rounds):
         epoch_deadline = None
         if deadline is not None:  # an equal share of the time left, as a wall-clock time the members can read
@@ -151,6 +152,10 @@ def train_members_parallel(data: Sequence[tuple[str, str, str]], dev: list[tuple
                        "vocab": vocab.with_actions(actions[i])}  # replaces the shared vocabulary
                 if member_data is not None and member_data[i] is not data:
                     own["train"] = member_data[i]  # replaces the shared training triples
+                start = last_edit_member(actions[:indices[0]]) if char_warm and not actions[i] else None
+                if start is not None:  # an edit-script member of an earlier round (those are done)
+                    own["encoder"] = _network(results[start], vocab, hp).get_encoder().state_dict()
+                starts[i] = start
                 members.append(_Member(i, shared, own))
             _collect(members, ensemble, progress)
         finally:
@@ -158,16 +163,22 @@ def train_members_parallel(data: Sequence[tuple[str, str, str]], dev: list[tuple
                 member.stop()
         for member in members:
             results[member.index] = member.result
-    nets, logs = [], []
-    for found in results:  # weights back into networks built as the members built theirs
-        assert found is not None
-        weights, log = found
-        net = build_model(len(vocab), hp)
-        net.load_state_dict(torch.load(io.BytesIO(weights), weights_only=True))
-        net.eval()
-        nets.append(net)
-        logs.append(log)
-    return nets, logs
+    nets = [_network(found, vocab, hp) for found in results]
+    logs = [found[1] for found in results if found is not None]
+    return nets, logs, starts
+
+
+def _network(found: tuple[bytes, Any] | None, vocab: Any, hp: Any) -> Any:
+    """A member's weights back in a network built as the member built its own."""
+    import torch
+
+    from lexaug.inflection.neural_model import build_model
+
+    assert found is not None
+    net = build_model(len(vocab), hp)
+    net.load_state_dict(torch.load(io.BytesIO(found[0]), weights_only=True))
+    net.eval()
+    return net
 
 
 def _collect(members: list[_Member], ensemble: int, progress: Callable[[str], None] | None) -> None:

@@ -69,7 +69,7 @@ def stalled(curve: Sequence[tuple[int, float]], patience: int) -> bool:
 def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, str, str]], vocab: CharVocab,
                 hp: NeuralHParams, seed: int, threads: int | None = None,
                 progress: Callable[[str], None] | None = None, device: str = "cpu",
-                deadline: float | None = None, reserve_evals: float = 0):
+                deadline: float | None = None, reserve_evals: float = 0, encoder: dict | None = None):
     """Train a model on (lemma, form, features) triples and select it on `dev`.
 
     Args:
@@ -83,6 +83,8 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
             over; the loop stops early enough to leave time for the last evaluation and checkpoint
             averaging. None: `hp.max_minutes` from now (0: no cap).
         reserve_evals: further dev evaluations' time to leave before the deadline (a caller's own tuning).
+        encoder: a state dict of the encoder (of a network of the same size and vocabulary) to start from;
+            with tied embeddings it also sets the decoder's token embeddings. None: random weights.
     Returns:
         (model in eval mode, TrainLog).
     """
@@ -91,6 +93,8 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
     torch.manual_seed(seed)
     rng = random.Random(seed)
     model = build_model(len(vocab), hp)
+    if encoder is not None:
+        model.get_encoder().load_state_dict(encoder)
     model.to(torch.device(device))  # type: ignore[arg-type]  # transformers types .to() oddly
     examples: list[tuple[list[int], list[int], list[int], int]] = []  # (source, target, pointers, lemma length)
     for lemma, form, feats in train:
