@@ -61,6 +61,8 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
                    "char_hallucinate=4000 (hallucinated pairs for the character members; default: 1000, or hallucinate "
                    "if fewer), "
                    "char_copy=1000 (pairs copying a training word, for the character members; default 0), "
+                   "char_warm=true (character members start from the last edit-script member's encoder; "
+                   "default false), "
                    "set_features=true, max_steps=3000, ...).")
 def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: str, compat: str | None,
               seed: int, minutes: float | None, device: str | None, options: tuple[str, ...]) -> None:

@@ -116,6 +116,7 @@ def pivot(paths: tuple[str, ...], output: str, src_lang: str | None, tgt_lang: s
       lexaug lexicon pivot --src-lang bjn --lang wol --via eng -o bjn_wo.tsv
     """
     from lexaug.errors import ConfigError
+    from lexaug.outputs import check_output_path
     from lexaug.pivot import compose
 
     if paths:
@@ -137,6 +138,7 @@ def pivot(paths: tuple[str, ...], output: str, src_lang: str | None, tgt_lang: s
                     cat.fetch_entry(entries[0])
             legs.append(str(cat.resolve_lexicon(x, y, catalog=catalog)))
         a, b = legs
+    check_output_path(output, "--output", [("the A_to_pivot file", a), ("the PIVOT_to_B file", b)])
     st = compose(a, b, output)
     click.echo(f"{output}: {st.sources} source words, {st.pairs} pairs, {st.rows} rows (weights as repeats); "
                f"{st.pivot_words_unmatched} pivot words without a translation, {st.skipped_rows} input rows skipped",

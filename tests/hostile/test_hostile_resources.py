@@ -115,6 +115,23 @@ def test_pivot_cli_bad_input(tmp_path, home):
     assert not (tmp_path / "o.tsv").exists()
 
 
+def test_pivot_output_that_is_an_input_or_in_a_missing_folder(tmp_path, home):
+    """`-o` naming either input file would replace it (it did, with an empty file when nothing composed): one
+    line, both inputs unchanged; a missing output folder is refused like every other command's --output."""
+    a, b = tmp_path / "a.tsv", tmp_path / "b.tsv"
+    a.write_text("kasa\thouse\n", encoding="utf-8")
+    b.write_text("house\tkër\n", encoding="utf-8")
+    for target in (a, b):
+        one_error_line(run("lexicon", "pivot", str(a), str(b), "-o", str(target)),
+                       f"Error: {target}: --output names the same file as")
+    assert a.read_text(encoding="utf-8") == "kasa\thouse\n" and b.read_text(encoding="utf-8") == "house\tkër\n"
+    one_error_line(run("lexicon", "pivot", str(a), str(b), "-o", str(tmp_path / "no" / "o.tsv")),
+                   f"Error: {tmp_path / 'no' / 'o.tsv'}: --output folder")
+    assert not (tmp_path / "no").exists()
+    result = run("lexicon", "pivot", str(a), str(b), "-o", str(tmp_path / "o.tsv"))
+    assert result.exit_code == 0 and (tmp_path / "o.tsv").read_text(encoding="utf-8") == "kasa\tkër\n"
+
+
 def test_synthesize_pivot_without_cache_names_the_fix(tmp_path, home):
     corpus = tmp_path / "in.txt"
     corpus.write_text("ndox\n", encoding="utf-8")
