@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
@@ -55,14 +54,10 @@ def classify(train_path: str, test_path: str, lang: str, lexicons: tuple[str, ..
     from lexaug.downstream.labelled import read_labelled
     from lexaug.synthesis import SynthesisOptions, build
 
-    from lexaug.errors import LexaugError
+    from lexaug.outputs import check_output_path, write_atomic
 
-    out = Path(output_path)
-    if out.is_dir():
-        raise LexaugError(f"{output_path}: --output is a directory; give a file path")
-    if not out.parent.is_dir():
-        raise LexaugError(f"{output_path}: the output folder {out.parent} does not exist; create it or choose "
-                          "another --output")
+    inputs = [("--train", train_path), ("--test", test_path)] + [("--lexicon", path) for path in lexicons]
+    check_output_path(output_path, "--output", inputs)  # before any work
     train = read_labelled(train_path, text_column, label_column, strict=strict)
     test = read_labelled(test_path, text_column, label_column, strict=strict)
     built = build(SynthesisOptions(langs=(lang,), mode=mode, src_lang=src_lang, lexicons=lexicons, rate=rate,
@@ -73,7 +68,5 @@ def classify(train_path: str, test_path: str, lang: str, lexicons: tuple[str, ..
     report = compare(train, test, built.generator, seeds=seeds, samples=samples,
                      config=FastTextConfig(minn=minn, maxn=maxn))
     report["settings"].update(lang=built.targets[0], lexicon_sha256=built.lexicon_sha256)
-    with open(output_path, "w", encoding="utf-8") as fh:
-        json.dump(report, fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
+    write_atomic(output_path, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), "--output")
     click.echo(format_table(report))

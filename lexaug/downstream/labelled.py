@@ -24,13 +24,29 @@ class LabelledData:
         return len(self.texts)
 
 
+_JSON_TYPES = {int: "a number", float: "a number", bool: "true/false", list: "a JSON list", dict: "a JSON object"}
+
+
+def _problem(text: object, label: object, text_column: str, label_column: str) -> tuple[str, str] | None:
+    """(reason, message) where a row's text or label cannot be used (JSONL values may be any JSON type: a
+    label may be a string, number or true/false; the text must be a string), else None."""
+    if text is not None and not isinstance(text, str):
+        return "not_text", f"the {text_column!r} value is {_JSON_TYPES.get(type(text), 'not text')}, not a string"
+    if isinstance(label, (list, dict)):
+        return "bad_label", f"the {label_column!r} value is {_JSON_TYPES[type(label)]}, not one label"
+    if not text or not text.strip() or label is None or str(label).strip() == "":
+        return "empty", "empty text or label"
+    return None
+
+
 def read_labelled(path: str | Path, text_column: str = "text", label_column: str = "label",
                   strict: bool = True) -> LabelledData:
     """Read `path` as JSONL (`.jsonl`/`.json`), TSV (`.tsv`: header row, split on TAB, no quoting, as SIB-200
     ships) or CSV (anything else, RFC 4180 quoting, header row).
 
-    A row with an empty text or label is an error in strict mode (naming file and line) and is skipped and
-    counted in lenient mode. A missing column is always an error: no row could be read.
+    A row with an empty text or label, a text that is not a string or a label that is a JSON list or object
+    (`_problem`) is an error in strict mode (naming file and line) and is skipped and counted under its
+    reason (`empty`, `not_text`, `bad_label`) in lenient mode. A missing column is always an error: no row could be read.
     """
     path = Path(path)
     if not path.is_file():
@@ -46,11 +62,12 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
                 raise FormatError(path, line, f"no column {column!r} (columns: {', '.join(map(str, row))}); "
                                   "name it with --text-column/--label-column", reason="missing_column")
         text, label = row[text_column], row[label_column]
-        if not isinstance(text, str) or not text.strip() or label is None or str(label).strip() == "":
+        problem = _problem(text, label, text_column, label_column)
+        if problem is not None:
+            reason, message = problem
             if strict:
-                raise FormatError(path, line, "empty text or label; fix the row or use --lenient to skip it",
-                                  reason="empty")
-            data.skipped["empty"] += 1
+                raise FormatError(path, line, f"{message}; fix the row or use --lenient to skip it", reason=reason)
+            data.skipped[reason] += 1
             continue
         data.texts.append(text)
         data.labels.append(str(label).strip())

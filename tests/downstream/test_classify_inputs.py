@@ -42,6 +42,22 @@ def test_unclosed_csv_quote_is_named_as_such(tmp_path):
     assert "empty text or label" not in str(err.value)
 
 
+def test_jsonl_values_that_are_not_text_or_one_label(tmp_path):
+    """JSONL: a number as the text, or a list/object as the label, is named as such (not as "empty"), and in
+    lenient mode skipped and counted under its own reason; numbers and true/false as labels are labels."""
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"text": "a", "label": 1}\n{"text": 5, "label": "b"}\n{"text": "c", "label": ["x", "y"]}\n'
+                    '{"text": "d", "label": true}\n{"text": " ", "label": "e"}\n', encoding="utf-8")
+    with pytest.raises(FormatError, match=r"d\.jsonl, line 2: the 'text' value is a number, not a string"):
+        read_labelled(path)
+    data = read_labelled(path, strict=False)
+    assert data.texts == ["a", "d"] and data.labels == ["1", "True"]
+    assert data.skipped == {"not_text": 1, "bad_label": 1, "empty": 1}
+    path.write_text('{"text": "c", "label": {"k": 1}}\n', encoding="utf-8")
+    with pytest.raises(FormatError, match=r"line 1: the 'label' value is a JSON object, not one label"):
+        read_labelled(path)
+
+
 def test_missing_output_folder_fails_first_with_one_line(tmp_path):
     train = tmp_path / "train.csv"
     train.write_text("text,label\na b,x\n", encoding="utf-8")
@@ -54,6 +70,25 @@ def test_missing_output_folder_fails_first_with_one_line(tmp_path):
     assert result.output.count("\n") == 1 and result.output.startswith("Error: ")
     result = CliRunner().invoke(cli, [*args, str(tmp_path)])  # click's own check: a usage error, no traceback
     assert result.exit_code == 2 and "is a directory" in result.output and "Traceback" not in result.output
+
+
+def test_output_that_is_an_input_is_refused_before_any_work(tmp_path):
+    """`--output` naming --train, --test or a --lexicon file would replace it with the report (it did): one
+    line naming both options, exit 1, every input unchanged."""
+    train, test = tmp_path / "train.csv", tmp_path / "test.csv"
+    train.write_text("text,label\na b,x\n", encoding="utf-8")
+    test.write_text("text,label\nb,x\n", encoding="utf-8")
+    lexicon = tmp_path / "en_xx.tsv"
+    lexicon.write_text("a\tb\n", encoding="utf-8")
+    before = {p: p.read_text(encoding="utf-8") for p in (train, test, lexicon)}
+    args = ["evaluate", "classify", "--train", str(train), "--test", str(test), "--lang", "xx", "--lexicon",
+            str(lexicon), "--seeds", "1", "--output"]
+    for target, option in ((train, "--train"), (test, "--test"), (lexicon, "--lexicon")):
+        result = CliRunner().invoke(cli, [*args, str(target)])
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert result.output.startswith(f"Error: {target}: --output names the same file as {option}")
+        assert result.output.count("\n") == 1
+    assert {p: p.read_text(encoding="utf-8") for p in before} == before
 
 
 def test_samples_multiply_synthetic_examples_with_their_labels(tmp_path):
