@@ -208,6 +208,16 @@ def _check_ranges(options: FeedOptions) -> None:
                           "is given; drop --text-field")
 
 
+def missing_folders(path: str | Path) -> list[Path]:
+    """`path` and those of its parent folders that do not exist yet, deepest first (what `mkdir -p` makes)."""
+    out = []
+    folder = Path(path).absolute()
+    while not folder.exists() and folder != folder.parent:
+        out.append(folder)
+        folder = folder.parent
+    return out
+
+
 def run_feed(options: FeedOptions, output_dir: str, *, resume: bool = False) -> str:
     """Run the feed for one rank and write its shards and report under `output_dir`; returns a summary line.
 
@@ -246,12 +256,21 @@ def run_feed(options: FeedOptions, output_dir: str, *, resume: bool = False) -> 
     elif (Path(output_dir) / CHECKPOINT).exists():
         raise ConfigError(f"{output_dir} holds an interrupted feed ({CHECKPOINT}): add --resume to continue it, or "
                           "choose an empty --output folder")
-    writer = ShardWriter(output_dir, options.block_size, options.blocks_per_shard, shards=shards,
-                         on_flush=lambda w: _write_checkpoint(output_dir, options, inputs, feed, w))
-    left = None if options.max_blocks is None else max(0, options.max_blocks - writer.blocks)
-    for block in itertools.islice(feed, left):
-        writer.add(block)
-    writer.finish()
+    made = missing_folders(output_dir)
+    try:
+        writer = ShardWriter(output_dir, options.block_size, options.blocks_per_shard, shards=shards,
+                             on_flush=lambda w: _write_checkpoint(output_dir, options, inputs, feed, w))
+        left = None if options.max_blocks is None else max(0, options.max_blocks - writer.blocks)
+        for block in itertools.islice(feed, left):
+            writer.add(block)
+        writer.finish()
+    except BaseException:  # a bad record, Ctrl-C: no empty folder left behind (one holding a checkpoint stays)
+        for folder in made:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty
+                break
+        raise
     report = feed.report()
     elapsed = time.perf_counter() - start
     tok = feed.tokenizer

@@ -82,6 +82,8 @@ class CorpusSource:
 
         if not (self.weight > 0 and math.isfinite(self.weight)):
             raise ConfigError(f"{self.path}: source weight must be a positive finite number, got {self.weight}")
+        if Path(self.path).is_dir():
+            raise ConfigError(f"{self.path}: is a directory, not a source file; give a .txt or .jsonl file")
         if not Path(self.path).is_file():
             raise ConfigError(f"{self.path}: source file not found; check the path")
         self.name = self.name or Path(self.path).name

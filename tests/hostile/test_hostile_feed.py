@@ -110,7 +110,25 @@ def test_missing_source_is_named(corpus, tmp_path):
 
 def test_source_that_is_a_directory_is_named(corpus, tmp_path):
     code, out, exc = run([*base(corpus, tmp_path / "o"), "--source", corpus])
-    assert_one_line_error(code, out, exc, str(corpus))
+    assert_one_line_error(code, out, exc, str(corpus), "is a directory")
+
+
+def test_a_failed_run_leaves_no_output_folder_it_made(corpus, tmp_path):
+    """A source that fails once the run has started (a bad byte, bad JSON) ends in one line and leaves no empty
+    --output folder behind; a folder the user made stays."""
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"the cat\n\xff dog\n")
+    broken = tmp_path / "b.jsonl"
+    broken.write_text('{"text": "the cat"}\n{oops\n', encoding="utf-8")
+    for source in (bad, broken):
+        code, out, exc = run([*base(corpus, tmp_path / "made" / "o"), "--source", source])
+        assert_one_line_error(code, out, exc, str(source), "line 2")
+        assert not (tmp_path / "made").exists()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    code, out, exc = run([*base(corpus, mine), "--source", bad])
+    assert_one_line_error(code, out, exc, "line 2")
+    assert mine.is_dir() and not any(mine.iterdir())
 
 
 # --- option combinations -------------------------------------------------------------------------------------
@@ -271,8 +289,10 @@ def test_disk_full_names_the_file_and_leaves_no_half_shard(corpus, tmp_path, mon
     out = tmp_path / "o"
     code, text, exc = run([*base(corpus, out), "--source", corpus / "a.txt", "--blocks-per-shard", 4])
     assert_one_line_error(code, text, exc, "No space left on device", str(out))
-    assert not [p.name for p in out.iterdir() if "partial" in p.name]
+    left = list(out.iterdir()) if out.exists() else []  # a folder left empty is removed
+    assert not [p.name for p in left if "partial" in p.name]
     assert not (out / "index.json").exists()
+    assert out.exists() == (after_bytes == 10_000)  # there, a first shard and its checkpoint were written
     for shard in out.glob("*.npy"):  # whatever is there is complete
         assert np.load(shard).shape[1:] == (8,)
 
