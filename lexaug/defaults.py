@@ -130,7 +130,9 @@ NEURAL_CHAR_MEMBERS = 1
 # small languages over 3 seeds (benchmarks/results/INFLECTION_LOG.md "Session 18"), but not on 2023 (14 better, 9
 # worse, one seed) or 2022 large (4 and 5), where the character network stalled in six files (same log, "Session 19")
 NEURAL_CHAR_HALLUCINATE = 1000
-# character members start from the encoder of the last edit-script member trained before them (`char_warm`)
+# character members start from the encoder of the last edit-script member trained before them (`char_warm`); off
+# until measured on every language: a one-seed paired screen of 9 tasks was better in 6, worse in 3
+# (benchmarks/results/INFLECTION_LOG.md "Session 20")
 NEURAL_CHAR_WARM = False
 NEURAL_WORKERS = 1  # ensemble members trained at once, one process each (1: one after another)
 NEURAL_THREADS = 1  # torch threads; 1 is fastest on small shared CPUs (OpenMP spin contention)
