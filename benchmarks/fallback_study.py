@@ -1,7 +1,7 @@
 """How the rule fallback's margin is chosen, studied on saved models (no training).
 
 The neural inflector replaces its form by the rule baseline's where log P(own) - log P(rule) <= margin, the
-margin chosen on dev by exact match (`neural.best_margin`: the best of `MARGIN_GRID`, ties to the smaller). This
+margin chosen on dev by exact match (`fallback_margin.best_margin`: the best of `MARGIN_GRID`, ties to the smaller). This
 script asks whether another dev-only choice would generalise better to test:
 
 - `argmax`: today's choice;
@@ -31,7 +31,7 @@ from typing import Any, Callable
 import inflection_protocol as proto
 
 from lexaug.inflection.neural import MARGIN_GRID as GRID
-from lexaug.inflection.neural import best_margin, fallback_right
+from lexaug.inflection.fallback_margin import best_margin, fallback_right
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

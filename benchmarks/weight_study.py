@@ -2,7 +2,7 @@
 
 A mixed ensemble ranks the union of its two groups' beam candidates by (1 - w) log P_scripts + w log P_chars; w
 is chosen on dev from (0.5, 0.25, 0.75, 0, 1) (ties: that order), then the rule-fallback margin given w
-(`neural_groups._tune_char_weight`, `neural.best_margin`). On small dev sets the chosen w moves a lot between
+(`neural_groups._tune_char_weight`, `fallback_margin.best_margin`). On small dev sets the chosen w moves a lot between
 seeds (Middle Low German: 229 dev items, w 0 / 0.25 / 0.75 over three seeds). This script asks whether another
 dev-only choice generalises better to test:
 
@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 import inflection_protocol as proto
 
-from lexaug.inflection.neural import MARGIN_GRID, best_margin, fallback_right
+from lexaug.inflection.fallback_margin import MARGIN_GRID, best_margin, fallback_right
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 GRID5 = (0.5, 0.25, 0.75, 0.0, 1.0)  # the training grid, in its tie order
@@ -81,7 +81,7 @@ def decode(model_dirs: list[Path], data: Path) -> None:
 
 def at_weight(items: list[dict], w: float) -> tuple[list[bool], list[bool], list[float]]:
     """Per item at weight `w`: whether the chosen form is right, whether the rule form is right, and the model's
-    score gap between them (0 where they are the same form) -- what `neural.best_margin` reads."""
+    score gap between them (0 where they are the same form) -- what `fallback_margin.best_margin` reads."""
     ours, theirs, gaps = [], [], []
     for item in items:
         scores = [(1 - w) * s + w * c for s, c, *_ in item["cands"]]

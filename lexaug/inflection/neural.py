@@ -11,14 +11,15 @@ training log), loadable with `lexaug.inflection.base.load_inflector`. Needs the 
 from __future__ import annotations
 
 import math
-import random
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from lexaug import defaults
 from lexaug.errors import ConfigError, ResourceError
 from lexaug.inflection.base import Inflector, Triple, read_manifest
+from lexaug.inflection.fallback_margin import best_margin
 from lexaug.inflection.neural_groups import MemberGroups
+from lexaug.inflection.neural_members import COPY_TAG, copy_rows, init_name, last_edit_member
 from lexaug.inflection.vocab import CharVocab, nfc
 
 VOCAB_FILE = "vocab.json"
@@ -38,42 +39,6 @@ MEMBER_DIR = "member"  # ensemble members after the first: <model dir>/member1, 
 # stop the run, not a step count.
 BUDGET_HPARAMS: dict[str, Any] = {"max_steps": 1_000_000, "patience": 10}
 DEVICES = ("cpu", "cuda", "auto")
-# Margins tried for the rule fallback (log-probability, natural log), smallest first; None: no fallback.
-MARGIN_GRID = (None, 0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0, 20.0)
-
-
-def fallback_right(ours_right: Sequence[bool], theirs_right: Sequence[bool], gaps: Sequence[float],
-                   margin: float | None) -> list[bool]:
-    """Per item, whether the form is right after the rule fallback at `margin` (None: no fallback), given
-    whether the model's and the rule baseline's forms are right and the model's score gap between them."""
-    return [t if margin is not None and gap <= margin else o for o, t, gap in zip(ours_right, theirs_right, gaps)]
-
-
-def best_margin(ours_right: Sequence[bool], theirs_right: Sequence[bool], gaps: Sequence[float]
-                ) -> tuple[float | None, int]:
-    """The margin of `MARGIN_GRID` with the most right forms (ties: the smaller; None first), and that count."""
-    best, best_right = None, -1
-    for margin in MARGIN_GRID:
-        right = sum(fallback_right(ours_right, theirs_right, gaps, margin))
-        if right > best_right:
-            best, best_right = margin, right
-    return best, best_right
-
-
-COPY_TAG = "LEXAUG_COPY"  # feature tag of `char_copy` pairs (never a UniMorph tag)
-
-
-def copy_rows(train: Sequence[Triple], count: int, seed: int) -> list[Triple]:
-    """`count` pairs (word, word, `COPY_TAG`) over the distinct NFC lemmas and forms of `train`, in a seeded
-    order, cycling through them when `count` is larger."""
-    words = sorted({nfc(word) for lemma, form, _ in train for word in (lemma, form) if word})
-    for _, _, features in train:
-        if COPY_TAG in features.split(";"):
-            raise ConfigError(f"char_copy: the training data uses the reserved tag {COPY_TAG}; drop char_copy")
-    random.Random(seed).shuffle(words)
-    return [(words[i % len(words)], words[i % len(words)], COPY_TAG) for i in range(count)] if words else []
-
-
 def resolve_device(device: str) -> str:
     """"cpu", "cuda" or "auto" (cuda when torch sees a GPU, else cpu) -> the torch device name to use."""
     if device not in DEVICES:
@@ -309,7 +274,7 @@ class NeuralInflector(MemberGroups, Inflector):
             info["members"] = [{"seed": seed + i, "steps": m.steps, "seconds": round(m.seconds, 1),
                                 "best_dev": m.best_dev, "best_step": m.best_step, "averaged": m.averaged,
                                 "writes": "edit scripts" if member_actions[i] else "characters",
-                                "init": _init_name(starts[i])}
+                                "init": init_name(starts[i])}
                                for i, m in enumerate(logs)]
         made = cls(nets, vocab, hp, beam=beam, info=info, member_actions=member_actions)
         trained = time.perf_counter()
@@ -456,17 +421,6 @@ class NeuralInflector(MemberGroups, Inflector):
                    info=manifest.get("info", {}), fallback=fallback, fallback_below=below,
                    fallback_margin=None if margin is None else float(margin), member_actions=kinds,
                    char_weight=float(weight))
-
-
-def last_edit_member(member_actions: Sequence[bool]) -> int | None:
-    """Index of the last edit-script member among those trained so far (None: none)."""
-    edits = [i for i, acts in enumerate(member_actions) if acts]
-    return edits[-1] if edits else None
-
-
-def _init_name(start: int | None) -> str:
-    """How a member's weights started, for the model's info (`char_warm`)."""
-    return "random" if start is None else f"encoder of member {start + 1}"
 
 
 def _quiet_transformers() -> None:

@@ -129,7 +129,7 @@ def train_members_parallel(data: Sequence[tuple[str, str, str]], dev: list[tuple
     `deadline`: a `time.perf_counter()` value by which the members (and the caller's own dev tuning, for which
     the last round keeps `reserve_evals` dev evaluations, default one per further member) must be done; None:
     no clock."""
-    from lexaug.inflection.neural import last_edit_member
+    from lexaug.inflection.neural_members import last_edit_member
 
     if workers < 2:
         raise ConfigError(f"workers={workers}: parallel training needs at least 2")

@@ -247,7 +247,8 @@ def test_char_copy_gives_the_character_members_copy_pairs(seen):
     """`char_copy=N`: the character members also train on N pairs that copy a training word (a lemma or a form)
     under the reserved tag `LEXAUG_COPY` (autoencoding: Kann & Schuetze 2017), the edit-script members on the
     same data as without it; left out (0), no member's data or vocabulary changes."""
-    from lexaug.inflection.neural import COPY_TAG, NeuralInflector
+    from lexaug.inflection.neural import NeuralInflector
+    from lexaug.inflection.neural_members import COPY_TAG
     from lexaug.inflection.vocab import nfc
 
     train, _ = _task()
