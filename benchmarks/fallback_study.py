@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 import inflection_protocol as proto
 
-from lexaug.inflection.neural import MARGIN_GRID as GRID
+from lexaug.inflection.fallback_margin import MARGIN_GRID as GRID
 from lexaug.inflection.fallback_margin import best_margin, fallback_right
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
