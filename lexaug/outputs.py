@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -164,7 +165,16 @@ def describe_os_error(err: OSError, path: str | Path, action: str = "cannot writ
 
 def write_atomic(path: str | Path, data: bytes, option: str = "output") -> None:
     """Write `data` to `path` through a partial sibling renamed into place; on any failure the partial is
-    removed and `OutputError` names the path (a special file such as /dev/stdout is written directly)."""
+    removed and `OutputError` names the path (`-` is stdout; a special file such as /dev/null is written
+    directly)."""
+    if str(path) == "-":
+        try:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        except OSError as err:
+            raise OutputError(describe_os_error(err, path)) from None
+        return
     if is_special(path):
         try:
             with open(path, "wb") as fh:

@@ -33,7 +33,7 @@ def evaluate() -> None:
 @click.option("--strict/--lenient", default=True, show_default=True,
               help="lenient: skip rows with an empty text or label and count them in the result.")
 @click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False),
-              help="Where to write the result JSON.")
+              help="Where to write the result JSON (- for stdout; the table then goes to stderr).")
 @click.option("--generator", "generator_name", default=None,
               help="The generator version (default: the newest of the mode): substitute.v3 (v2 + look-alike "
                    "letters repaired), substitute.v2 (source-side fallbacks) or substitute.v1; --mode codeswitch: "
@@ -69,4 +69,4 @@ def classify(train_path: str, test_path: str, lang: str, lexicons: tuple[str, ..
                      config=FastTextConfig(minn=minn, maxn=maxn))
     report["settings"].update(lang=built.targets[0], lexicon_sha256=built.lexicon_sha256)
     write_atomic(output_path, (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), "--output")
-    click.echo(format_table(report))
+    click.echo(format_table(report), err=output_path == "-")  # `--output -`: stdout holds the JSON alone

@@ -14,7 +14,7 @@ from lexaug import defaults
               help="Training file (lemma, form, features rows; any shared-task year).")
 @click.option("-n", "count", required=True, type=click.IntRange(min=1), help="Number of pairs to make.")
 @click.option("--output", "output_path", required=True, type=click.Path(),
-              help="Output file: lemma<TAB>form<TAB>features, the layout every reader reads.")
+              help="Output file (- for stdout): lemma<TAB>form<TAB>features, the layout every reader reads.")
 @click.option("--seed", type=int, default=defaults.SEED, show_default=True)
 @click.option("--min-stem", type=click.IntRange(min=1), default=defaults.HALLUCINATE_MIN_STEM, show_default=True,
               help="Shortest run of aligned identical characters taken as stem.")
@@ -24,9 +24,10 @@ def hallucinate_cmd(train_path: str, count: int, output_path: str, seed: int, mi
                     any_char: bool) -> None:
     """Write N hallucinated (lemma, form, features) rows that are not in --train."""
     from lexaug.generators.hallucinate import hallucinate
-    from lexaug.loaders.sigmorphon import check_output_path, read_training_rows, write_predictions
+    from lexaug.loaders.sigmorphon import read_training_rows, write_predictions
+    from lexaug.outputs import check_output_path
 
-    check_output_path(output_path, [train_path])  # before any work
+    check_output_path(output_path, "--output", [("--train", train_path)])  # before any work
     train = read_training_rows(train_path)
     made, stats = hallucinate(train, count, seed=seed, min_stem=min_stem, letters_only=not any_char)
     write_predictions(output_path, [(l, t) for l, _, t in made], [f for _, f, _ in made],

@@ -104,15 +104,16 @@ def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: s
 @click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False),
               help="Covered test file (lemma, features) or any file with lemma and features columns.")
 @click.option("--output", "output_path", required=True, type=click.Path(),
-              help="Prediction file (its folder must exist; not the input file).")
+              help="Prediction file (its folder must exist; not the input file; - for stdout).")
 @click.option("--layout", type=click.Choice(_LAYOUTS), default="auto", show_default=True,
               help="Columns of the output; auto: the input's 3-column layout, else " + defaults.INFLECT_LAYOUT)
 def predict_cmd(model_dir: str, input_path: str, output_path: str, layout: str) -> None:
     """Predict a form for every line of --input, written in input order in the gold files' layout."""
     from lexaug.inflection.base import load_inflector
-    from lexaug.loaders.sigmorphon import check_output_path, read_sigmorphon, write_predictions
+    from lexaug.loaders.sigmorphon import read_sigmorphon, write_predictions
+    from lexaug.outputs import check_output_path
 
-    check_output_path(output_path, [input_path])  # before any work
+    check_output_path(output_path, "--output", [("--input", input_path)])  # before any work
     model = load_inflector(model_dir)
     data = read_sigmorphon(input_path)
     if layout == "auto":

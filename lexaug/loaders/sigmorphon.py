@@ -15,7 +15,6 @@ one (lemma, features) are kept in file order.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections import Counter
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from lexaug.errors import ConfigError, FormatError
+from lexaug.outputs import check_output_path, write_atomic
 
 LEMMA_FORM_FEATURES = "lemma-form-features"
 LEMMA_FEATURES_FORM = "lemma-features-form"
@@ -219,7 +219,7 @@ def write_predictions(path: str | Path, pairs: Iterable[tuple[str, str]], forms:
 
     Lemma and feature strings are echoed verbatim, so official scorers read the file unchanged.
     Args:
-        path: output file (LF line endings, UTF-8).
+        path: output file (LF line endings, UTF-8); `-` for stdout.
         pairs: (lemma, features) inputs, e.g. `SigmorphonFile.pairs()`.
         forms: one predicted form per pair.
         layout: `"lemma-form-features"` (2017-2022) or `"lemma-features-form"` (2016, 2023).
@@ -231,33 +231,10 @@ def write_predictions(path: str | Path, pairs: Iterable[tuple[str, str]], forms:
     pairs, forms = list(pairs), list(forms)
     if len(pairs) != len(forms):
         raise ConfigError(f"{len(pairs)} inputs but {len(forms)} forms; give one form per input line")
-    check_output_path(path)
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
-            for (lemma, features), form in zip(pairs, forms):
-                cols = (lemma, form, features) if layout == LEMMA_FORM_FEATURES else (lemma, features, form)
-                out.write("\t".join(cols) + "\n")
-        os.replace(tmp, target)  # atomic: a failed or interrupted write leaves no half-written file
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    check_output_path(path, "--output")
+    lines = []
+    for (lemma, features), form in zip(pairs, forms):
+        cols = (lemma, form, features) if layout == LEMMA_FORM_FEATURES else (lemma, features, form)
+        lines.append("\t".join(cols) + "\n")
+    write_atomic(path, "".join(lines).encode("utf-8"), "--output")  # `-`: stdout; a failed write leaves no file
     return len(pairs)
-
-
-def check_output_path(path: str | Path, inputs: Iterable[str | Path] = ()) -> None:
-    """Raise `ConfigError` (one line) unless `path` can be written as a new or replaced file: its folder
-    exists, it is not a directory, and it is none of `inputs` (which would be overwritten)."""
-    target = Path(path)
-    if target.is_dir():
-        raise ConfigError(f"{target}: is a directory; give a file name for --output")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ConfigError(f"{target}: folder {folder} does not exist; create it (mkdir -p {folder}) or "
-                          "choose another --output")
-    for item in inputs:
-        source = Path(item)
-        if target.exists() and source.exists() and os.path.samefile(target, source):
-            raise ConfigError(f"{target}: --output is the input file {source}; it would be overwritten, "
-                              "choose another --output")

@@ -113,3 +113,24 @@ def test_cli_samples_recorded(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
     assert report["settings"]["samples"] == 2 and report["synthetic"]["train_examples"] == 80
+
+
+def test_output_dash_prints_the_report_on_stdout_and_writes_no_file(tmp_path, monkeypatch):
+    """`--output -` is stdout (as for every other command): the JSON report on stdout, the table on stderr, and no
+    file named `-` in the working folder (it was created there)."""
+    pytest.importorskip("fasttext")
+    train = tmp_path / "train.tsv"
+    rows = "".join(f"{i}\t{'x' if i % 2 else 'y'}\t{'good ball' if i % 2 else 'bad rice'} {i}\n" for i in range(40))
+    train.write_text("index_id\tlabel\ttext\n" + rows, encoding="utf-8")
+    lexicon = tmp_path / "en_xx.tsv"
+    lexicon.write_text("good\tnzuri\nball\tbola\nbad\tmbaya\nrice\twali\n", encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = CliRunner().invoke(cli, ["evaluate", "classify", "--train", str(train), "--test", str(train),
+                                      "--lang", "xx", "--lexicon", str(lexicon), "--seeds", "1", "--output", "-"])
+    assert result.exit_code == 0, result.output
+    assert list(work.iterdir()) == []
+    report = json.loads(result.stdout)
+    assert report["synthetic"]["train_examples"] == 40 * report["settings"]["samples"]
+    assert "synthetic" in result.stderr

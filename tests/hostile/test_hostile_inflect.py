@@ -98,9 +98,9 @@ CASES: list[tuple[str, Callable[[dict[str, Path]], list[str]], str]] = [
                                                    "--output", str(p["train"].parent)], "is a directory"),
     # defect 19: --output equal to --input
     ("predict-output-is-input", lambda p: ["predict", "--model", str(p["model"]), "--input", str(p["test"]),
-                                           "--output", str(p["test"])], "would be overwritten"),
+                                           "--output", str(p["test"])], "names the same file as --input"),
     ("hallucinate-output-is-train", lambda p: ["hallucinate", "--train", str(p["train"]), "-n", "5",
-                                               "--output", str(p["train"])], "would be overwritten"),
+                                               "--output", str(p["train"])], "names the same file as --train"),
     # defect 12: non-UTF-8 files, truncated rules.json, bad option values
     ("train-latin1", lambda p: ["train", "--train", str(p["latin1"]), "--out", str(p["train"].parent / "m2")],
      "line 2: not UTF-8"),
@@ -188,3 +188,45 @@ def test_neural_bad_option_writes_no_model(tmp_path):
     result = CliRunner().invoke(cli, ["inflect", *_neural("max_steps=-1")(paths)])
     assert result.exit_code == 1
     assert not (tmp_path / "nn").exists()
+
+
+@pytest.mark.parametrize("command", ["predict", "hallucinate"])
+def test_output_dash_is_stdout_and_writes_no_file(tmp_path, monkeypatch, command):
+    """`--output -` is stdout, as for `synthesize` and `evaluate classify`: the rows on stdout, no file named `-`
+    in the working folder (one was created there)."""
+    paths = _files(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    if command == "predict":
+        args = ["predict", "--model", str(paths["model"]), "--input", str(paths["test"]), "--output", "-"]
+    else:
+        args = ["hallucinate", "--train", str(paths["train"]), "-n", "3", "--output", "-"]
+    result = CliRunner().invoke(cli, ["inflect", *args])
+    assert result.exit_code == 0, result.output
+    assert list(work.iterdir()) == []
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert rows and all(len(row) == 3 for row in rows)
+    if command == "predict":
+        assert [(row[0], row[2]) for row in rows] == [("play", "V;PST"), ("play", "V;3;SG;PRS")]
+
+
+def test_output_fifo_is_written_to_not_replaced(tmp_path):
+    """A special file (here a fifo; /dev/null is one too) is opened and written, never renamed over: the partial
+    file's rename replaced it with a regular file (as root, `--output /dev/null` replaced the device)."""
+    import os
+    import threading
+
+    paths = _files(tmp_path)
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = CliRunner().invoke(cli, ["inflect", "predict", "--model", str(paths["model"]), "--input",
+                                      str(paths["test"]), "--output", str(fifo)])
+    assert result.exit_code == 0, result.output
+    assert not fifo.is_file() and fifo.is_fifo()
+    reader.join(timeout=10)
+    assert got and got[0].decode("utf-8").count("\n") == 2
+    assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
