@@ -122,6 +122,9 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             try:
                 raw = data.decode("utf-8")
             except UnicodeDecodeError as err:
+                if number == 1 and data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                    raise FormatError(path, 1, "file is UTF-16 (byte-order mark); convert it to UTF-8, "
+                                      "e.g. iconv -f UTF-16 -t UTF-8") from None
                 raise FormatError(path, number, f"not UTF-8 text (byte 0x{data[err.start]:02x} at column "
                                   f"{err.start + 1}); convert the file, e.g. iconv -f LATIN1 -t UTF-8") from None
             line = raw.rstrip("\n").rstrip("\r")

@@ -28,6 +28,8 @@ def _files(tmp: Path) -> dict[str, Path]:
     paths["pred"].write_text(GOLD, encoding="utf-8")
     paths["latin1"] = tmp / "latin1.train"
     paths["latin1"].write_bytes(LATIN1)
+    paths["utf16"] = tmp / "utf16.gold"
+    paths["utf16"].write_bytes(GOLD.encode("utf-16"))  # with its byte-order mark, as Windows tools save it
     paths["empty"], paths["blank"] = tmp / "empty.tsv", tmp / "blank.tsv"
     paths["empty"].write_text("", encoding="utf-8")
     paths["blank"].write_text("\n\n", encoding="utf-8")
@@ -110,6 +112,11 @@ CASES: list[tuple[str, Callable[[dict[str, Path]], list[str]], str]] = [
      "line 2: not UTF-8"),
     ("hallucinate-latin1", lambda p: ["hallucinate", "--train", str(p["latin1"]), "-n", "5",
                                       "--output", str(p["train"].parent / "h.tsv")], "line 2: not UTF-8"),
+    # session 21: a UTF-16 file is named as UTF-16 (the message suggested `iconv -f LATIN1`)
+    ("evaluate-utf16-gold", lambda p: ["evaluate", "--gold", str(p["utf16"]), "--pred", str(p["pred"])],
+     "utf16.gold, line 1: file is UTF-16 (byte-order mark); convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8"),
+    ("train-utf16", lambda p: ["train", "--train", str(p["utf16"]), "--out", str(p["train"].parent / "m5")],
+     "file is UTF-16"),
     ("predict-truncated-rules-json", _truncated_rules, "rules.json"),
     ("neural-max-steps-abc", _neural("max_steps=abc"), "max_steps='abc': expected an integer"),
     ("neural-d-model-zero", _neural("d_model=0"), "d_model=0: must be at least 1"),
