@@ -208,7 +208,7 @@ class NeuralInflector(MemberGroups, Inflector):
                               "member writes characters already: drop char_members")
         member_actions = [hp.actions] * (ensemble - char_members) + [False] * char_members
         copies = copy_rows(train, char_copy, seed) if char_copy and not all(member_actions) else []
-        vocab = CharVocab.build(list(train) + copies, actions=hp.actions)
+        vocab = CharVocab.build(list(train) + copies, actions=hp.actions, tag_parts=hp.tag_parts)
         mixed = len(set(member_actions)) > 1
         if not char_members:
             char_hallucinate = hallucinate

@@ -45,6 +45,7 @@ class NeuralHParams:
     actions: bool = True  # decode edit scripts over the lemma (copy/delete/insert) instead of characters
     length_alpha: float = 0.0  # beam search: rank finished hypotheses by log-prob / length**alpha (0: raw)
     set_features: bool = False  # feature tags read as a set: no position of their own (see `encode`)
+    tag_parts: bool = False  # composite tags (`AT+ABL`) enter as their parts (`vocab.split_features`)
 
     def to_dict(self) -> dict:
         return asdict(self)

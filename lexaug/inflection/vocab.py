@@ -24,9 +24,15 @@ SPECIALS = (PAD, BOS, EOS, UNK, COPY, DEL)
 PAD_ID, BOS_ID, EOS_ID, UNK_ID, COPY_ID, DEL_ID = 0, 1, 2, 3, 4, 5
 
 
-def split_features(features: str) -> list[str]:
-    """Feature tags of a UniMorph bundle (`;`-separated), de-duplicated and sorted (order-free input)."""
-    return sorted({tag for tag in features.strip().split(";") if tag})
+def split_features(features: str, parts: bool = False) -> list[str]:
+    """Feature tags of a UniMorph bundle (`;`-separated), de-duplicated and sorted (order-free input).
+
+    With `parts`, a composite tag is split on `+` into its parts (`AT+ABL` -> `AT`, `ABL`; `ARGAC3S+ARGNO3S` ->
+    `ARGAC3S`, `ARGNO3S`), so a composite never seen whole in training is made of parts that were."""
+    tags = {tag for tag in features.strip().split(";") if tag}
+    if parts:
+        tags = {part for tag in tags for part in tag.split("+") if part}
+    return sorted(tags)
 
 
 def nfc(text: str) -> str:
@@ -70,35 +76,38 @@ class CharVocab:
     Args:
         tokens: every token after the specials, in id order.
         actions: targets are edit scripts (`<copy>`, `<del>`, characters) instead of characters.
+        tag_parts: composite tags enter as their `+`-separated parts (`split_features`).
     """
 
-    def __init__(self, tokens: Iterable[str], actions: bool = False):
+    def __init__(self, tokens: Iterable[str], actions: bool = False, tag_parts: bool = False):
         self.itos: list[str] = list(SPECIALS) + [t for t in tokens if t not in SPECIALS]
         self.stoi: dict[str, int] = {t: i for i, t in enumerate(self.itos)}
         self.actions = actions
+        self.tag_parts = tag_parts
 
     @classmethod
-    def build(cls, triples: Iterable[tuple[str, str, str]], actions: bool = False) -> "CharVocab":
+    def build(cls, triples: Iterable[tuple[str, str, str]], actions: bool = False,
+              tag_parts: bool = False) -> "CharVocab":
         """Vocabulary from (lemma, form, features) triples: sorted characters, then sorted feature tokens."""
         chars: set[str] = set()
         tags: set[str] = set()
         for lemma, form, features in triples:
             chars.update(nfc(lemma))
             chars.update(nfc(form))
-            tags.update(split_features(features))
-        return cls(sorted(chars) + [f"[{t}]" for t in sorted(tags)], actions=actions)
+            tags.update(split_features(features, tag_parts))
+        return cls(sorted(chars) + [f"[{t}]" for t in sorted(tags)], actions=actions, tag_parts=tag_parts)
 
     def __len__(self) -> int:
         return len(self.itos)
 
     def with_actions(self, actions: bool) -> "CharVocab":
         """The same tokens, with targets written as edit scripts (`actions`) or as characters."""
-        return self if actions == self.actions else CharVocab(self.itos, actions=actions)
+        return self if actions == self.actions else CharVocab(self.itos, actions=actions, tag_parts=self.tag_parts)
 
     def encode_source(self, lemma: str, features: str) -> list[int]:
         """Ids of `lemma` characters followed by its sorted feature tokens, then `</s>`."""
         ids = [self.stoi.get(c, UNK_ID) for c in nfc(lemma)]
-        ids += [self.stoi.get(f"[{t}]", UNK_ID) for t in split_features(features)]
+        ids += [self.stoi.get(f"[{t}]", UNK_ID) for t in split_features(features, self.tag_parts)]
         return ids + [EOS_ID]
 
     def encode_target(self, form: str, lemma: str = "") -> list[int]:
@@ -134,10 +143,11 @@ class CharVocab:
         return "".join(out)
 
     def save(self, path: str | Path) -> None:
-        data = {"tokens": self.itos, "actions": self.actions}
+        data = {"tokens": self.itos, "actions": self.actions, "tag_parts": self.tag_parts}
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> "CharVocab":
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(data["tokens"], actions=bool(data.get("actions", False)))
+        return cls(data["tokens"], actions=bool(data.get("actions", False)),
+                   tag_parts=bool(data.get("tag_parts", False)))  # absent in models saved before the option

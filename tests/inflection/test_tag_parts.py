@@ -1,0 +1,59 @@
+"""`tag_parts`: composite feature tags (`AT+ABL`) enter the model as their parts, so a composite never seen whole
+in training is made of known tokens instead of `<unk>` (Selaru 2022: 68 of its 79 test items hold a tag never
+seen whole in the 700 training rows, 27 with parts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lexaug.inflection.vocab import UNK_ID, CharVocab, split_features
+
+ROWS = [("talo", "talolta", "N;AT+ABL;SG"), ("talo", "talossa", "N;IN+ESS;SG"), ("kala", "kalat", "N;NOM;PL")]
+
+
+def test_split_features_parts_split_composites_only_when_asked():
+    assert split_features("N;AT+ABL;SG") == ["AT+ABL", "N", "SG"]
+    assert split_features("N;AT+ABL;SG", parts=True) == ["ABL", "AT", "N", "SG"]
+    assert split_features("V;ARGAC3S+ARGNO3S;AT;SBJV", parts=True) == ["ARGAC3S", "ARGNO3S", "AT", "SBJV", "V"]
+    assert split_features("N;+;SG", parts=True) == ["N", "SG"]  # an empty part is no tag
+
+
+def test_an_unseen_composite_of_seen_parts_has_no_unknown_token():
+    whole, parts = CharVocab.build(ROWS), CharVocab.build(ROWS, tag_parts=True)
+    assert "[AT+ABL]" in whole.stoi and "[AT+ABL]" not in parts.stoi and "[ABL]" in parts.stoi
+    unseen = "N;IN+ABL;SG"  # IN and ABL are each seen, never together
+    assert UNK_ID in whole.encode_source("talo", unseen)
+    assert UNK_ID not in parts.encode_source("talo", unseen)
+    assert parts.with_actions(not parts.actions).tag_parts  # the character members' vocabulary keeps it
+
+
+def test_without_composites_the_vocabulary_and_sources_are_unchanged():
+    rows = [("walk", "walked", "V;PST"), ("run", "runs", "V;3;SG;PRS")]
+    whole, parts = CharVocab.build(rows), CharVocab.build(rows, tag_parts=True)
+    assert whole.itos == parts.itos
+    assert [whole.encode_source(l, f) for l, _, f in rows] == [parts.encode_source(l, f) for l, _, f in rows]
+
+
+def test_saved_and_reloaded_vocabulary_keeps_tag_parts(tmp_path):
+    CharVocab.build(ROWS, tag_parts=True).save(tmp_path / "v.json")
+    assert CharVocab.load(tmp_path / "v.json").tag_parts
+    (tmp_path / "old.json").write_text('{"tokens": ["a"], "actions": true}', encoding="utf-8")  # before the option
+    assert not CharVocab.load(tmp_path / "old.json").tag_parts
+
+
+def test_trained_model_reloads_with_tag_parts_and_predicts_the_same(tmp_path):
+    pytest.importorskip("torch")
+    from test_neural_budget import _tiny  # noqa: E402  (tests/inflection is on sys.path)
+
+    from lexaug.inflection.base import load_inflector
+    from lexaug.inflection.neural import NeuralInflector
+
+    rows = [(stem, stem + suffix, feats) for stem in ("talo", "kala", "koira", "kissa", "puu", "maa")
+            for suffix, feats in (("lta", "N;AT+ABL;SG"), ("ssa", "N;IN+ESS;SG"), ("sta", "N;IN+ABL;SG"))]
+    model = NeuralInflector.train(rows[:-1], rows[:4], seed=0, ensemble=1, tag_parts=True, **_tiny())
+    assert model.vocab.tag_parts and "[IN+ABL]" not in model.vocab.stoi
+    model.save(tmp_path / "m")
+    again = load_inflector(tmp_path / "m")
+    assert again.vocab.tag_parts
+    pairs = [("maa", "N;IN+ABL;SG"), ("talo", "N;AT+ESS;SG")]  # an unseen composite; parts seen, never together
+    assert again.predict_many(pairs) == model.predict_many(pairs)
