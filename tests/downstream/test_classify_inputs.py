@@ -99,13 +99,19 @@ def test_samples_multiply_synthetic_examples_with_their_labels(tmp_path):
     assert labels == ["a", "a", "a", "b", "b", "b"] and len(set(texts[:3])) == 3
 
 
-def test_cli_samples_recorded(tmp_path):
-    pytest.importorskip("fasttext")
+def _two_labels(tmp_path):
+    """A 40-row SIB-200-like TSV with two labels, and a lexicon covering its words."""
     train = tmp_path / "train.tsv"
     rows = "".join(f"{i}\t{'x' if i % 2 else 'y'}\t{'good ball' if i % 2 else 'bad rice'} {i}\n" for i in range(40))
     train.write_text("index_id\tlabel\ttext\n" + rows, encoding="utf-8")
     lexicon = tmp_path / "en_xx.tsv"
     lexicon.write_text("good\tnzuri\nball\tbola\nbad\tmbaya\nrice\twali\n", encoding="utf-8")
+    return train, lexicon
+
+
+def test_cli_samples_recorded(tmp_path):
+    pytest.importorskip("fasttext")
+    train, lexicon = _two_labels(tmp_path)
     out = tmp_path / "r.json"
     result = CliRunner().invoke(cli, ["evaluate", "classify", "--train", str(train), "--test", str(train),
                                       "--lang", "xx", "--lexicon", str(lexicon), "--seeds", "1", "--samples", "2",
@@ -119,11 +125,7 @@ def test_output_dash_prints_the_report_on_stdout_and_writes_no_file(tmp_path, mo
     """`--output -` is stdout (as for every other command): the JSON report on stdout, the table on stderr, and no
     file named `-` in the working folder (it was created there)."""
     pytest.importorskip("fasttext")
-    train = tmp_path / "train.tsv"
-    rows = "".join(f"{i}\t{'x' if i % 2 else 'y'}\t{'good ball' if i % 2 else 'bad rice'} {i}\n" for i in range(40))
-    train.write_text("index_id\tlabel\ttext\n" + rows, encoding="utf-8")
-    lexicon = tmp_path / "en_xx.tsv"
-    lexicon.write_text("good\tnzuri\nball\tbola\nbad\tmbaya\nrice\twali\n", encoding="utf-8")
+    train, lexicon = _two_labels(tmp_path)
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
