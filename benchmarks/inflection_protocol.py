@@ -95,6 +95,10 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # the default with composite tags split into their parts (`AT+ABL` -> `AT`, `ABL`): in the 2022 small test files,
     # Selaru has 68 of 79 items with a tag never seen whole in training, 27 with parts; Itelmen 43 -> 16
     "charparts": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "tag_parts": True},
+    # the default with the tuning reserve measured (the edit-script pair's dev search, timed before the character
+    # member trains, reused by the tuning) instead of 34 greedy dev evaluations of member 2: in session 20's paired
+    # runs the character member trained 94-143 s against ~190 s per edit-script member, and runs ended 43-81 s early
+    "charmeasure": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "measure_reserve": True},
 }
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
 VARIANTS: dict[str, tuple[int, float, bool]] = {

@@ -134,6 +134,11 @@ NEURAL_CHAR_HALLUCINATE = 1000
 # until measured on every language: a one-seed paired screen of 9 tasks was better in 6, worse in 3
 # (benchmarks/results/INFLECTION_LOG.md "Session 20")
 NEURAL_CHAR_WARM = False
+# Measure the tuning reserve (the edit-script group's dev search, timed before the character member trains)
+# instead of 34 greedy dev evaluations of member 2: in session 20's paired runs the character member trained
+# 94-143 s against 190-198 s per edit-script member, tuning took 23-36 s and the runs ended 43-81 s early.
+# Off until a paired screen shows it helps in most languages.
+NEURAL_MEASURE_RESERVE = False
 NEURAL_WORKERS = 1  # ensemble members trained at once, one process each (1: one after another)
 NEURAL_THREADS = 1  # torch threads; 1 is fastest on small shared CPUs (OpenMP spin contention)
 NEURAL_RULE_FALLBACK = True  # rule form where the model scores it within a margin of its own (margin chosen on dev; needs --dev)

@@ -18,7 +18,7 @@ from lexaug import defaults
 from lexaug.errors import ConfigError, ResourceError
 from lexaug.inflection.base import Inflector, Triple, read_manifest
 from lexaug.inflection.fallback_margin import best_margin
-from lexaug.inflection.neural_groups import MemberGroups
+from lexaug.inflection.neural_groups import MemberGroups, measured_reserve
 from lexaug.inflection.neural_members import COPY_TAG, copy_rows, init_name, last_edit_member
 from lexaug.inflection.vocab import CharVocab, nfc
 
@@ -130,6 +130,7 @@ class NeuralInflector(MemberGroups, Inflector):
               ensemble: int = defaults.NEURAL_ENSEMBLE, char_members: int | None = None,
               char_hallucinate: int | None = None, char_copy: int = 0,
               char_warm: bool = defaults.NEURAL_CHAR_WARM, workers: int = defaults.NEURAL_WORKERS,
+              measure_reserve: bool = defaults.NEURAL_MEASURE_RESERVE,
               progress: Callable[[str], None] | None = None,
               **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
@@ -151,6 +152,11 @@ class NeuralInflector(MemberGroups, Inflector):
                 then starts from encoder states that already tell stem from ending. Members trained at the
                 same time (`workers`) have none trained before them and start from random weights; the
                 model's info says which member each started from (`init`).
+            measure_reserve: under a budget, with `dev`, in a mixed ensemble trained one member after another:
+                search dev with the edit-script members as soon as they are trained, and keep back for the
+                tuning after the character members that search's time scaled to them, plus that time again
+                for scoring and the fallback (`neural_groups.measured_reserve`), instead of `reserve_evals` greedy dev
+                evaluations of the last member; the search is reused by the weight tuning, not repeated.
             beam: beam width used by `inflect` and `predict_many` (1: batched greedy search).
             device: "cpu", "cuda" or "auto" (GPU when torch sees one); the code path is the same.
             rule_fallback: with `dev`, also train the rule baseline and use its form where the model scores
@@ -194,8 +200,9 @@ class NeuralInflector(MemberGroups, Inflector):
                                 ("char_copy", char_copy, 0)):
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ConfigError(f"option {key}={value!r}: expected an integer of at least {low}")
-        if not isinstance(char_warm, bool):
-            raise ConfigError(f"option char_warm={char_warm!r}: expected true or false")
+        for key, flag in (("char_warm", char_warm), ("measure_reserve", measure_reserve)):
+            if not isinstance(flag, bool):
+                raise ConfigError(f"option {key}={flag!r}: expected true or false")
         device_name = resolve_device(device)
         workers = min(workers, ensemble)
         if workers > 1 and device_name != "cpu":
@@ -235,6 +242,8 @@ class NeuralInflector(MemberGroups, Inflector):
         reserve_evals = ensemble - 1 + 32 * mixed
         nets: list[Any] = []
         logs: list[Any] = []  # TrainLog of each member
+        known = None  # with measure_reserve: the edit-script group's dev candidates, searched before the rest
+        searched = measured = 0.0
         if workers > 1:
             from lexaug.inflection.neural_parallel import train_members_parallel
 
@@ -249,9 +258,15 @@ class NeuralInflector(MemberGroups, Inflector):
                 start = last_edit_member(member_actions[:i]) if char_warm and not member_actions[i] else None
                 starts[i] = start
                 encoder = None if start is None else nets[start].get_encoder().state_dict()
+                if (measure_reserve and deadline is not None and dev and mixed and not member_actions[i]
+                        and all(member_actions[:i])):  # the edit-script members are all trained: search dev now
+                    edit_only = cls(nets, vocab, hp, beam=beam, member_actions=[True] * len(nets))
+                    known, searched, measured = measured_reserve(edit_only, dev, member_actions.count(False))
                 member_deadline = None
                 if deadline is not None:  # an equal share of the time left, less the reserve for the last
                     reserve = reserve_evals * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
+                    if i == ensemble - 1 and known:
+                        reserve = measured
                     now = time.perf_counter()
                     member_deadline = now + (deadline - now - reserve) / (ensemble - i)
                 say = progress if ensemble == 1 or progress is None else (
@@ -278,7 +293,9 @@ class NeuralInflector(MemberGroups, Inflector):
                                for i, m in enumerate(logs)]
         made = cls(nets, vocab, hp, beam=beam, info=info, member_actions=member_actions)
         trained = time.perf_counter()
-        dev_forms = made._tune_char_weight(dev) if mixed and dev else None
+        if known:
+            info["reserve"] = {"edit_search_seconds": round(searched, 1), "seconds": round(measured, 1)}
+        dev_forms = made._tune_char_weight(dev, known) if mixed and dev else None
         if rule_fallback and dev:
             made._tune_fallback(train, dev, dev_forms)
         info["tuning_seconds"] = round(time.perf_counter() - trained, 1)  # weight and fallback tuning on dev

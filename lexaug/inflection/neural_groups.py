@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import time
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
@@ -77,13 +78,19 @@ class MemberGroups:
             out.append(score_targets(nets, sources, targets, lens, vocab.actions))
         return out
 
-    def _group_candidates(self, pairs: Sequence[tuple[str, str]], beam: int) -> list[list[list[tuple[str, float]]]]:
+    def _group_candidates(self, pairs: Sequence[tuple[str, str]], beam: int,
+                          known: dict[bool, list[list[tuple[str, float]]]] | None = None
+                          ) -> list[list[list[tuple[str, float]]]]:
         """Per group, per pair: the group's forms with their probabilities, best first (greedy: one form;
-        beam search: up to `beam`, forms that decode alike merged by adding their probabilities)."""
+        beam search: up to `beam`, forms that decode alike merged by adding their probabilities). A group
+        whose kind (`actions`) is in `known` is not searched again: its candidates are those."""
         from lexaug.inflection.neural_model import beam_decode_many, greedy_decode
 
         out = []
         for vocab, nets, _ in self.groups():
+            if known and vocab.actions in known:
+                out.append(known[vocab.actions])
+                continue
             if beam <= 1:
                 hyps = greedy_decode(nets, [vocab.encode_source(l, f) for l, f in pairs],
                                      [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, vocab.actions)
@@ -126,15 +133,17 @@ class MemberGroups:
         """The best form per pair with its probability (see `_ranked`), without the rule fallback."""
         return [ranked[0] for ranked in self._ranked(pairs, beam)]
 
-    def _tune_char_weight(self, dev: Sequence[Triple]) -> list[str]:
+    def _tune_char_weight(self, dev: Sequence[Triple],
+                          known: dict[bool, list[list[tuple[str, float]]]] | None = None) -> list[str]:
         """Choose the character members' weight of a mixed ensemble by dev exact match, on the candidates
         decoding gives (both groups' searches at `self.beam`; ties: the earlier weight of `_CHAR_WEIGHT_GRID`).
         Returns the dev forms at that weight (what decoding gives, so the fallback tuning need not decode dev
         again). Tuned on greedy candidates instead, the weight could not see what beam search adds: Middle Low
-        German at 4 minutes, test, beam 5: weight 0 61.2%, 0.5 54.5%, where greedy dev tied 0, 0.25 and 0.5."""
+        German at 4 minutes, test, beam 5: weight 0 61.2%, 0.5 54.5%, where greedy dev tied 0, 0.25 and 0.5.
+        `known`: a group's dev candidates searched already (by `actions`: True for the edit-script group)."""
         pairs = [(lemma, feats) for lemma, _, feats in dev]
         gold = [nfc(form) for _, form, _ in dev]
-        per_group = self._group_candidates(pairs, self.beam)
+        per_group = self._group_candidates(pairs, self.beam, known)
         union, flat_pairs, flat_forms = _union(pairs, per_group)
         by_group = self._group_scores(flat_pairs, flat_forms)
         right: dict[float, int] = {}
@@ -150,6 +159,18 @@ class MemberGroups:
         self.info["char_weight_dev"] = {"weight": self.char_weight,
                                         "dev_accuracy": {str(w): 100.0 * n / len(dev) for w, n in right.items()}}
         return chosen[self.char_weight]
+
+
+def measured_reserve(edit_only: MemberGroups, dev: Sequence[Triple], char_networks: int
+                     ) -> tuple[dict[bool, list[list[tuple[str, float]]]], float, float]:
+    """Search dev with `edit_only` (the trained edit-script members alone) as the weight tuning will. Returns
+    those candidates (keyed True, for `_tune_char_weight`), the search's seconds, and the seconds to keep back
+    for the rest of the tuning: the `char_networks` members' search, taken to cost this one's per network, and
+    as much again as this search for scoring every candidate under both groups and the rule fallback."""
+    begun = time.perf_counter()
+    known = {True: edit_only._group_candidates([(lemma, feats) for lemma, _, feats in dev], edit_only.beam)[0]}
+    searched = time.perf_counter() - begun
+    return known, searched, searched * (char_networks / len(edit_only.models) + 1.0)
 
 
 def _union(pairs: Sequence[tuple[str, str]], per_group: Sequence[Sequence[Sequence[tuple[str, float]]]]
