@@ -153,10 +153,10 @@ class NeuralInflector(MemberGroups, Inflector):
                 same time (`workers`) have none trained before them and start from random weights; the
                 model's info says which member each started from (`init`).
             measure_reserve: under a budget, with `dev`, in a mixed ensemble trained one member after another:
-                search dev with the edit-script members as soon as they are trained, and keep back for the
-                tuning after the character members that search's time scaled to them, plus that time again
-                for scoring and the fallback (`neural_groups.measured_reserve`), instead of `reserve_evals` greedy dev
-                evaluations of the last member; the search is reused by the weight tuning, not repeated.
+                search dev with the edit-script members as soon as they are trained and keep back, for the
+                tuning after the character members, that search's time scaled to them plus that time again
+                for scoring and the fallback (`neural_groups.measured_reserve`), instead of `reserve_evals`
+                greedy dev evaluations of the last member; the weight tuning reuses the search.
             beam: beam width used by `inflect` and `predict_many` (1: batched greedy search).
             device: "cpu", "cuda" or "auto" (GPU when torch sees one); the code path is the same.
             rule_fallback: with `dev`, also train the rule baseline and use its form where the model scores
