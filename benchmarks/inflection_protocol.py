@@ -93,7 +93,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # (INFLECTION_LOG.md "Session 20")
     "charwarm": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "char_warm": True},
     # the default with composite tags split into their parts (`AT+ABL` -> `AT`, `ABL`): in the 2022 small test files,
-    # Selaru has 68 of 79 items with a tag never seen whole in training, 27 with parts; Itelmen 43 -> 16
+    # slp has 68 of 79 items with a tag never seen whole in training, 27 with parts; Itelmen 43 -> 16
     "charparts": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "tag_parts": True},
     # the default with the tuning reserve measured (the edit-script pair's dev search, timed before the character
     # member trains, reused by the tuning) instead of 34 greedy dev evaluations of member 2: in session 20's paired

@@ -137,7 +137,7 @@ NEURAL_CHAR_WARM = False
 # Measure the tuning reserve (the edit-script group's dev search, timed before the character member trains)
 # instead of 34 greedy dev evaluations of member 2: in session 20's paired runs the character member trained
 # 94-143 s against 190-198 s per edit-script member, tuning took 23-36 s and the runs ended 43-81 s early.
-# Off until a paired screen shows it helps in most languages.
+# Off: measured on one task (got, session 21), where its first factor ended the run 8.3 s past the budget.
 NEURAL_MEASURE_RESERVE = False
 NEURAL_WORKERS = 1  # ensemble members trained at once, one process each (1: one after another)
 NEURAL_THREADS = 1  # torch threads; 1 is fastest on small shared CPUs (OpenMP spin contention)

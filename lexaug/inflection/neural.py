@@ -154,9 +154,9 @@ class NeuralInflector(MemberGroups, Inflector):
                 model's info says which member each started from (`init`).
             measure_reserve: under a budget, with `dev`, in a mixed ensemble trained one member after another:
                 search dev with the edit-script members as soon as they are trained and keep back, for the
-                tuning after the character members, that search's time scaled to them plus that time again
-                for scoring and the fallback (`neural_groups.measured_reserve`), instead of `reserve_evals`
-                greedy dev evaluations of the last member; the weight tuning reuses the search.
+                tuning after the character members, 5 times that search's time
+                (`neural_groups.TUNING_PER_EDIT_SEARCH`), instead of `reserve_evals` greedy dev evaluations
+                of the last member; the weight tuning reuses the search.
             beam: beam width used by `inflect` and `predict_many` (1: batched greedy search).
             device: "cpu", "cuda" or "auto" (GPU when torch sees one); the code path is the same.
             rule_fallback: with `dev`, also train the rule baseline and use its form where the model scores
@@ -261,7 +261,7 @@ class NeuralInflector(MemberGroups, Inflector):
                 if (measure_reserve and deadline is not None and dev and mixed and not member_actions[i]
                         and all(member_actions[:i])):  # the edit-script members are all trained: search dev now
                     edit_only = cls(nets, vocab, hp, beam=beam, member_actions=[True] * len(nets))
-                    known, searched, measured = measured_reserve(edit_only, dev, member_actions.count(False))
+                    known, searched, measured = measured_reserve(edit_only, dev)
                 member_deadline = None
                 if deadline is not None:  # an equal share of the time left, less the reserve for the last
                     reserve = reserve_evals * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0

@@ -1,5 +1,5 @@
 """`tag_parts`: composite feature tags (`AT+ABL`) enter the model as their parts, so a composite never seen whole
-in training is made of known tokens instead of `<unk>` (Selaru 2022: 68 of its 79 test items hold a tag never
+in training is made of known tokens instead of `<unk>` (slp 2022: 68 of its 79 test items hold a tag never
 seen whole in the 700 training rows, 27 with parts)."""
 
 from __future__ import annotations
