@@ -74,6 +74,9 @@ def _fail(path: Path, line: int | None, message: str, reason: str, strict: bool,
 COMPRESSED = ((b"\x1f\x8b", "gzip", "gunzip"), (b"\x28\xb5\x2f\xfd", "zstd", "unzstd"))  # magic, name, tool
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # a file starting with one of these is UTF-16: every reader names it so
+
+
 def reject_compressed(path: str | Path, data: bytes) -> None:
     """Raise FormatError (reason `binary`) when `data` is a gzip or zstd stream: a text table read as such would
     be misdiagnosed (as Latin-1, or as binary rows). Shared by the lexicon and UniMorph readers."""
@@ -84,7 +87,7 @@ def reject_compressed(path: str | Path, data: bytes) -> None:
 
 def decode_lines(path: Path, data: bytes, strict: bool, counts: FileCounts) -> list[str | None]:
     """Lines of `data` as NFC text without `\\r`; a line that cannot be decoded is None (counted, lenient)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(UTF16_BOMS):
         raise FormatError(path, 1, "file is UTF-16 (byte-order mark); re-encode it as UTF-8, "
                           "e.g. `iconv -f utf-16 -t utf-8`", reason="encoding")
     reject_compressed(path, data)
