@@ -74,7 +74,19 @@ def _fail(path: Path, line: int | None, message: str, reason: str, strict: bool,
 COMPRESSED = ((b"\x1f\x8b", "gzip", "gunzip"), (b"\x28\xb5\x2f\xfd", "zstd", "unzstd"))  # magic, name, tool
 
 
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # a file starting with one of these is UTF-16: every reader names it so
+# Byte-order marks of the wide encodings, UTF-32 first: its little-endian mark starts with UTF-16's.
+WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+             (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def wide_encoding_error(path: str | Path, data: bytes) -> FormatError | None:
+    """The error for a file saved as UTF-16 or UTF-32 with a byte-order mark (None otherwise); every reader that
+    reads whole files or first lines raises it, so the encoding is named instead of a byte being called Latin-1."""
+    for mark, name in WIDE_BOMS:
+        if data.startswith(mark):
+            return FormatError(path, 1, f"file is {name} (byte-order mark); convert it to UTF-8, "
+                                        f"e.g. `iconv -f {name} -t UTF-8`", reason="encoding")
+    return None
 
 
 def reject_compressed(path: str | Path, data: bytes) -> None:
@@ -87,9 +99,9 @@ def reject_compressed(path: str | Path, data: bytes) -> None:
 
 def decode_lines(path: Path, data: bytes, strict: bool, counts: FileCounts) -> list[str | None]:
     """Lines of `data` as NFC text without `\\r`; a line that cannot be decoded is None (counted, lenient)."""
-    if data.startswith(UTF16_BOMS):
-        raise FormatError(path, 1, "file is UTF-16 (byte-order mark); re-encode it as UTF-8, "
-                          "e.g. `iconv -f utf-16 -t utf-8`", reason="encoding")
+    wide = wide_encoding_error(path, data)
+    if wide:
+        raise wide
     reject_compressed(path, data)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

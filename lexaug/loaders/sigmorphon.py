@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from lexaug.errors import ConfigError, FormatError
-from lexaug.loaders.lexicon_rows import UTF16_BOMS
+from lexaug.loaders.lexicon_rows import wide_encoding_error
 from lexaug.outputs import check_output_path, write_atomic
 
 LEMMA_FORM_FEATURES = "lemma-form-features"
@@ -123,9 +123,9 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             try:
                 raw = data.decode("utf-8")
             except UnicodeDecodeError as err:
-                if number == 1 and data.startswith(UTF16_BOMS):
-                    raise FormatError(path, 1, "file is UTF-16 (byte-order mark); convert it to UTF-8, "
-                                      "e.g. iconv -f UTF-16 -t UTF-8") from None
+                wide = wide_encoding_error(path, data) if number == 1 else None
+                if wide:
+                    raise wide from None
                 raise FormatError(path, number, f"not UTF-8 text (byte 0x{data[err.start]:02x} at column "
                                   f"{err.start + 1}); convert the file, e.g. iconv -f LATIN1 -t UTF-8") from None
             line = raw.rstrip("\n").rstrip("\r")

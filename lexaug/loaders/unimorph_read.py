@@ -21,7 +21,7 @@ from itertools import repeat
 
 from lexaug.errors import FormatError
 from lexaug.loaders.features import FeatureError, parse_features
-from lexaug.loaders.lexicon_rows import UTF16_BOMS, reject_compressed
+from lexaug.loaders.lexicon_rows import reject_compressed, wide_encoding_error
 
 # C0 controls other than TAB, LF, CR: text files never contain them, binary files always do.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -47,9 +47,8 @@ class Counts:
 def _decode(path: str, data: bytes, strict: bool, counts: Counts) -> list[str | None]:
     """Decode to a list of lines; in lenient mode an undecodable line becomes None (already counted)."""
     reject_compressed(path, data)  # a whole compressed file is an error in either mode, as for lexicons
-    if data.startswith(UTF16_BOMS):
-        err = FormatError(path, 1, "file is UTF-16 (byte-order mark); convert it to UTF-8, "
-                                   "e.g. `iconv -f UTF-16 -t UTF-8`", reason="encoding")
+    err = wide_encoding_error(path, data)
+    if err:
         if strict:
             raise err
         raw = data.split(b"\n")

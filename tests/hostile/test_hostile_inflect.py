@@ -30,6 +30,8 @@ def _files(tmp: Path) -> dict[str, Path]:
     paths["latin1"].write_bytes(LATIN1)
     paths["utf16"] = tmp / "utf16.gold"
     paths["utf16"].write_bytes(GOLD.encode("utf-16"))  # with its byte-order mark, as Windows tools save it
+    paths["utf32"] = tmp / "utf32.train"
+    paths["utf32"].write_bytes(TRAIN.encode("utf-32"))
     paths["empty"], paths["blank"] = tmp / "empty.tsv", tmp / "blank.tsv"
     paths["empty"].write_text("", encoding="utf-8")
     paths["blank"].write_text("\n\n", encoding="utf-8")
@@ -114,9 +116,12 @@ CASES: list[tuple[str, Callable[[dict[str, Path]], list[str]], str]] = [
                                       "--output", str(p["train"].parent / "h.tsv")], "line 2: not UTF-8"),
     # session 21: a UTF-16 file is named as UTF-16 (the message suggested `iconv -f LATIN1`)
     ("evaluate-utf16-gold", lambda p: ["evaluate", "--gold", str(p["utf16"]), "--pred", str(p["pred"])],
-     "utf16.gold, line 1: file is UTF-16 (byte-order mark); convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8"),
+     "utf16.gold, line 1: file is UTF-16 (byte-order mark); convert it to UTF-8, e.g. `iconv -f UTF-16 -t UTF-8`"),
     ("train-utf16", lambda p: ["train", "--train", str(p["utf16"]), "--out", str(p["train"].parent / "m5")],
      "file is UTF-16"),
+    # session 22: UTF-32 was named UTF-16 (its little-endian mark starts with UTF-16's)
+    ("train-utf32", lambda p: ["train", "--train", str(p["utf32"]), "--out", str(p["train"].parent / "m6")],
+     "utf32.train, line 1: file is UTF-32 (byte-order mark); convert it to UTF-8, e.g. `iconv -f UTF-32 -t UTF-8`"),
     ("predict-truncated-rules-json", _truncated_rules, "rules.json"),
     ("neural-max-steps-abc", _neural("max_steps=abc"), "max_steps='abc': expected an integer"),
     ("neural-d-model-zero", _neural("d_model=0"), "d_model=0: must be at least 1"),

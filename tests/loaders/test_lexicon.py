@@ -189,8 +189,12 @@ def test_wrong_encoding(tmp_path):
     st = Lexicon.read(path, strict=False).stats()
     assert (st["rows_read"], st["skipped"], st["lines"]) == (1, {"encoding": 1}, 2)
     utf16 = write(tmp_path, "z.tsv", "a\tb\n".encode("utf-16"))
-    with pytest.raises(FormatError, match=r"z.tsv, line 1: file is UTF-16 \(byte-order mark\); re-encode"):
+    with pytest.raises(FormatError, match=r"z.tsv, line 1: file is UTF-16 \(byte-order mark\); convert it to UTF-8"):
         Lexicon.read(utf16)
+    # session 22: UTF-32's little-endian mark starts with UTF-16's; the message named UTF-16
+    utf32 = write(tmp_path, "w.tsv", "a\tb\n".encode("utf-32"))
+    with pytest.raises(FormatError, match=r"w.tsv, line 1: file is UTF-32 \(byte-order mark\); .*iconv -f UTF-32"):
+        Lexicon.read(utf32)
 
 
 def test_empty_file(tmp_path):

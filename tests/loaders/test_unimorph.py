@@ -147,6 +147,12 @@ def test_utf16_file(tmp_path: Path) -> None:
     assert (len(table), table.stats()["skipped"]) == (0, {"encoding": 2})
 
 
+def test_utf32_file_is_named_utf32(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a\tb\tV\n".encode("utf-32"))  # its mark starts with UTF-16's
+    with pytest.raises(FormatError, match=r"line 1: file is UTF-32 \(byte-order mark\); .*iconv -f UTF-32 -t UTF-8"):
+        MorphTable.read(path)
+
+
 @pytest.mark.parametrize("content", ["", "\n\n  \n"])
 def test_empty_file(tmp_path: Path, content: str) -> None:
     path = _write(tmp_path, content)
