@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lexaug.errors import FormatError
+from lexaug.errors import FormatError, wide_encoding_error
 
 
 @dataclass
@@ -51,6 +51,10 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
     path = Path(path)
     if not path.is_file():
         raise FormatError(path, None, "file not found; check the path", reason="missing")
+    with path.open("rb") as fh:
+        wide = wide_encoding_error(path, fh.read(4))
+    if wide:
+        raise wide
     data = LabelledData(str(path))
     if path.suffix in {".jsonl", ".json"}:
         rows = _jsonl_rows(path)
@@ -117,8 +121,12 @@ def _tsv_rows(path: Path):
 
 
 def _jsonl_rows(path: Path):
-    with path.open(encoding="utf-8-sig") as fh:
-        for number, line in enumerate(fh, 1):
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                raise FormatError(path, number, "not UTF-8; re-encode the file as UTF-8", reason="encoding") from None
             if not line.strip():
                 continue
             try:

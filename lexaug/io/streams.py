@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Iterator, TextIO
 
 from lexaug.defaults import MAX_LINE_MB
-from lexaug.errors import FormatError
+from lexaug.errors import FormatError, wide_encoding_error
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -54,6 +54,7 @@ class LineReader(io.TextIOBase):
         self._rest_size = 0
         self._eof = False
         self._lines_decoded = 0  # lines in blocks already decoded, for locating a bad byte
+        self._first_block = True  # the first bytes are checked for a UTF-16/UTF-32 byte-order mark
         mb = MAX_LINE_MB if max_line_mb is None else max_line_mb
         self._max_line = max(int(mb * (1 << 20)), _BLOCK)
 
@@ -69,6 +70,13 @@ class LineReader(io.TextIOBase):
     def _fill(self) -> bool:
         while not self._eof:
             data = self._raw.read(_BLOCK)
+            if self._first_block:
+                # a whole file in UTF-16/32 is an error in either mode: its ASCII lines are valid UTF-8 bytes
+                # (a NUL after each letter) that a lenient read would otherwise pass on as text
+                self._first_block = False
+                wide = wide_encoding_error(self.name, data)
+                if wide:
+                    raise wide
             if not data:
                 self._eof = True
                 block = b"".join(self._rest)

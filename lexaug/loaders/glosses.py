@@ -8,7 +8,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from lexaug.errors import FormatError
+from lexaug.errors import FormatError, wide_encoding_error
 
 
 class Glosses:
@@ -31,6 +31,9 @@ class Glosses:
             The glosses, each lemma's rows in file order; a row's comma-separated list is split into glosses.
         """
         raw = Path(path).read_bytes()
+        wide = wide_encoding_error(path, raw)  # in either mode: its ASCII rows would decode, a NUL after each letter
+        if wide:
+            raise wide
         skipped: Counter = Counter()
         lines_seen: set[str] = set()
         glosses: dict[str, list[str]] = {}

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from lexaug.errors import ConfigError, FormatError
+from lexaug.errors import ConfigError, FormatError, wide_encoding_error
 from lexaug.loaders.lexicon_text import clean_field
 
 _SEPARATORS = {"\t": "\t", "tab": "\t", "\\t": "\t", " ": " ", "space": " "}
@@ -72,21 +72,6 @@ def _fail(path: Path, line: int | None, message: str, reason: str, strict: bool,
 
 
 COMPRESSED = ((b"\x1f\x8b", "gzip", "gunzip"), (b"\x28\xb5\x2f\xfd", "zstd", "unzstd"))  # magic, name, tool
-
-
-# Byte-order marks of the wide encodings, UTF-32 first: its little-endian mark starts with UTF-16's.
-WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
-             (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
-
-
-def wide_encoding_error(path: str | Path, data: bytes) -> FormatError | None:
-    """The error for a file saved as UTF-16 or UTF-32 with a byte-order mark (None otherwise); every reader that
-    reads whole files or first lines raises it, so the encoding is named instead of a byte being called Latin-1."""
-    for mark, name in WIDE_BOMS:
-        if data.startswith(mark):
-            return FormatError(path, 1, f"file is {name} (byte-order mark); convert it to UTF-8, "
-                                        f"e.g. `iconv -f {name} -t UTF-8`", reason="encoding")
-    return None
 
 
 def reject_compressed(path: str | Path, data: bytes) -> None:

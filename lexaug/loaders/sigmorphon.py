@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from lexaug.errors import ConfigError, FormatError
-from lexaug.loaders.lexicon_rows import wide_encoding_error
+from lexaug.errors import ConfigError, FormatError, wide_encoding_error
 from lexaug.outputs import check_output_path, write_atomic
 
 LEMMA_FORM_FEATURES = "lemma-form-features"

@@ -19,9 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import repeat
 
-from lexaug.errors import FormatError
+from lexaug.errors import FormatError, wide_encoding_error
 from lexaug.loaders.features import FeatureError, parse_features
-from lexaug.loaders.lexicon_rows import reject_compressed, wide_encoding_error
+from lexaug.loaders.lexicon_rows import reject_compressed
 
 # C0 controls other than TAB, LF, CR: text files never contain them, binary files always do.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

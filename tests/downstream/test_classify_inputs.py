@@ -27,6 +27,24 @@ def test_tsv_is_split_on_tabs_only_quotes_kept(tmp_path):
         read_labelled(path, text_column="text", label_column="category")
 
 
+@pytest.mark.parametrize("strict", [True, False])
+@pytest.mark.parametrize("name, content", [("t.tsv", "text\tlabel\na b\tx\n"), ("t.csv", "text,label\na b,x\n"),
+                                           ("t.jsonl", '{"text": "a b", "label": "x"}\n')])
+def test_utf16_file_is_named_in_every_format_and_mode(tmp_path, name, content, strict):
+    # session 22: "not UTF-8; re-encode the file" (TSV, CSV) or a traceback (JSONL: UnicodeDecodeError)
+    path = tmp_path / name
+    path.write_bytes(content.encode("utf-16"))
+    with pytest.raises(FormatError, match=rf"{name}, line 1: file is UTF-16 \(byte-order mark\); convert it"):
+        read_labelled(path, strict=strict)
+
+
+def test_latin1_jsonl_is_one_error_naming_the_line(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_bytes('{"text": "a", "label": "x"}\n{"text": "caf\u00e9", "label": "y"}\n'.encode("latin-1"))
+    with pytest.raises(FormatError, match=r"t.jsonl, line 2: not UTF-8"):
+        read_labelled(path, strict=False)
+
+
 def test_real_sib200_tsv_reads_every_row(shared_data):
     data = read_labelled(shared_data / "sib200" / "wol_Latn" / "train.tsv", text_column="text",
                          label_column="category")

@@ -280,6 +280,14 @@ def test_real_gloss_file(shared_data: Path) -> None:
     assert glosses.glosses("ተሻለ") == ("recover", "become better")
 
 
+@pytest.mark.parametrize("strict", [True, False])
+def test_gloss_file_in_utf16_is_an_error_in_either_mode(tmp_path: Path, strict: bool) -> None:
+    # session 22: lenient reading skipped the first line and kept the others, each letter followed by a NUL
+    path = _write(tmp_path, "go\tmove\nsee\tlook\n".encode("utf-16"), "x.gloss")
+    with pytest.raises(FormatError, match=r"x.gloss, line 1: file is UTF-16 \(byte-order mark\)"):
+        Glosses.read(path, strict=strict)
+
+
 @pytest.mark.parametrize("name", ["mlt/mlt", "zul/zul", "zul/zul.sm", "amh/amh.args", "gup/gup", "nav/nav",
                                   "swc/swc.sm", "kbd/kbd"])
 def test_real_round_trips(shared_data: Path, name: str) -> None:
