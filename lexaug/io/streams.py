@@ -38,7 +38,8 @@ class LineReader(io.TextIOBase):
 
     `errors="strict"` raises `FormatError(path, line, ..., reason="encoding")` at the first bad byte;
     `errors="surrogateescape"` passes bad bytes through as lone surrogates (U+DC80..U+DCFF) so that a lenient
-    reader can skip and count the record that holds them (see `has_undecodable`).
+    reader can skip and count the record that holds them (see `has_undecodable`). A UTF-16 or UTF-32 byte-order
+    mark at the start is an error in either mode (`wide_encoding_error`).
     """
 
     def __init__(self, raw: BinaryIO, name: str, errors: str = "strict", close_raw: bool = True,

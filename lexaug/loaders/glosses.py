@@ -26,7 +26,8 @@ class Glosses:
         Args:
             path: the `.gloss` file.
             strict: raise `FormatError` (path, line, fix) for a row that is not `lemma<TAB>gloss`, or is not
-                UTF-8; if False, skip it and count it by reason in `stats()["skipped"]`.
+                UTF-8; if False, skip it and count it by reason in `stats()["skipped"]`. A file with a UTF-16 or
+                UTF-32 byte-order mark is an error in either mode (`wide_encoding_error`).
         Returns:
             The glosses, each lemma's rows in file order; a row's comma-separated list is split into glosses.
         """
