@@ -46,8 +46,8 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
 
     A row with an empty text or label, a text that is not a string or a label that is a JSON list or object
     (`_problem`) is an error in strict mode (naming file and line) and is skipped and counted under its
-    reason (`empty`, `not_text`, `bad_label`) in lenient mode. A missing column is always an error: no row could be read;
-    so is a file with a UTF-16 or UTF-32 byte-order mark (`wide_encoding_error`).
+    reason (`empty`, `not_text`, `bad_label`) in lenient mode. A missing column is always an error (no row could
+    be read), and so is a file with a UTF-16 or UTF-32 byte-order mark (`wide_encoding_error`).
     """
     path = Path(path)
     if not path.is_file():
