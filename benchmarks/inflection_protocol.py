@@ -95,6 +95,10 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # the default with composite tags split into their parts (`AT+ABL` -> `AT`, `ABL`): in the 2022 small test files,
     # slp has 68 of 79 items with a tag never seen whole in training, 27 with parts; Itelmen 43 -> 16
     "charparts": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "tag_parts": True},
+    # charparts keeping each composite whole beside its parts (`SG+PL` -> `PL`, `SG`, `SG+PL`; an unseen composite:
+    # parts only): Gujarati lost 2.6 with parts alone, its `SG+PL` meaning either number (INFLECTION_LOG "Session 22")
+    "charboth": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "tag_parts": True,
+                 "tag_whole": True},
     # the default with the tuning reserve measured (the edit-script pair's dev search, timed before the character
     # member trains, reused by the tuning) instead of 34 greedy dev evaluations of member 2: in session 20's paired
     # runs the character member trained 94-143 s against ~190 s per edit-script member, and runs ended 43-81 s early

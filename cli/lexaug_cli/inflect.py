@@ -66,7 +66,8 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
                    "measure_reserve=true (under --minutes, time the edit-script members' dev search to size the "
                    "tuning reserve; default false), "
                    "set_features=true, tag_parts=true (composite tags such as AT+ABL enter as their parts; default "
-                   "false), max_steps=3000, ...).")
+                   "false), tag_whole=true (with tag_parts: the composite enters whole too; default false), "
+                   "max_steps=3000, ...).")
 def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: str, compat: str | None,
               seed: int, minutes: float | None, device: str | None, options: tuple[str, ...]) -> None:
     """Train a model on a shared-task training file and save it to --output."""

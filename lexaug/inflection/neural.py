@@ -191,6 +191,9 @@ class NeuralInflector(MemberGroups, Inflector):
             raise ConfigError(f"unknown neural option(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
         check_hparams(hparams, fields)
         hp = NeuralHParams(**hparams)
+        if hp.tag_whole and not hp.tag_parts:
+            raise ConfigError("option tag_whole=true keeps composite tags whole beside their parts: "
+                              "add -o tag_parts=true")
         if char_members is None:
             wanted = defaults.NEURAL_CHAR_MEMBERS
             char_members = wanted if hp.actions and isinstance(ensemble, int) and ensemble > wanted else 0
@@ -215,7 +218,8 @@ class NeuralInflector(MemberGroups, Inflector):
                               "member writes characters already: drop char_members")
         member_actions = [hp.actions] * (ensemble - char_members) + [False] * char_members
         copies = copy_rows(train, char_copy, seed) if char_copy and not all(member_actions) else []
-        vocab = CharVocab.build(list(train) + copies, actions=hp.actions, tag_parts=hp.tag_parts)
+        vocab = CharVocab.build(list(train) + copies, actions=hp.actions, tag_parts=hp.tag_parts,
+                                tag_whole=hp.tag_whole)
         mixed = len(set(member_actions)) > 1
         if not char_members:
             char_hallucinate = hallucinate

@@ -46,6 +46,7 @@ class NeuralHParams:
     length_alpha: float = 0.0  # beam search: rank finished hypotheses by log-prob / length**alpha (0: raw)
     set_features: bool = False  # feature tags read as a set: no position of their own (see `encode`)
     tag_parts: bool = False  # composite tags (`AT+ABL`) enter as their parts (`vocab.split_features`)
+    tag_whole: bool = False  # with tag_parts: the composite enters whole too (an unseen one: parts only)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -24,14 +24,17 @@ SPECIALS = (PAD, BOS, EOS, UNK, COPY, DEL)
 PAD_ID, BOS_ID, EOS_ID, UNK_ID, COPY_ID, DEL_ID = 0, 1, 2, 3, 4, 5
 
 
-def split_features(features: str, parts: bool = False) -> list[str]:
+def split_features(features: str, parts: bool = False, whole: bool = False) -> list[str]:
     """Feature tags of a UniMorph bundle (`;`-separated), de-duplicated and sorted (order-free input).
 
     With `parts`, a composite tag is split on `+` into its parts (`AT+ABL` -> `AT`, `ABL`; `ARGAC3S+ARGNO3S` ->
-    `ARGAC3S`, `ARGNO3S`), so a composite never seen whole in training is made of parts that were."""
+    `ARGAC3S`, `ARGNO3S`), so a composite never seen whole in training is made of parts that were. With `whole`
+    as well, the composite is kept beside its parts (`SG+PL` -> `PL`, `SG`, `SG+PL`): a composite whose meaning
+    is not the sum of its parts (Gujarati `SG+PL`, either number) keeps a token of its own."""
     tags = {tag for tag in features.strip().split(";") if tag}
     if parts:
-        tags = {part for tag in tags for part in tag.split("+") if part}
+        split = {part for tag in tags for part in tag.split("+") if part}
+        tags = split | {tag for tag in tags if "+" in tag} if whole else split
     return sorted(tags)
 
 
@@ -77,37 +80,48 @@ class CharVocab:
         tokens: every token after the specials, in id order.
         actions: targets are edit scripts (`<copy>`, `<del>`, characters) instead of characters.
         tag_parts: composite tags enter as their `+`-separated parts (`split_features`).
+        tag_whole: with `tag_parts`, a composite also enters whole; one never seen whole in training is left
+            out of a source (its parts stand for it) instead of becoming `<unk>`.
     """
 
-    def __init__(self, tokens: Iterable[str], actions: bool = False, tag_parts: bool = False):
+    def __init__(self, tokens: Iterable[str], actions: bool = False, tag_parts: bool = False,
+                 tag_whole: bool = False):
         self.itos: list[str] = list(SPECIALS) + [t for t in tokens if t not in SPECIALS]
         self.stoi: dict[str, int] = {t: i for i, t in enumerate(self.itos)}
         self.actions = actions
         self.tag_parts = tag_parts
+        self.tag_whole = tag_parts and tag_whole
 
     @classmethod
     def build(cls, triples: Iterable[tuple[str, str, str]], actions: bool = False,
-              tag_parts: bool = False) -> "CharVocab":
+              tag_parts: bool = False, tag_whole: bool = False) -> "CharVocab":
         """Vocabulary from (lemma, form, features) triples: sorted characters, then sorted feature tokens."""
         chars: set[str] = set()
         tags: set[str] = set()
         for lemma, form, features in triples:
             chars.update(nfc(lemma))
             chars.update(nfc(form))
-            tags.update(split_features(features, tag_parts))
-        return cls(sorted(chars) + [f"[{t}]" for t in sorted(tags)], actions=actions, tag_parts=tag_parts)
+            tags.update(split_features(features, tag_parts, tag_whole))
+        return cls(sorted(chars) + [f"[{t}]" for t in sorted(tags)], actions=actions, tag_parts=tag_parts,
+                   tag_whole=tag_whole)
 
     def __len__(self) -> int:
         return len(self.itos)
 
     def with_actions(self, actions: bool) -> "CharVocab":
         """The same tokens, with targets written as edit scripts (`actions`) or as characters."""
-        return self if actions == self.actions else CharVocab(self.itos, actions=actions, tag_parts=self.tag_parts)
+        if actions == self.actions:
+            return self
+        return CharVocab(self.itos, actions=actions, tag_parts=self.tag_parts, tag_whole=self.tag_whole)
 
     def encode_source(self, lemma: str, features: str) -> list[int]:
         """Ids of `lemma` characters followed by its sorted feature tokens, then `</s>`."""
         ids = [self.stoi.get(c, UNK_ID) for c in nfc(lemma)]
-        ids += [self.stoi.get(f"[{t}]", UNK_ID) for t in split_features(features, self.tag_parts)]
+        for tag in split_features(features, self.tag_parts, self.tag_whole):
+            if f"[{tag}]" in self.stoi:
+                ids.append(self.stoi[f"[{tag}]"])
+            elif not (self.tag_whole and "+" in tag):  # an unseen whole composite: its parts stand for it
+                ids.append(UNK_ID)
         return ids + [EOS_ID]
 
     def encode_target(self, form: str, lemma: str = "") -> list[int]:
@@ -143,11 +157,12 @@ class CharVocab:
         return "".join(out)
 
     def save(self, path: str | Path) -> None:
-        data = {"tokens": self.itos, "actions": self.actions, "tag_parts": self.tag_parts}
+        data = {"tokens": self.itos, "actions": self.actions, "tag_parts": self.tag_parts,
+                "tag_whole": self.tag_whole}
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> "CharVocab":
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(data["tokens"], actions=bool(data.get("actions", False)),
-                   tag_parts=bool(data.get("tag_parts", False)))  # absent in models saved before the option
+        return cls(data["tokens"], actions=bool(data.get("actions", False)),  # options absent in older models
+                   tag_parts=bool(data.get("tag_parts", False)), tag_whole=bool(data.get("tag_whole", False)))

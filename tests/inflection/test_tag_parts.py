@@ -1,4 +1,4 @@
-"""`tag_parts`: composite feature tags (`AT+ABL`) enter the model as their parts, so a composite never seen whole
+"""`tag_parts` (and `tag_whole`): composite feature tags (`AT+ABL`) enter the model as their parts, so a composite never seen whole
 in training is made of known tokens instead of `<unk>` (slp 2022: 68 of its 79 test items hold a tag never
 seen whole in the 700 training rows, 27 with parts)."""
 
@@ -41,7 +41,8 @@ def test_saved_and_reloaded_vocabulary_keeps_tag_parts(tmp_path):
     assert not CharVocab.load(tmp_path / "old.json").tag_parts
 
 
-def test_trained_model_reloads_with_tag_parts_and_predicts_the_same(tmp_path):
+@pytest.mark.parametrize("whole", [False, True])
+def test_trained_model_reloads_with_tag_parts_and_predicts_the_same(tmp_path, whole):
     pytest.importorskip("torch")
     from test_neural_budget import _tiny  # noqa: E402  (tests/inflection is on sys.path)
 
@@ -50,10 +51,45 @@ def test_trained_model_reloads_with_tag_parts_and_predicts_the_same(tmp_path):
 
     rows = [(stem, stem + suffix, feats) for stem in ("talo", "kala", "koira", "kissa", "puu", "maa")
             for suffix, feats in (("lta", "N;AT+ABL;SG"), ("ssa", "N;IN+ESS;SG"), ("sta", "N;IN+ABL;SG"))]
-    model = NeuralInflector.train(rows[:-1], rows[:4], seed=0, ensemble=1, tag_parts=True, **_tiny())
-    assert model.vocab.tag_parts and "[IN+ABL]" not in model.vocab.stoi
+    model = NeuralInflector.train(rows[:-1], rows[:4], seed=0, ensemble=1, tag_parts=True, tag_whole=whole,
+                                  **_tiny())
+    assert model.vocab.tag_parts and "[AT+ESS]" not in model.vocab.stoi  # never seen whole
+    assert ("[IN+ABL]" in model.vocab.stoi) == whole == model.vocab.tag_whole
     model.save(tmp_path / "m")
     again = load_inflector(tmp_path / "m")
-    assert again.vocab.tag_parts
+    assert again.vocab.tag_parts and again.vocab.tag_whole == whole
     pairs = [("maa", "N;IN+ABL;SG"), ("talo", "N;AT+ESS;SG")]  # an unseen composite; parts seen, never together
     assert again.predict_many(pairs) == model.predict_many(pairs)
+
+
+def test_whole_and_parts_keep_the_composite_and_drop_only_an_unseen_one():
+    assert split_features("N;SG+PL", parts=True, whole=True) == ["N", "PL", "SG", "SG+PL"]
+    assert split_features("N;SG+PL", whole=True) == ["N", "SG+PL"]  # whole alone is the default input
+    both = CharVocab.build(ROWS, tag_parts=True, tag_whole=True)
+    assert {"[AT+ABL]", "[AT]", "[ABL]"} <= set(both.stoi)
+    seen = both.encode_source("talo", "N;AT+ABL;SG")
+    assert both.stoi["[AT+ABL]"] in seen and both.stoi["[ABL]"] in seen
+    unseen = both.encode_source("talo", "N;IN+ABL;SG")  # IN and ABL each seen, never together
+    assert UNK_ID not in unseen and unseen == both.encode_source("talo", "N;IN;ABL;SG")
+    assert UNK_ID in both.encode_source("talo", "N;XYZ;SG")  # an unseen plain tag stays <unk>
+    assert both.with_actions(not both.actions).tag_whole
+
+
+def test_tag_whole_is_saved_and_needs_tag_parts(tmp_path):
+    CharVocab.build(ROWS, tag_parts=True, tag_whole=True).save(tmp_path / "v.json")
+    assert CharVocab.load(tmp_path / "v.json").tag_whole
+    assert not CharVocab.build(ROWS, tag_whole=True).tag_whole  # without parts it means nothing
+
+
+def test_tag_whole_without_tag_parts_is_one_clear_line(tmp_path):
+    from click.testing import CliRunner
+
+    from lexaug_cli.main import cli
+
+    train = tmp_path / "t.tsv"
+    train.write_text("".join(f"{l}\t{f}\t{t}\n" for l, f, t in ROWS), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["inflect", "train", "--train", str(train), "--model", "neural",
+                                      "--out", str(tmp_path / "m"), "-o", "tag_whole=true"])
+    assert result.exit_code == 1
+    assert "tag_whole=true" in result.output and "tag_parts=true" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "m").exists()
