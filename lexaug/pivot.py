@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from lexaug.defaults import lexaug_home
+from lexaug.defaults import LEXICON_STRICT, lexaug_home
 
 MAX_WEIGHT = 1000  # a row is repeated at most this often (bounds the file; weights beyond are rare artefacts)
 
@@ -30,8 +30,12 @@ class PivotStats:
     skipped_rows: int = 0
 
 
-def compose(a_path: str | Path, b_path: str | Path, out: str | Path, *, strict: bool = False) -> PivotStats:
+def compose(a_path: str | Path, b_path: str | Path, out: str | Path, *,
+            strict: bool = LEXICON_STRICT) -> PivotStats:
     """Write the A->B lexicon composed through the pivot shared by `a_path` (A->pivot) and `b_path` (pivot->B).
+
+    `strict` (the default, as for every lexicon read): a malformed row raises `FormatError`; False skips and counts
+    it (`PivotStats.skipped_rows`).
 
     Sources are written in their normalised (case-folded) form, targets as the B file writes them; the file is
     written through a temporary file and renamed, so a failure leaves no half-written output.

@@ -46,7 +46,7 @@ def compose_cached(src: str, tgt: str, via: str, a: Path, b: Path) -> Path:
 
     out = pivot_file(src, tgt, via)
     if not out.is_file() or out.stat().st_mtime < max(a.stat().st_mtime, b.stat().st_mtime):
-        compose(a, b, out)
+        compose(a, b, out, strict=False)  # catalog files have stray rows (GATITOS en_arn.tsv line 3235): skip them
     return out
 
 

@@ -106,8 +106,10 @@ def _summary(st: dict) -> list[tuple[str, str]]:
 @click.option("--lang", "tgt_lang", default=None, help="With --src-lang and no PATHS: target language.")
 @click.option("--via", default="eng", show_default=True, help="Pivot language (with --src-lang/--lang).")
 @click.option("--fetch", is_flag=True, help="With --src-lang/--lang: download the two legs when not cached.")
+@click.option("--strict/--lenient", default=defaults.LEXICON_STRICT,
+              help="Stop at the first malformed row of either input (default) or skip such rows and count them.")
 def pivot(paths: tuple[str, ...], output: str, src_lang: str | None, tgt_lang: str | None, via: str,
-          fetch: bool) -> None:
+          fetch: bool, strict: bool) -> None:
     """Compose A_to_pivot.tsv and pivot_to_B.tsv into an A->B lexicon; a pair reached through several pivot
     words is written as often as its weight, so `--weighting count` reads the weights back.
 
@@ -115,7 +117,7 @@ def pivot(paths: tuple[str, ...], output: str, src_lang: str | None, tgt_lang: s
       lexaug lexicon pivot bjn_en.tsv en_wo.tsv -o bjn_wo.tsv
       lexaug lexicon pivot --src-lang bjn --lang wol --via eng -o bjn_wo.tsv
     """
-    from lexaug.errors import ConfigError
+    from lexaug.errors import ConfigError, FormatError, name_lenient_option
     from lexaug.outputs import check_output_path
     from lexaug.pivot import compose
 
@@ -139,7 +141,10 @@ def pivot(paths: tuple[str, ...], output: str, src_lang: str | None, tgt_lang: s
             legs.append(str(cat.resolve_lexicon(x, y, catalog=catalog)))
         a, b = legs
     check_output_path(output, "--output", [("the A_to_pivot file", a), ("the PIVOT_to_B file", b)])
-    st = compose(a, b, output)
+    try:
+        st = compose(a, b, output, strict=strict)
+    except FormatError as err:
+        raise name_lenient_option(err, "--lenient") from None
     click.echo(f"{output}: {st.sources} source words, {st.pairs} pairs, {st.rows} rows (weights as repeats); "
                f"{st.pivot_words_unmatched} pivot words without a translation, {st.skipped_rows} input rows skipped",
                err=True)

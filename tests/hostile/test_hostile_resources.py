@@ -146,3 +146,17 @@ def test_fetch_of_a_plain_code_names_its_variants(tmp_path, home, monkeypatch):
     result = run("resources", "fetch", "bjn", "--kind", "lexicon")
     assert "Note: bjn also has the variant(s) bjn-Arab; fetch them by that code" in result.output
     assert result.exit_code == 1  # nothing served here
+
+
+def test_pivot_malformed_row_fails_unless_lenient(tmp_path, home):
+    """A malformed row in an input lexicon was skipped with exit 0 (counted only in the summary line), while every
+    other lexicon reader fails on it by default: now one line naming the file, the line and `--lenient`."""
+    a, b = tmp_path / "a.tsv", tmp_path / "b.tsv"
+    a.write_text("kasa\thouse\nbroken\n", encoding="utf-8")
+    b.write_text("house\tkër\n", encoding="utf-8")
+    out = tmp_path / "o.tsv"
+    line = one_error_line(run("lexicon", "pivot", str(a), str(b), "-o", str(out)), f"Error: {a}, line 2:")
+    assert "--lenient" in line and not out.exists()
+    result = run("lexicon", "pivot", str(a), str(b), "-o", str(out), "--lenient")
+    assert result.exit_code == 0 and "1 input rows skipped" in result.output
+    assert out.read_text(encoding="utf-8") == "kasa\tkër\n"
