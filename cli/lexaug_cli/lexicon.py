@@ -164,41 +164,82 @@ def pivot(paths: tuple[str, ...], output: str, src_lang: str | None, tgt_lang: s
               help="Write every untranslated word as word<TAB>count<TAB> (most frequent first), for a speaker to "
                    "fill in the translation.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--strict/--lenient", default=defaults.LEXICON_STRICT,
+              help="Stop at the first malformed lexicon row, undecodable corpus line or TSV row without --column "
+                   "(default), or skip such rows and count them.")
 def coverage(corpora: tuple[str, ...], lexicon_paths: tuple[str, ...], src_lang: str, column: str | None,
-             top: int, missing_tsv: str | None, as_json: bool) -> None:
+             top: int, missing_tsv: str | None, as_json: bool, strict: bool) -> None:
     """Token and type coverage of CORPUS... by a lexicon, before and after substitute.v2's fallbacks, and the
     most frequent untranslated words."""
     from pathlib import Path
 
-    from lexaug.errors import LexaugError
+    from lexaug.errors import FormatError, LexaugError, name_lenient_option
     from lexaug.generators.coverage import coverage_report, format_coverage
-    from lexaug.io import open_input
     from lexaug.loaders.lexicon import Lexicon
+    from lexaug.outputs import check_output_path, write_atomic
 
-    if missing_tsv is not None and not Path(missing_tsv).resolve().parent.is_dir():
-        raise LexaugError(f"{missing_tsv}: the folder does not exist; create it or choose another --missing-tsv")
     for path in (*lexicon_paths, *corpora):
         if not Path(path).is_file():
             raise LexaugError(f"{path}: file not found; check the path")
-    lex = Lexicon.read(list(lexicon_paths) if len(lexicon_paths) > 1 else lexicon_paths[0], src_lang=src_lang)
-    texts: list[str] = []
-    for path in corpora:
-        with open_input(path) as fh:
-            lines = fh.read().splitlines()
-        if column is not None:
-            header = lines[0].split("\t") if lines else []
-            if column not in header:
-                raise LexaugError(f"{path}, line 1: no column {column!r} in the header ({', '.join(header)}); "
-                                  "name it with --column")
-            at = header.index(column)
-            lines = [cols[at] for cols in (line.split("\t") for line in lines[1:]) if len(cols) > at]
-        texts += lines
-    report = coverage_report(lex, texts, src_lang=src_lang, top=top)
     if missing_tsv is not None:
-        with open(missing_tsv, "w", encoding="utf-8") as fh:
-            fh.writelines(f"{word}\t{count}\t\n" for word, count in report["untranslated"])
+        check_output_path(missing_tsv, "--missing-tsv", [("a corpus", c) for c in corpora] +
+                          [("a --lexicon file", lx) for lx in lexicon_paths])
+    try:
+        lex = Lexicon.read(list(lexicon_paths) if len(lexicon_paths) > 1 else lexicon_paths[0], src_lang=src_lang,
+                           strict=strict)
+        texts: list[str] = []
+        skipped_lines = 0
+        for path in corpora:
+            lines, skipped = _corpus_texts(path, column, strict)
+            texts += lines
+            skipped_lines += skipped
+    except FormatError as err:
+        raise name_lenient_option(err, "--lenient") from None
+    report = coverage_report(lex, texts, src_lang=src_lang, top=top)
+    report["skipped"] = {"corpus_lines": skipped_lines, "lexicon_rows": sum(lex.stats()["skipped"].values())}
+    if missing_tsv is not None:
+        rows = "".join(f"{word}\t{count}\t\n" for word, count in report["untranslated"])
+        write_atomic(missing_tsv, rows.encode("utf-8"), "--missing-tsv")
     if as_json:
         click.echo(json.dumps({**report, "untranslated": report["untranslated"][:top]}, indent=2,
                               ensure_ascii=False))
     else:
         click.echo(format_coverage(report))
+        if any(report["skipped"].values()):
+            click.echo(f"skipped: {report['skipped']['lexicon_rows']} lexicon rows, "
+                       f"{report['skipped']['corpus_lines']} corpus lines (--lenient)", err=True)
+
+
+def _corpus_texts(path: str, column: str | None, strict: bool) -> tuple[list[str], int]:
+    """The texts of one corpus (every line, or the `column` of a TSV with a header) and how many lines were
+    skipped: undecodable, or without the column (only when not `strict`; strict raises `FormatError`)."""
+    from lexaug.errors import FormatError
+    from lexaug.io import open_input
+    from lexaug.io.streams import has_undecodable
+
+    texts: list[str] = []
+    skipped = 0
+    at = None
+    with open_input(path, errors="strict" if strict else "surrogateescape") as fh:
+        for number, line in enumerate(fh, start=1):
+            line = line.rstrip("\n").rstrip("\r")
+            if has_undecodable(line):
+                skipped += 1
+                continue
+            if column is None:
+                texts.append(line)
+                continue
+            cols = line.split("\t")
+            if at is None:
+                if column not in cols:
+                    raise FormatError(path, number, f"no column {column!r} in the header ({', '.join(cols)}); "
+                                                    "name it with --column")
+                at = cols.index(column)
+            elif len(cols) > at:
+                texts.append(cols[at])
+            elif strict:
+                raise FormatError(path, number, f"{len(cols)} column(s), no {column!r} (column {at + 1}); fix the "
+                                                "row, or read leniently to skip it")
+            else:
+                skipped += 1
+    return texts, skipped
