@@ -74,7 +74,8 @@ class SigmorphonFile:
     def triples(self) -> list[tuple[str, str, str]]:
         """(lemma, form, features) per row; raises `FormatError` on a covered file (it has no forms)."""
         if self.covered:
-            raise FormatError(self.path, None, "file has no form column (covered test file); give the gold file")
+            raise FormatError(self.path, None, "file has no form column (a covered test file); give a file of "
+                                               "lemma, form and features rows")
         return [(it.lemma, it.form or "", it.features) for it in self.items]
 
     def gold(self) -> dict[tuple[str, str], tuple[str, ...]]:

@@ -142,6 +142,10 @@ CASES: list[tuple[str, Callable[[dict[str, Path]], list[str]], str]] = [
                                            "--output", str(p["train"].parent / "h.tsv")], "empty.tsv: no rows"),
     ("evaluate-empty-train", lambda p: ["evaluate", "--gold", str(p["gold"]), "--pred", str(p["pred"]),
                                         "--train", str(p["blank"])], "blank.tsv: no rows"),
+    ("evaluate-covered-pred", lambda p: ["evaluate", "--gold", str(p["gold"]), "--pred", str(p["test"])],
+     "t.test: file has no form column (a covered test file); give a file of lemma, form and features rows"),
+    ("train-covered-file", lambda p: ["train", "--train", str(p["test"]), "--out", str(p["train"].parent / "m4")],
+     "t.test: file has no form column"),
     ("rules-with-minutes", lambda p: ["train", "--train", str(p["train"]), "--out", str(p["train"].parent / "m3"),
                                       "--minutes", "1"], "neural model only"),
 ]
