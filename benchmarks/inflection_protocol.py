@@ -99,6 +99,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # parts only): Gujarati lost 2.6 with parts alone, its `SG+PL` meaning either number (INFLECTION_LOG "Session 22")
     "charboth": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "tag_parts": True,
                  "tag_whole": True},
+    # the default with hallucinated stem letters drawn from their own script: Gothic's training words are half Gothic
+    # letters, half Latin transliteration, and half its hallucinated words mixed the two (session 23)
+    "charscript": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "same_script": True},
     # the default with the tuning reserve measured (the edit-script pair's dev search, timed before the character
     # member trains, reused by the tuning) instead of 34 greedy dev evaluations of member 2: in session 20's paired
     # runs the character member trained 94-143 s against ~190 s per edit-script member, and runs ended 43-81 s early

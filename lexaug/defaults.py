@@ -139,6 +139,10 @@ NEURAL_CHAR_WARM = False
 # 94-143 s against 190-198 s per edit-script member, tuning took 23-36 s and the runs ended 43-81 s early.
 # Off: measured on one task (got, session 21), where its first factor ended the run 8.3 s past the budget.
 NEURAL_MEASURE_RESERVE = False
+# Hallucinated stem letters drawn from the replaced letter's own script (`hallucinate.v1` `same_script`): off until
+# measured (Gothic 2022 writes half its training words in Gothic letters and half in Latin; without it half its
+# hallucinated words mix the two)
+HALLUCINATE_SAME_SCRIPT = False
 NEURAL_WORKERS = 1  # ensemble members trained at once, one process each (1: one after another)
 NEURAL_THREADS = 1  # torch threads; 1 is fastest on small shared CPUs (OpenMP spin contention)
 NEURAL_RULE_FALLBACK = True  # rule form where the model scores it within a margin of its own (margin chosen on dev; needs --dev)

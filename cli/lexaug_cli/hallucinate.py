@@ -20,8 +20,11 @@ from lexaug import defaults
               help="Shortest run of aligned identical characters taken as stem.")
 @click.option("--any-char", is_flag=True,
               help="Replace any stem character (default: letters only, by letters; marks, spaces stay).")
+@click.option("--same-script", is_flag=True, default=defaults.HALLUCINATE_SAME_SCRIPT,
+              help="Replace a character by one of its own Unicode script only (data written in two scripts, "
+                   "e.g. Gothic letters and Latin transliteration, then gives no mixed words).")
 def hallucinate_cmd(train_path: str, count: int, output_path: str, seed: int, min_stem: int,
-                    any_char: bool) -> None:
+                    any_char: bool, same_script: bool) -> None:
     """Write N hallucinated (lemma, form, features) rows that are not in --train."""
     from lexaug.generators.hallucinate import hallucinate
     from lexaug.loaders.sigmorphon import read_training_rows, write_predictions
@@ -29,7 +32,8 @@ def hallucinate_cmd(train_path: str, count: int, output_path: str, seed: int, mi
 
     check_output_path(output_path, "--output", [("--train", train_path)])  # before any work
     train = read_training_rows(train_path)
-    made, stats = hallucinate(train, count, seed=seed, min_stem=min_stem, letters_only=not any_char)
+    made, stats = hallucinate(train, count, seed=seed, min_stem=min_stem, letters_only=not any_char,
+                              same_script=same_script)
     write_predictions(output_path, [(l, t) for l, _, t in made], [f for _, f, _ in made],
                       layout=defaults.INFLECT_LAYOUT)
     if len(made) < count:

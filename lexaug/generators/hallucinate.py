@@ -10,6 +10,11 @@ By default only letters are replaced, by letters (`letters_only`): combining mar
 Devanagari vowel signs), spaces and punctuation inside a stem stay, so vocalised scripts keep their pointing
 pattern instead of getting marks on random letters.
 
+With `same_script`, a letter is replaced by a letter of its own script (Unicode script as `confusable_homoglyphs`
+names it): training data in two scripts (Gothic 2022 writes half its words in Gothic letters, half in Latin
+transliteration) then gives hallucinated words in one script each, not a mix no real word has. With one script
+the draws are the same as without it.
+
 A record holds one training row as slots `[lemma, form, features]`; `generate` returns one hallucinated
 record, or none when the pair has no stem (counted as `filtered:no_stem`) or every try gave a real pair
 (`filtered:real_pair`). `hallucinate(triples, n, seed)` draws `n` distinct new triples from a training set.
@@ -18,6 +23,7 @@ record, or none when the pair has no stem (counted as `filtered:no_stem`) or eve
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from lexaug import defaults
@@ -65,6 +71,14 @@ def _is_letter(ch: str) -> bool:
     return unicodedata.category(ch).startswith("L")
 
 
+@lru_cache(maxsize=None)
+def script_of(ch: str) -> str:
+    """The Unicode script of `ch` (`LATIN`, `GOTHIC`, `COMMON`, ...), from confusable_homoglyphs' table."""
+    from confusable_homoglyphs import categories  # a table loaded when first needed
+
+    return categories.alias(ch)
+
+
 def alphabet(triples: Iterable[Triple], letters_only: bool = True) -> list[str]:
     """Sorted characters of the lemmas and forms (NFC), letters only by default."""
     chars = {c for lemma, form, _ in triples for c in _nfc(lemma) + _nfc(form)}
@@ -80,22 +94,27 @@ class Hallucinate(Generator):
         min_stem: shortest run of aligned identical characters that counts as stem (3 in the paper).
         letters_only: replace only letters, by letters (default); False replaces any stem character.
         tries: attempts per record before giving up when results collide with real pairs.
+        same_script: replace a character by one of its own script only.
     """
 
     def __init__(self, train: Sequence[Triple], *, min_stem: int = defaults.HALLUCINATE_MIN_STEM,
-                 letters_only: bool = True, tries: int = 5) -> None:
+                 letters_only: bool = True, tries: int = 5, same_script: bool = False) -> None:
         super().__init__()
         if min_stem < 1:
             raise ConfigError(f"min_stem must be at least 1, got {min_stem}")
         self.min_stem, self.letters_only, self.tries = min_stem, letters_only, tries
+        self.same_script = same_script
         self.alphabet = alphabet(train, letters_only)
+        self.by_script: dict[str, list[str]] = {}  # script -> its characters of the alphabet, sorted
+        for ch in self.alphabet:
+            self.by_script.setdefault(script_of(ch) if same_script else "", []).append(ch)
         self.real = {(_nfc(l), _nfc(f), feats) for l, f, feats in train}
         if not self.alphabet:
             raise ConfigError("hallucination needs training data with at least one letter")
 
     def params(self) -> dict[str, Any]:
         return {"min_stem": self.min_stem, "letters_only": self.letters_only, "tries": self.tries,
-                "alphabet_size": len(self.alphabet)}
+                "alphabet_size": len(self.alphabet), "same_script": self.same_script}
 
     def stem_slots(self, lemma: str, form: str) -> list[tuple[int, int]]:
         """Positions to replace, as (lemma index, form index) pairs of identical stem characters (NFC input)."""
@@ -108,10 +127,11 @@ class Hallucinate(Generator):
         if not slots:
             self.stats["filtered:no_stem"] += 1
             return []
+        pools = [self.by_script[script_of(lemma[li]) if self.same_script else ""] for li, _ in slots]
         for _ in range(self.tries):
             new_lemma, new_form = list(lemma), list(form)
-            for (li, fi), ch in zip(slots, (rng.choice(self.alphabet) for _ in slots)):
-                new_lemma[li] = new_form[fi] = ch
+            for (li, fi), pool in zip(slots, pools):
+                new_lemma[li] = new_form[fi] = rng.choice(pool)
             out = (_nfc("".join(new_lemma)), _nfc("".join(new_form)), features)  # a mark may now compose
             if out not in self.real:
                 self.stats["hallucinated"] += 1

@@ -131,6 +131,7 @@ class NeuralInflector(MemberGroups, Inflector):
               char_hallucinate: int | None = None, char_copy: int = 0,
               char_warm: bool = defaults.NEURAL_CHAR_WARM, workers: int = defaults.NEURAL_WORKERS,
               measure_reserve: bool = defaults.NEURAL_MEASURE_RESERVE,
+              same_script: bool = defaults.HALLUCINATE_SAME_SCRIPT,
               progress: Callable[[str], None] | None = None,
               **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
@@ -157,6 +158,8 @@ class NeuralInflector(MemberGroups, Inflector):
                 tuning after the character members, 5 times that search's time
                 (`neural_groups.TUNING_PER_EDIT_SEARCH`), instead of `reserve_evals` greedy dev evaluations
                 of the last member; the weight tuning reuses the search.
+            same_script: hallucinated stem letters are drawn from the replaced letter's own script
+                (`hallucinate.v1`'s `same_script`).
             beam: beam width used by `inflect` and `predict_many` (1: batched greedy search).
             device: "cpu", "cuda" or "auto" (GPU when torch sees one); the code path is the same.
             rule_fallback: with `dev`, also train the rule baseline and use its form where the model scores
@@ -203,7 +206,8 @@ class NeuralInflector(MemberGroups, Inflector):
                                 ("char_copy", char_copy, 0)):
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise ConfigError(f"option {key}={value!r}: expected an integer of at least {low}")
-        for key, flag in (("char_warm", char_warm), ("measure_reserve", measure_reserve)):
+        for key, flag in (("char_warm", char_warm), ("measure_reserve", measure_reserve),
+                          ("same_script", same_script)):
             if not isinstance(flag, bool):
                 raise ConfigError(f"option {key}={flag!r}: expected true or false")
         device_name = resolve_device(device)
@@ -229,7 +233,8 @@ class NeuralInflector(MemberGroups, Inflector):
         stats: dict[str, int] = {}
         fake: list[Triple] = []
         if max(hallucinate, char_hallucinate) > 0:
-            fake, stats = make_hallucinated(train, max(hallucinate, char_hallucinate), seed=seed)
+            fake, stats = make_hallucinated(train, max(hallucinate, char_hallucinate), seed=seed,
+                                            same_script=same_script)
         data = real + fake[:hallucinate]
         member_data = [data if acts else real + fake[:char_hallucinate] + copies for acts in member_actions]
         deadline = t0 + hp.max_minutes * 60 if hp.max_minutes > 0 else None
@@ -284,6 +289,7 @@ class NeuralInflector(MemberGroups, Inflector):
         log = logs[0]
         info = {"seed": seed, "threads": threads, "workers": workers, "device": device_name,
                 "hallucinate": hallucinate, "real_repeat": real_repeat, "hallucination_stats": stats,
+                **({"same_script": True} if same_script else {}),
                 **({"char_hallucinate": char_hallucinate} if char_hallucinate != hallucinate else {}),
                 **({"char_copy": len(copies)} if copies else {}),
                 "train_pairs": len(train), "steps": log.steps, "best_dev": log.best_dev, "best_step": log.best_step,

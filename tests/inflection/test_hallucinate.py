@@ -132,3 +132,50 @@ def test_cli_hallucinate(tmp_path):
     bad = CliRunner().invoke(cli, ["inflect", "hallucinate", "--train", str(train), "-n", "0", "--output",
                                    str(out)])
     assert bad.exit_code != 0
+
+
+def _scripts(word: str) -> set[str]:
+    from lexaug.generators.hallucinate import script_of
+
+    return {script_of(ch) for ch in word if unicodedata.category(ch).startswith("L")}
+
+
+def test_same_script_keeps_two_script_data_apart_and_one_script_data_unchanged(shared_data):
+    from lexaug.loaders.sigmorphon import read_training_rows
+
+    gothic = read_training_rows(shared_data / "sigmorphon2022" / "got_small.train")
+    assert all(len(_scripts(l)) == 1 and len(_scripts(f)) == 1 for l, f, _ in gothic)  # Gothic or Latin, never both
+    mixed, _ = hallucinate(gothic, 300, seed=0)
+    kept, stats = hallucinate(gothic, 300, seed=0, same_script=True)
+    assert sum(len(_scripts(l)) > 1 for l, _, _ in mixed) > 50  # without it, many words mix the two scripts
+    assert all(len(_scripts(l)) == 1 and len(_scripts(f)) == 1 for l, f, _ in kept) and len(kept) == 300
+    assert _scripts("".join(l for l, _, _ in kept)) == {"GOTHIC", "LATIN"}  # both scripts still hallucinated
+    # one script: the same draws, so the same pairs
+    assert hallucinate(TRAIN, 20, seed=3, same_script=True) == hallucinate(TRAIN, 20, seed=3)
+
+
+def test_cli_hallucinate_same_script(tmp_path, shared_data):
+    from click.testing import CliRunner
+
+    from lexaug_cli.main import cli
+
+    out = tmp_path / "h.tsv"
+    result = CliRunner().invoke(cli, ["inflect", "hallucinate", "--train",
+                                      str(shared_data / "sigmorphon2022" / "got_small.train"), "-n", "50",
+                                      "--output", str(out), "--same-script"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 50 and all(len(_scripts(r[0])) == 1 and len(_scripts(r[1])) == 1 for r in rows)
+
+
+def test_neural_same_script_is_recorded_and_checked():
+    pytest.importorskip("torch")
+    from test_neural_budget import _tiny  # noqa: E402  (tests/inflection is on sys.path)
+
+    from lexaug.inflection.neural import NeuralInflector
+
+    rows = [(stem, stem + "s", "N;PL") for stem in ("kala", "talo", "koira", "kissa", "sauna", "pallo")]
+    model = NeuralInflector.train(rows, seed=0, ensemble=1, same_script=True, **_tiny())
+    assert model.info["same_script"] is True and model.info["hallucination_stats"]["hallucinated"] == 40
+    with pytest.raises(ConfigError, match="same_script='yes'"):
+        NeuralInflector.train(rows, same_script="yes", **_tiny())
