@@ -20,13 +20,23 @@ _TABLE = click.option("--table", "-t", "tables", multiple=True, type=click.Path(
 
 def _load(lang: str | None, tables: tuple[str, ...], strict: bool):
     from lexaug.errors import ConfigError
-    from lexaug.loaders.unimorph import MorphTable
 
     if bool(lang) == bool(tables):
         raise ConfigError("give exactly one of --lang LANG or --table PATH")
-    if tables:
-        return MorphTable.read(list(tables), strict=strict)
-    return MorphTable.for_language(lang, strict=strict)  # type: ignore[arg-type]
+    return _read(list(tables) if tables else None, lang, strict)
+
+
+def _read(paths: list | None, lang: str | None, strict: bool):
+    """The table of `paths`, else of `lang` in the cache; a malformed row's error names `--lenient`."""
+    from lexaug.errors import FormatError, name_lenient_option
+    from lexaug.loaders.unimorph import MorphTable
+
+    try:
+        if paths:
+            return MorphTable.read(paths if len(paths) > 1 else paths[0], strict=strict)
+        return MorphTable.for_language(lang, strict=strict)  # type: ignore[arg-type]
+    except FormatError as err:
+        raise name_lenient_option(err, "--lenient") from None
 
 
 @click.group("unimorph")
@@ -41,15 +51,11 @@ def unimorph() -> None:
 def stats(source: str, strict: bool, as_json: bool) -> None:
     """Load a UniMorph file (PATH) or a language's cached table (LANG) and print its counts."""
     from lexaug.errors import LexaugError
-    from lexaug.loaders.unimorph import MorphTable
 
     path = Path(source)
-    if path.exists():
-        table = MorphTable.read(path, strict=strict)
-    elif any(c in source for c in "/\\."):  # language codes hold none of these: a path that is not there
+    if not path.exists() and any(c in source for c in "/\\."):  # language codes hold none of these
         raise LexaugError(f"{source}: no such file; check the path (or give a language code such as fin)")
-    else:
-        table = MorphTable.for_language(source, strict=strict)
+    table = _read([path] if path.exists() else None, source, strict)
     st = table.stats()
     st["sha256"] = table.sha256
     if as_json:

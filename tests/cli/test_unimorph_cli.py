@@ -34,7 +34,7 @@ def test_stats_json_and_lenient(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["unimorph", "stats", str(path)])
     assert result.exit_code == 1
     assert result.output == (f"Error: {path}, line 2: expected 3 tab-separated columns (lemma, form, features), "
-                             "got 1; fix the row or read leniently to skip it\n")
+                             "got 1; fix the row or read leniently to skip it (--lenient)\n")
     result = CliRunner().invoke(cli, ["unimorph", "stats", str(path), "--lenient", "--json"])
     assert result.exit_code == 0
     st = json.loads(result.stdout)

@@ -98,3 +98,15 @@ def test_plain_file_still_reads(tmp_path):
     path.write_text(ROWS, encoding="utf-8")
     code, out, _ = stats(str(path))
     assert code == 0 and "rows             2" in out
+
+
+@pytest.mark.parametrize("command", [["stats", "{t}"], ["inflect", "-t", "{t}", "walk", "V;PST"],
+                                     ["analyze", "-t", "{t}", "walked"]])
+def test_malformed_row_names_the_lenient_option(tmp_path, command):
+    """The loader's "read leniently to skip it" now names the command's option, as the lexicon commands do."""
+    table = tmp_path / "t.tsv"
+    table.write_text(ROWS + "run\tran\n", encoding="utf-8")
+    args = [a.format(t=table) for a in command]
+    result = CliRunner().invoke(cli, ["unimorph", *args])
+    one_line_error(result.exit_code, result.output, result.exception, f"{table}, line 3:", "(--lenient)")
+    assert CliRunner().invoke(cli, ["unimorph", *args, "--lenient"]).exit_code == 0
