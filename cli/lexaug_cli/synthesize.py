@@ -9,7 +9,7 @@ import click
 from lexaug import defaults
 from lexaug_cli.options import max_line_mb_option
 
-FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive", "parquet")
+FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive", "parquet", "tsv")
 
 
 @click.command("synthesize")
@@ -41,8 +41,9 @@ FORMAT_NAMES = ("text", "jsonl", "conll", "conllu", "massive", "parquet")
               show_default=True, help="Choice among several translations of a word.")
 @click.option("--format", "fmt_name", type=click.Choice(FORMAT_NAMES), default=None,
               help="Corpus format (default: from the input's extension).")
-@click.option("--text-field", default=None, help=f"jsonl/parquet: the field or column holding the text (default "
-                                                 f"{defaults.JSONL_FIELD!r}; in jsonl dots reach nested keys).")
+@click.option("--text-field", default=None, help=f"jsonl/parquet/tsv: the field or column holding the text "
+                                                 f"(default {defaults.JSONL_FIELD!r}; in jsonl dots reach nested "
+                                                 "keys).")
 @click.option("--tokens-field", default=None, help="parquet: a list-of-strings column, one slot per token "
                                                    "(NER-style data; then --text-field is not used).")
 @click.option("--labels-field", default=None, help="parquet: with --tokens-field, the parallel label column "

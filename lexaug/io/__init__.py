@@ -1,8 +1,9 @@
-"""Corpus readers and writers: text, jsonl, conll, conllu, massive; `.gz`/`.zst`; `-` for stdin/stdout.
+"""Corpus readers and writers: text, jsonl, conll, conllu, massive, parquet, tsv; `.gz`/`.zst`; `-` for stdin/stdout.
 
 API (engines and the CLI build on these names):
 
-- `get_format(name, **options) -> Format`; `format_for_path(path, **options) -> Format` (from the extension).
+- `get_format(name, **options) -> Format`; `format_for_path(path, **options) -> Format` (from the extension;
+  a `.tsv` file by its first line: a table with a header, or CoNLL).
 - `open_input(path, errors="strict") -> TextIO`, `open_output(path) -> TextIO`.
 - `Format.chunks(fh, max_records) -> Iterator[Chunk]` (whole records as raw text, picklable),
   `Format.parse(chunk, path=, strict=, report=) -> Iterator[Record]` (ids = global 0-based record index),
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TextIO
 
 from lexaug.defaults import CHUNK_RECORDS
-from lexaug.errors import ConfigError
+from lexaug.errors import ConfigError, LexaugError
 from lexaug.io.base import Chunk, Format, ReadReport
 from lexaug.io.conll import ConllFormat
 from lexaug.io.conllu import ConlluFormat
@@ -27,11 +28,13 @@ from lexaug.io.jsonl import JsonlFormat
 from lexaug.io.massive import MassiveFormat
 from lexaug.io.parquet import ParquetFormat
 from lexaug.io.streams import compression_of, open_input, open_output
+from lexaug.io.table import TsvFormat, header_cells
 from lexaug.io.text import TextFormat
 from lexaug.types import Record
 
 FORMATS: dict[str, type[Format]] = {
-    cls.name: cls for cls in (TextFormat, JsonlFormat, ConllFormat, ConlluFormat, MassiveFormat, ParquetFormat)
+    cls.name: cls for cls in (TextFormat, JsonlFormat, ConllFormat, ConlluFormat, MassiveFormat, ParquetFormat,
+                              TsvFormat)
 }
 
 
@@ -69,23 +72,41 @@ def _option_message(name: str, option: str) -> str:
     label = OPTION_FLAGS.get(option, f"format option {option!r}")
     if not takers:
         return f"{label} is not an option of any format ({', '.join(FORMATS)})"
-    return (f"{label} applies to --format {' or '.join(takers)} only, not {name}; drop it or pass the "
-            "right --format")
+    listed = takers[0] if len(takers) == 1 else f"{', '.join(takers[:-1])} or {takers[-1]}"
+    return f"{label} applies to --format {listed} only, not {name}; drop it or pass the right --format"
 
 
 def format_for_path(path: str | Path, **options: Any) -> Format:
-    """Guess the format from the extension, ignoring `.gz`/`.zst`: `.txt` text, `.jsonl` jsonl, `.conll`/`.tsv`
-    conll, `.conllu` conllu. MASSIVE files are `.jsonl`: ask for `massive` by name. MasakhaNER's `.txt` files are
-    CoNLL: ask for `conll` by name. Raises ConfigError when the extension says nothing."""
+    """Guess the format from the extension, ignoring `.gz`/`.zst`: `.txt` text, `.jsonl` jsonl, `.conll` conll,
+    `.conllu` conllu. A `.tsv` file is a table (`tsv`) when its first line names the text column (`field`,
+    `text` by default: SIB-200's header `index_id<TAB>category<TAB>text`), else CoNLL. MASSIVE files are `.jsonl`:
+    ask for `massive` by name. MasakhaNER's `.txt` files are CoNLL: ask for `conll` by name. Raises ConfigError
+    when the extension says nothing."""
     name = str(path)
     if compression_of(name):
         name = name.rsplit(".", 1)[0]
     suffix = Path(name).suffix.lower()
+    if suffix == ".tsv":
+        is_table = _first_line_names(path, options.get("field", TsvFormat().field))
+        return get_format("tsv" if is_table else "conll", **options)
     for fmt_name, cls in FORMATS.items():
         if suffix in cls.extensions:
             return get_format(fmt_name, **options)
     raise ConfigError(f"cannot tell the format of {str(path)!r} from its extension; pass --format "
                       f"({', '.join(FORMATS)})")
+
+
+def _first_line_names(path: str | Path, column: str) -> bool:
+    """True when the first line of the file `path` has a TAB-separated cell equal to `column` (False for stdin, a
+    missing or unreadable file: the reader then reports it)."""
+    if str(path) == "-" or not Path(path).is_file():
+        return False
+    try:
+        with open_input(path, errors="surrogateescape") as fh:
+            first = fh.readline()
+    except (OSError, LexaugError):
+        return False
+    return column in header_cells(first)
 
 
 def _resolve(path: str | Path, fmt: str | Format | None, options: dict[str, Any]) -> Format:
@@ -150,5 +171,5 @@ open_writer = Writer
 __all__ = [
     "Chunk", "Format", "ReadReport", "FORMATS", "get_format", "format_for_path", "open_input", "open_output",
     "read_records", "write_records", "open_reader", "open_writer", "Writer", "TextFormat", "JsonlFormat",
-    "ConllFormat", "ConlluFormat", "MassiveFormat", "ParquetFormat",
+    "ConllFormat", "ConlluFormat", "MassiveFormat", "ParquetFormat", "TsvFormat",
 ]

@@ -105,7 +105,7 @@ def test_registry_and_extension_guessing():
         get_format("csv")
     with pytest.raises(ConfigError, match="cannot tell the format"):
         format_for_path("data.bin")
-    with pytest.raises(ConfigError, match="--text-field applies to --format jsonl or parquet only, not text"):
+    with pytest.raises(ConfigError, match="--text-field applies to --format jsonl, parquet or tsv only, not text"):
         get_format("text", field="x")
     # issue 9 (26): an option of another format is named as the CLI option, not a Python TypeError
     with pytest.raises(ConfigError) as err:
