@@ -211,35 +211,15 @@ def coverage(corpora: tuple[str, ...], lexicon_paths: tuple[str, ...], src_lang:
 
 
 def _corpus_texts(path: str, column: str | None, strict: bool) -> tuple[list[str], int]:
-    """The texts of one corpus (every line, or the `column` of a TSV with a header) and how many lines were
-    skipped: undecodable, or without the column (only when not `strict`; strict raises `FormatError`)."""
-    from lexaug.errors import FormatError
-    from lexaug.io import open_input
-    from lexaug.io.streams import has_undecodable
+    """The texts of one corpus (every line, or the `column` cell of each row of a TSV table with a header: the
+    `tsv` format) and how many lines were skipped (malformed or undecodable; only when not `strict`)."""
+    from lexaug.errors import ConfigError
+    from lexaug.io import ReadReport, get_format, read_records
 
-    texts: list[str] = []
-    skipped = 0
-    at = None
-    with open_input(path, errors="strict" if strict else "surrogateescape") as fh:
-        for number, line in enumerate(fh, start=1):
-            line = line.rstrip("\n").rstrip("\r")
-            if has_undecodable(line):
-                skipped += 1
-                continue
-            if column is None:
-                texts.append(line)
-                continue
-            cols = line.split("\t")
-            if at is None:
-                if column not in cols:
-                    raise FormatError(path, number, f"no column {column!r} in the header ({', '.join(cols)}); "
-                                                    "name it with --column")
-                at = cols.index(column)
-            elif len(cols) > at:
-                texts.append(cols[at])
-            elif strict:
-                raise FormatError(path, number, f"{len(cols)} column(s), no {column!r} (column {at + 1}); fix the "
-                                                "row, or read leniently to skip it")
-            else:
-                skipped += 1
-    return texts, skipped
+    report = ReadReport()
+    fmt = get_format("tsv", field=column) if column is not None else get_format("text")
+    try:
+        texts = [slot for record in read_records(path, fmt, strict=strict, report=report) for slot in record.slots]
+    except ConfigError as err:  # a header without the column: the format names synthesize's --text-field
+        raise ConfigError(str(err).replace("--text-field", "--column")) from None
+    return texts, report.total_skipped

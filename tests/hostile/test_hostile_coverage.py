@@ -1,6 +1,6 @@
 """Hostile input to `lexaug lexicon coverage`: an input named as `--missing-tsv` is refused, not replaced; a TSV row
 without the `--column` is an error (it was dropped without a count); a malformed lexicon row or an undecodable
-corpus line names `--lenient`, which skips and counts it."""
+corpus line names `--lenient`, which skips and counts these and malformed rows."""
 
 from __future__ import annotations
 
@@ -46,7 +46,10 @@ def test_row_without_the_column_is_an_error_or_counted(tmp_path):
     tsv = tmp_path / "c.tsv"
     tsv.write_text("id\ttext\n1\tthe dog\n2\n3\ta cat\n", encoding="utf-8")
     line = one_error_line(run(tsv, "--lexicon", lex, "--column", "text"), f"Error: {tsv}, line 3:")
-    assert "--lenient" in line
+    assert "expected 2 tab-separated cells (as the header), got 1" in line
+    one_error_line(run(tsv, "--lexicon", lex, "--column", "sentence", "--lenient"),
+                   f"Error: {tsv}, line 1: the header has no column 'sentence' (columns: id, text); name the text "
+                   "column with --column")
     result = run(tsv, "--lexicon", lex, "--column", "text", "--lenient", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
