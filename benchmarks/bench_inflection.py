@@ -1,4 +1,4 @@
-"""Inflection models on SIGMORPHON 2022 part 1, beside the official baselines (test accuracy, macro).
+r"""Inflection models on SIGMORPHON 2022 part 1, beside the official baselines (test accuracy, macro).
 
 For every language of ../shared/data/sigmorphon2022 with a training file of the chosen setting, each model
 is trained, predicts the test file, and is scored (exact match, %, positional, raw strings as the official
@@ -23,6 +23,14 @@ seeds, one resumable JSON result file per language/setting/config/seed/budget):
     python benchmarks/bench_inflection.py --protocol full [--minutes 10] [--seeds 0,1,2] \
         [--settings small,large,s700,full] [--configs default,avg3]               # resumable
     python benchmarks/bench_inflection.py --report [--minutes 10] [--configs default] [--variants beam5+fb]
+    python benchmarks/bench_inflection.py --protocol full --together --configs charhall1k,charboth \
+        --settings small --langs slp,guj --seeds 0,1 --threads 1 --results DIR     # paired: one process a config
+    python benchmarks/bench_inflection.py --report --paired --results DIR --configs charhall1k,charboth
+
+`--together` trains the configs of each (task, seed) at the same time, one process each, and waits for all before
+the next: both see the same machine, so their difference is the configs' (runs made on different days differ by
+the machine: session 22 measured a third fewer steps in the same 10 minutes). A (task, seed) where some config
+already has a result file and another has none is skipped and named, as it could no longer be paired.
 """
 
 from __future__ import annotations
@@ -98,6 +106,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=NEURAL["seed"], help="neural: random seed")
     parser.add_argument("--protocol", choices=["screen", "full"],
                         help="neural development protocol (see docstring); results under --results")
+    parser.add_argument("--together", action="store_true",
+                        help="protocol: train the configs of each task and seed at the same time, one process each")
     parser.add_argument("--paired", action="store_true",
                         help="report: also a row per task for each comparison with the first config/variant")
     parser.add_argument("--report", action="store_true",
@@ -205,9 +215,12 @@ def _protocol_main(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         if args.langs:
             wanted = {lang.strip() for lang in args.langs.split(",")}
             tasks = [t for t in tasks if t[1] in wanted]
-        made = proto.run_protocol(args.data, args.results, tasks, configs, seeds, minutes, args.threads,
-                                  args.device, variants, lambda line: print(line, file=sys.stderr, flush=True),
-                                  models=args.save_models)
+        if args.together:
+            made = _run_together(args, tasks, configs, seeds, minutes, variants)
+        else:
+            made = proto.run_protocol(args.data, args.results, tasks, configs, seeds, minutes, args.threads,
+                                      args.device, variants, lambda line: print(line, file=sys.stderr, flush=True),
+                                      models=args.save_models)
         print(f"{made} new runs; results in {args.results}", file=sys.stderr)
     records = proto.load_results(args.results, minutes)
     for config in configs:
@@ -221,6 +234,47 @@ def _protocol_main(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             if (config, variant) != base:
                 print(proto.compare(records, base, (config, variant), per_task=args.paired), end="")
     return 0
+
+
+def _run_together(args: argparse.Namespace, tasks: Sequence[tuple[str, str, str]], configs: Sequence[str],
+                  seeds: Sequence[int], minutes: float, variants: Sequence[str]) -> int:
+    """Each (task, seed): one child process of this script per config, started together and awaited together
+    (their stdout, the children's own reports, is dropped; their progress lines go to stderr). Returns the runs
+    made. An interrupt stops the children: a killed run leaves no result file."""
+    import inflection_protocol as proto
+    import subprocess
+
+    made = 0
+    for year, lang, setting in tasks:
+        for seed in seeds:
+            done = [c for c in configs
+                    if proto.result_path(args.results, f"{year}/{lang}_{setting}", c, seed, minutes).exists()]
+            if len(done) == len(configs):
+                continue
+            if done:
+                print(f"# {year}/{lang}_{setting} seed {seed}: skipped, not pairable ({', '.join(done)} already "
+                      "has a result file and the others have none)", file=sys.stderr, flush=True)
+                continue
+            children = []
+            try:
+                for config in configs:
+                    command = [sys.executable, str(Path(__file__).resolve()), "--protocol", "full", "--data",
+                               str(args.data), "--results", str(args.results), "--settings", setting, "--langs", lang,
+                               "--seeds", str(seed), "--configs", config, "--minutes", f"{minutes:g}", "--threads",
+                               str(args.threads), "--device", args.device, "--variants", ",".join(variants)]
+                    if args.save_models:
+                        command += ["--save-models", str(args.save_models)]
+                    children.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+                codes = [child.wait() for child in children]
+            finally:
+                for child in children:
+                    if child.poll() is None:
+                        child.terminate()
+                        child.wait()
+            if any(codes):
+                raise SystemExit(f"# {year}/{lang}_{setting} seed {seed}: a run failed (exit codes {codes})")
+            made += len(configs)
+    return made
 
 
 if __name__ == "__main__":
