@@ -174,8 +174,7 @@ def normalize(code: str, strict: bool = True) -> LangCode:
     if strict:
         raise LexaugError(
             f"unknown language code {raw!r}: {found!r} is not an ISO 639 code (langcodes) nor in lexaug's own table "
-            "(resources/langs.tsv); `lexaug languages --search NAME` finds a catalogued language's code, "
-            "or give --lexicon FILE to use the code as a label only")
+            "(resources/langs.tsv); `lexaug languages --search NAME` finds a catalogued language's code")
     subtags = _SUBTAG_SPLIT.split(raw)
     script = next((s.title() for s in subtags[1:] if len(s) == 4 and s.isalpha()), None)
     region = next((s.upper() for s in subtags[1:] if len(s) == 2 and s.isalpha()), None)

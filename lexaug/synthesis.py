@@ -104,9 +104,9 @@ def _label(code: str, explicit: bool, warnings: list[str]) -> str:
 
     try:
         return normalize(code).iso3
-    except LexaugError:
-        if not explicit:
-            raise
+    except LexaugError as err:
+        if not explicit:  # a command reading a lexicon can take an unknown code as a label: say how
+            raise LexaugError(f"{err}, or give --lexicon FILE to use the code as a label only") from None
         warnings.append(f"unknown language code {code!r}: used as a label only")
         return code
 

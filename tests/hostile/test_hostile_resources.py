@@ -160,3 +160,15 @@ def test_pivot_malformed_row_fails_unless_lenient(tmp_path, home):
     result = run("lexicon", "pivot", str(a), str(b), "-o", str(out), "--lenient")
     assert result.exit_code == 0 and "1 input rows skipped" in result.output
     assert out.read_text(encoding="utf-8") == "kasa\tkër\n"
+
+
+def test_unknown_code_hint_names_only_options_the_command_has(tmp_path, home):
+    """`resources fetch/path` have no --lexicon; their unknown-code message told users to give one."""
+    for args in (["resources", "fetch", "zzz"], ["resources", "path", "zzz"]):
+        line = one_error_line(run(*args), "Error: unknown language code 'zzz'")
+        assert "languages --search" in line and "--lexicon" not in line
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("the dog\n", encoding="utf-8")
+    line = one_error_line(run("synthesize", "--lang", "zzz", "--input", str(corpus), "--output",
+                              str(tmp_path / "o.txt")), "Error: unknown language code 'zzz'")
+    assert line.endswith("or give --lexicon FILE to use the code as a label only")
