@@ -106,3 +106,14 @@ def test_real_sib200_labels_and_ids_unchanged(shared_data, tmp_path):
     assert [row.split("\t")[:2] for row in before] == [row.split("\t")[:2] for row in after]
     changed = sum(b.split("\t")[2] != a.split("\t")[2] for b, a in zip(before[1:], after[1:]))
     assert changed > 0.9 * (len(before) - 1)  # nearly every text has a word GATITOS translates
+
+
+def test_workers_give_the_same_bytes(shared_data, tmp_path):
+    """Chunks after the first carry the header from the first chunk (`Format.sniff`): 2 workers, small chunks."""
+    source = shared_data / "sib200" / "eng_Latn" / "dev.tsv"
+    lexicon = (shared_data / "lexicons" / "gatitos" / "en_tpi.tsv").read_text(encoding="utf-8")
+    one, out = synthesize(tmp_path, source, lexicon_rows=lexicon)
+    first = out.read_bytes()
+    two, out = synthesize(tmp_path, source, "--workers", "2", "--chunk-records", "16", lexicon_rows=lexicon)
+    assert one.exit_code == two.exit_code == 0, two.output
+    assert out.read_bytes() == first
