@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 
@@ -46,7 +48,9 @@ def name_lenient_option(err: FormatError, option: str) -> FormatError:
     skip it" (a loader does not know which command called it); the command adds ` (--lexicon-lenient)`."""
     if "leniently" not in err.detail:
         return err
-    return FormatError(err.path, err.line, f"{err.detail} ({option})", reason=err.reason)
+    # right after the clause that says it ("read leniently to skip it (--lenient), or use the first two columns")
+    detail = re.sub(r"(leniently[^,;]*)", lambda m: f"{m.group(1)} ({option})", err.detail, count=1)
+    return FormatError(err.path, err.line, detail, reason=err.reason)
 
 
 # Byte-order marks of the wide encodings, UTF-32 first: its little-endian mark starts with UTF-16's.

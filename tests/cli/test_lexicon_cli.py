@@ -80,3 +80,13 @@ def test_stats_report_look_alike_letters(shared_data):
     assert st["lookalikes"] == {"targets_fixed": 297, "letters": {"ᴐ>ɔ": 384}}
     clean = json.loads(run(str(shared_data / "lexicons" / "gatitos" / "en_wo.tsv"), "--json").output)
     assert clean["lookalikes"] == {"targets_fixed": 0, "letters": {}}
+
+
+def test_lenient_option_is_named_after_its_own_clause(tmp_path):
+    """The option was appended after the whole hint, after the --extra-columns clause it does not belong to."""
+    path = tmp_path / "en_xx.tsv"
+    path.write_text("dog\tkuku\tnoun\n", encoding="utf-8")
+    result = run(str(path))
+    assert result.exit_code == 1
+    assert "read leniently to skip it (--lenient), or use the first two columns" in result.output
+    assert not result.output.rstrip().endswith("(--lenient)")
