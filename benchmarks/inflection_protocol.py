@@ -101,6 +101,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
                  "tag_whole": True},
     # the default with hallucinated stem letters drawn from their own script: Gothic's training words are half Gothic
     # letters, half Latin transliteration, and half its hallucinated words mixed the two (session 23)
+    # charboth only where at least 1 in 20 dev items holds a composite never seen whole in training (2022 small: slp
+    # 14 of 40, ang 193 of 866; no other 2022 or 2023 task reaches it); elsewhere the default itself (session 23)
+    "charauto": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05},
     "charscript": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "same_script": True},
     # the default with the tuning reserve measured (the edit-script pair's dev search, timed before the character
     # member trains, reused by the tuning) instead of 34 greedy dev evaluations of member 2: in session 20's paired

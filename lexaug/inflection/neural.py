@@ -10,6 +10,7 @@ training log), loadable with `lexaug.inflection.base.load_inflector`. Needs the 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -20,7 +21,7 @@ from lexaug.inflection.base import Inflector, Triple, read_manifest
 from lexaug.inflection.fallback_margin import best_margin
 from lexaug.inflection.neural_groups import MemberGroups, measured_reserve
 from lexaug.inflection.neural_members import COPY_TAG, copy_rows, init_name, last_edit_member
-from lexaug.inflection.vocab import CharVocab, nfc
+from lexaug.inflection.vocab import CharVocab, nfc, unseen_composite_share
 
 VOCAB_FILE = "vocab.json"
 
@@ -132,6 +133,7 @@ class NeuralInflector(MemberGroups, Inflector):
               char_warm: bool = defaults.NEURAL_CHAR_WARM, workers: int = defaults.NEURAL_WORKERS,
               measure_reserve: bool = defaults.NEURAL_MEASURE_RESERVE,
               same_script: bool = defaults.HALLUCINATE_SAME_SCRIPT,
+              auto_tag_parts: float = defaults.NEURAL_AUTO_TAG_PARTS,
               progress: Callable[[str], None] | None = None,
               **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
@@ -160,6 +162,9 @@ class NeuralInflector(MemberGroups, Inflector):
                 of the last member; the weight tuning reuses the search.
             same_script: hallucinated stem letters are drawn from the replaced letter's own script
                 (`hallucinate.v1`'s `same_script`).
+            auto_tag_parts: with `dev`, turn on `tag_parts` and `tag_whole` when at least this share of dev items
+                holds a composite tag never seen whole in training (`vocab.unseen_composite_share`); 0: never.
+                The share and the choice go in the model's info (`auto_tag_parts`).
             beam: beam width used by `inflect` and `predict_many` (1: batched greedy search).
             device: "cpu", "cuda" or "auto" (GPU when torch sees one); the code path is the same.
             rule_fallback: with `dev`, also train the rule baseline and use its form where the model scores
@@ -197,6 +202,16 @@ class NeuralInflector(MemberGroups, Inflector):
         if hp.tag_whole and not hp.tag_parts:
             raise ConfigError("option tag_whole=true keeps composite tags whole beside their parts: "
                               "add -o tag_parts=true")
+        if isinstance(auto_tag_parts, bool) or not isinstance(auto_tag_parts, (int, float)) \
+                or not 0 <= auto_tag_parts <= 1:
+            raise ConfigError(f"option auto_tag_parts={auto_tag_parts!r}: expected a share between 0 and 1 "
+                              "(e.g. -o auto_tag_parts=0.05; 0: never)")
+        auto_parts: dict[str, Any] = {}
+        if auto_tag_parts and dev and not hp.tag_parts:
+            share = unseen_composite_share(train, dev)
+            auto_parts = {"threshold": auto_tag_parts, "dev_share": round(share, 4), "on": share >= auto_tag_parts}
+            if auto_parts["on"]:
+                hp = dataclasses.replace(hp, tag_parts=True, tag_whole=True)
         if char_members is None:
             wanted = defaults.NEURAL_CHAR_MEMBERS
             char_members = wanted if hp.actions and isinstance(ensemble, int) and ensemble > wanted else 0
@@ -290,6 +305,7 @@ class NeuralInflector(MemberGroups, Inflector):
         info = {"seed": seed, "threads": threads, "workers": workers, "device": device_name,
                 "hallucinate": hallucinate, "real_repeat": real_repeat, "hallucination_stats": stats,
                 **({"same_script": True} if same_script else {}),
+                **({"auto_tag_parts": auto_parts} if auto_parts else {}),
                 **({"char_hallucinate": char_hallucinate} if char_hallucinate != hallucinate else {}),
                 **({"char_copy": len(copies)} if copies else {}),
                 "train_pairs": len(train), "steps": log.steps, "best_dev": log.best_dev, "best_step": log.best_step,

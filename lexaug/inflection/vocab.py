@@ -38,6 +38,15 @@ def split_features(features: str, parts: bool = False, whole: bool = False) -> l
     return sorted(tags)
 
 
+def unseen_composite_share(train: Iterable[tuple[str, str, str]], dev: Iterable[tuple[str, str, str]]) -> float:
+    """The share of `dev` items holding a composite tag (`AT+ABL`) never seen whole in `train`'s features: the
+    items only `tag_parts` can give known tokens (0.0 for an empty dev set)."""
+    seen = {tag for _, _, features in train for tag in split_features(features)}
+    items = [features for _, _, features in dev]
+    unseen = sum(any("+" in tag and tag not in seen for tag in split_features(features)) for features in items)
+    return unseen / len(items) if items else 0.0
+
+
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 

@@ -93,3 +93,32 @@ def test_tag_whole_without_tag_parts_is_one_clear_line(tmp_path):
     assert result.exit_code == 1
     assert "tag_whole=true" in result.output and "tag_parts=true" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "m").exists()
+
+
+def test_unseen_composite_share_counts_dev_items_only_parts_can_reach():
+    from lexaug.inflection.vocab import unseen_composite_share
+
+    dev = [("maa", "maalta", "N;AT+ABL;SG"), ("maa", "maassa", "N;IN+ESS;SG"), ("maa", "maat", "N;NOM;PL"),
+           ("maa", "maasta", "N;IN+ABL;SG")]  # AT+ABL and IN+ESS are seen whole; IN+ABL is not
+    assert unseen_composite_share(ROWS, dev) == 0.25
+    assert unseen_composite_share(ROWS, []) == 0.0
+
+
+@pytest.mark.parametrize("threshold, on", [(0.2, True), (0.5, False)])
+def test_auto_tag_parts_turns_parts_on_from_the_dev_share(threshold, on):
+    pytest.importorskip("torch")
+    from test_neural_budget import _tiny  # noqa: E402  (tests/inflection is on sys.path)
+
+    from lexaug.errors import ConfigError
+    from lexaug.inflection.neural import NeuralInflector
+
+    rows = [(stem, stem + suffix, feats) for stem in ("talo", "kala", "koira", "kissa", "puu", "maa")
+            for suffix, feats in (("lta", "N;AT+ABL;SG"), ("ssa", "N;IN+ESS;SG"))]
+    dev = [("sauna", "saunasta", "N;IN+ABL;SG"), ("sauna", "saunassa", "N;IN+ESS;SG"),
+           ("pallo", "pallolta", "N;AT+ABL;SG")]  # 1 of 3 holds a composite never seen whole
+    model = NeuralInflector.train(rows, dev, seed=0, ensemble=1, auto_tag_parts=threshold, **_tiny())
+    assert model.info["auto_tag_parts"] == {"threshold": threshold, "dev_share": 0.3333, "on": on}
+    assert model.vocab.tag_parts == model.vocab.tag_whole == on == model.hparams.tag_parts
+    assert "auto_tag_parts" not in NeuralInflector.train(rows, dev, seed=0, ensemble=1, **_tiny()).info
+    with pytest.raises(ConfigError, match="auto_tag_parts=2"):
+        NeuralInflector.train(rows, dev, auto_tag_parts=2, **_tiny())
