@@ -122,3 +122,19 @@ def test_auto_tag_parts_turns_parts_on_from_the_dev_share(threshold, on):
     assert "auto_tag_parts" not in NeuralInflector.train(rows, dev, seed=0, ensemble=1, **_tiny()).info
     with pytest.raises(ConfigError, match="auto_tag_parts=2"):
         NeuralInflector.train(rows, dev, auto_tag_parts=2, **_tiny())
+
+
+def test_only_slp_and_ang_reach_one_in_twenty_on_2022_small(shared_data):
+    """The README's claim for `auto_tag_parts=0.05`: on the 2022 small tasks it turns parts on for slp and ang only
+    (every other task then trains exactly as the default)."""
+    from lexaug.inflection.vocab import unseen_composite_share
+    from lexaug.loaders.sigmorphon import read_training_rows
+
+    folder = shared_data / "sigmorphon2022"
+    shares = {}
+    for train in sorted(folder.glob("*_small.train")):
+        lang = train.name.split("_")[0]
+        shares[lang] = unseen_composite_share(read_training_rows(train), read_training_rows(folder / f"{lang}.dev"))
+    assert len(shares) == 23
+    assert {lang for lang, share in shares.items() if share >= 0.05} == {"slp", "ang"}
+    assert round(shares["ckt"], 3) == 0.045 and round(shares["itl"], 3) == 0.033  # the nearest below: 1 of 22, 19 of 572
