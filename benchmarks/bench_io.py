@@ -41,6 +41,8 @@ def main() -> None:
                           for n, line in enumerate(kjv.splitlines()))),
         ("conll", (args.data / "ner/masakhaner/pcm/train.txt").read_text(encoding="utf-8")),
         ("conllu", (args.data / "ud/UD_English-EWT/en_ewt-ud-dev.conllu").read_text(encoding="utf-8")),
+        ("tsv", "index_id\tcategory\ttext\n" + "".join(f"{n}\tverse\t{line}"  # KJV as a SIB-200-style table
+                                                         for n, line in enumerate(kjv.splitlines(keepends=True)))),
     ]
     print(f"{'format':8} {'MB':>6} {'lexaug MB/s':>12} {'baseline MB/s':>14} {'ratio':>6}")
     for name, text in cases:
