@@ -165,8 +165,8 @@ def pivot(paths: tuple[str, ...], output: str, src_lang: str | None, tgt_lang: s
                    "fill in the translation.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--strict/--lenient", default=defaults.LEXICON_STRICT,
-              help="Stop at the first malformed lexicon row, undecodable corpus line or TSV row without --column "
-                   "(default), or skip such rows and count them.")
+              help="Stop at the first malformed lexicon row, undecodable corpus line or TSV row with another "
+                   "number of cells than its header (default), or skip such rows and count them.")
 def coverage(corpora: tuple[str, ...], lexicon_paths: tuple[str, ...], src_lang: str, column: str | None,
              top: int, missing_tsv: str | None, as_json: bool, strict: bool) -> None:
     """Token and type coverage of CORPUS... by a lexicon, before and after substitute.v2's fallbacks, and the
