@@ -10,7 +10,6 @@ training log), loadable with `lexaug.inflection.base.load_inflector`. Needs the 
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -21,7 +20,8 @@ from lexaug.inflection.base import Inflector, Triple, read_manifest
 from lexaug.inflection.fallback_margin import best_margin
 from lexaug.inflection.neural_groups import MemberGroups, measured_reserve
 from lexaug.inflection.neural_members import COPY_TAG, copy_rows, init_name, last_edit_member
-from lexaug.inflection.vocab import CharVocab, nfc, unseen_composite_share
+from lexaug.inflection.neural_options import check_hparams, choose_tag_parts
+from lexaug.inflection.vocab import CharVocab, nfc
 
 VOCAB_FILE = "vocab.json"
 
@@ -50,42 +50,6 @@ def resolve_device(device: str) -> str:
     if device == "cuda" and not available:
         raise ConfigError("--device cuda: torch sees no GPU (torch.cuda.is_available() is False); use cpu or auto")
     return "cuda" if available else "cpu"
-
-
-def check_hparams(values: dict[str, Any], fields: dict[str, Any]) -> None:
-    """Reject hyper-parameter values of the wrong type or out of range with one `ConfigError` line.
-
-    `fields` maps names to their defaults (the dataclass defaults give the expected types).
-    """
-    for key, value in values.items():
-        default = fields[key]
-        if isinstance(default, bool):
-            ok = isinstance(value, bool)
-            kind = "true or false"
-        elif isinstance(default, int):
-            ok = isinstance(value, int) and not isinstance(value, bool)
-            kind = "an integer"
-        else:
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-            kind = "a number"
-        if not ok:
-            raise ConfigError(f"option {key}={value!r}: expected {kind} (e.g. -o {key}={default!r})".replace(
-                "True", "true").replace("False", "false"))
-    positive = ("layers", "d_model", "ffn", "heads", "batch_size", "max_steps", "eval_every", "max_len",
-                "average_last")
-    merged = {**fields, **values}
-    for key in positive:
-        if merged[key] < 1:
-            raise ConfigError(f"option {key}={merged[key]}: must be at least 1")
-    for key in ("warmup", "patience", "max_minutes", "length_alpha", "lr"):
-        if merged[key] < 0:
-            raise ConfigError(f"option {key}={merged[key]}: must not be negative")
-    if not 0 <= merged["dropout"] < 1 or not 0 <= merged["label_smoothing"] < 1:
-        raise ConfigError("options dropout and label_smoothing must lie in [0, 1)")
-    if merged["lr"] == 0:
-        raise ConfigError("option lr=0: the model would not learn; give a positive learning rate")
-    if merged["d_model"] % merged["heads"]:
-        raise ConfigError(f"option d_model={merged['d_model']} is not a multiple of heads={merged['heads']}")
 
 
 class NeuralInflector(MemberGroups, Inflector):
@@ -199,19 +163,7 @@ class NeuralInflector(MemberGroups, Inflector):
             raise ConfigError(f"unknown neural option(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
         check_hparams(hparams, fields)
         hp = NeuralHParams(**hparams)
-        if hp.tag_whole and not hp.tag_parts:
-            raise ConfigError("option tag_whole=true keeps composite tags whole beside their parts: "
-                              "add -o tag_parts=true")
-        if isinstance(auto_tag_parts, bool) or not isinstance(auto_tag_parts, (int, float)) \
-                or not 0 <= auto_tag_parts <= 1:
-            raise ConfigError(f"option auto_tag_parts={auto_tag_parts!r}: expected a share between 0 and 1 "
-                              "(e.g. -o auto_tag_parts=0.05; 0: never)")
-        auto_parts: dict[str, Any] = {}
-        if auto_tag_parts and dev and not hp.tag_parts:
-            share = unseen_composite_share(train, dev)
-            auto_parts = {"threshold": auto_tag_parts, "dev_share": round(share, 4), "on": share >= auto_tag_parts}
-            if auto_parts["on"]:
-                hp = dataclasses.replace(hp, tag_parts=True, tag_whole=True)
+        hp, auto_parts = choose_tag_parts(hp, train, dev, auto_tag_parts)
         if char_members is None:
             wanted = defaults.NEURAL_CHAR_MEMBERS
             char_members = wanted if hp.actions and isinstance(ensemble, int) and ensemble > wanted else 0

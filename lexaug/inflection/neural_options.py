@@ -1,0 +1,70 @@
+"""Checks of the neural inflector's options, and the choice of how composite feature tags enter the model.
+Pure Python (no torch)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, Sequence
+
+from lexaug.errors import ConfigError
+from lexaug.inflection.vocab import unseen_composite_share
+
+Triple = tuple[str, str, str]
+
+
+def check_hparams(values: dict[str, Any], fields: dict[str, Any]) -> None:
+    """Reject hyper-parameter values of the wrong type or out of range with one `ConfigError` line.
+
+    `fields` maps names to their defaults (the dataclass defaults give the expected types).
+    """
+    for key, value in values.items():
+        default = fields[key]
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+            kind = "true or false"
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            kind = "an integer"
+        else:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            kind = "a number"
+        if not ok:
+            raise ConfigError(f"option {key}={value!r}: expected {kind} (e.g. -o {key}={default!r})".replace(
+                "True", "true").replace("False", "false"))
+    positive = ("layers", "d_model", "ffn", "heads", "batch_size", "max_steps", "eval_every", "max_len",
+                "average_last")
+    merged = {**fields, **values}
+    for key in positive:
+        if merged[key] < 1:
+            raise ConfigError(f"option {key}={merged[key]}: must be at least 1")
+    for key in ("warmup", "patience", "max_minutes", "length_alpha", "lr"):
+        if merged[key] < 0:
+            raise ConfigError(f"option {key}={merged[key]}: must not be negative")
+    if not 0 <= merged["dropout"] < 1 or not 0 <= merged["label_smoothing"] < 1:
+        raise ConfigError("options dropout and label_smoothing must lie in [0, 1)")
+    if merged["lr"] == 0:
+        raise ConfigError("option lr=0: the model would not learn; give a positive learning rate")
+    if merged["d_model"] % merged["heads"]:
+        raise ConfigError(f"option d_model={merged['d_model']} is not a multiple of heads={merged['heads']}")
+
+
+def choose_tag_parts(hp: Any, train: Sequence[Triple], dev: Sequence[Triple] | None,
+                     auto_tag_parts: float) -> tuple[Any, dict[str, Any]]:
+    """`hp` with `tag_parts` and `tag_whole` turned on when `auto_tag_parts` > 0 and at least that share of `dev`
+    items holds a composite tag never seen whole in `train`; the decision for the model's info ({} when no
+    decision was made). Raises ConfigError for `tag_whole` without `tag_parts` or a share outside [0, 1]."""
+    if hp.tag_whole and not hp.tag_parts:
+        raise ConfigError("option tag_whole=true keeps composite tags whole beside their parts: "
+                          "add -o tag_parts=true")
+    if isinstance(auto_tag_parts, bool) or not isinstance(auto_tag_parts, (int, float)) \
+            or not 0 <= auto_tag_parts <= 1:
+        raise ConfigError(f"option auto_tag_parts={auto_tag_parts!r}: expected a share between 0 and 1 "
+                          "(e.g. -o auto_tag_parts=0.05; 0: never)")
+    if not (auto_tag_parts and dev and not hp.tag_parts):
+        return hp, {}
+    share = unseen_composite_share(train, dev)
+    decision = {"threshold": auto_tag_parts, "dev_share": round(share, 4), "on": share >= auto_tag_parts}
+    if decision["on"]:
+        hp = dataclasses.replace(hp, tag_parts=True, tag_whole=True)
+    return hp, decision
