@@ -31,6 +31,12 @@ seeds, one resumable JSON result file per language/setting/config/seed/budget):
 the next: both see the same machine, so their difference is the configs' (runs made on different days differ by
 the machine: session 22 measured a third fewer steps in the same 10 minutes). A (task, seed) where some config
 already has a result file and another has none is skipped and named, as it could no longer be paired.
+
+    python benchmarks/bench_inflection.py --report --configs charauto --stand-in charhall1k --variants beam5+fb
+
+`--stand-in OLD` counts OLD's runs as the first config's where the two train identically: they differ only in
+`auto_tag_parts` and the task's own train and dev files leave that rule off (README's tables of the default since
+session 24: `charauto` runs on slp and ang, `charhall1k` runs, the same code path, on every other task).
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from lexaug.inflection.align import levenshtein_align
 from lexaug.inflection.base import Inflector
@@ -117,6 +123,9 @@ def main() -> int:
     parser.add_argument("--seeds", default="", help="protocol: seeds (screen: 0; full: 0,1,2)")
     parser.add_argument("--settings", default="small,s700", help="protocol full: small,large (2022), s700,full (2023)")
     parser.add_argument("--variants", default="", help="protocol: decoding variants (default: all)")
+    parser.add_argument("--stand-in", default="", metavar="OLD",
+                        help="report: OLD's runs count as the first config's on tasks where that config's "
+                             "auto_tag_parts rule stays off (the two then train identically) and it has no run")
     parser.add_argument("--device", default="auto", help="protocol: cpu, cuda or auto")
     parser.add_argument("--save-models", type=Path, default=None,
                         help="protocol: also save each trained model under this folder (for offline decoding studies)")
@@ -223,6 +232,8 @@ def _protocol_main(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
                                       models=args.save_models)
         print(f"{made} new runs; results in {args.results}", file=sys.stderr)
     records = proto.load_results(args.results, minutes)
+    if args.stand_in:
+        records = _stand_in(args, parser, proto, records, configs[0])
     for config in configs:
         for variant in variants:
             print(proto.report(records, config, variant))
@@ -234,6 +245,28 @@ def _protocol_main(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             if (config, variant) != base:
                 print(proto.compare(records, base, (config, variant), per_task=args.paired), end="")
     return 0
+
+
+def _stand_in(args: argparse.Namespace, parser: argparse.ArgumentParser, proto: Any,
+              records: list[dict[str, Any]], config: str) -> list[dict[str, Any]]:
+    """`--stand-in OLD`: OLD's runs also count as `config`'s where the two train identically: they differ only in
+    `auto_tag_parts` and the rule stays off on the task (computed from the task's own train and dev files)."""
+    old = args.stand_in
+    if old not in proto.CONFIGS:
+        parser.error(f"--stand-in: unknown config {old!r}")
+    a, b = proto.CONFIGS[config], proto.CONFIGS[old]
+    differ = {k for k in set(a) | set(b) if a.get(k) != b.get(k)} - {"auto_tag_parts"}
+    if differ or b.get("auto_tag_parts"):
+        parser.error(f"--stand-in: {old} does not train as {config} with auto_tag_parts off "
+                     f"(they differ in {sorted(differ) or ['auto_tag_parts']})")
+    tasks = sorted({(r["year"], r["lang"], r["setting"]) for r in records if r["config"] == old})
+    same = {f"{y}/{lang}_{s}" for y, lang, s in tasks
+            if proto.auto_parts_off(proto.load_task(args.data, y, lang, s), config)}
+    records, stood = proto.stand_in(records, config, old, same)
+    print(f"{old} stands in for {config} on {len(stood)} tasks (auto_tag_parts off there); "
+          f"{config}'s own runs elsewhere; the rule is on, so {old} does not stand in, on: "
+          + (", ".join(sorted({f"{y}/{lang}_{s}" for y, lang, s in tasks} - same)) or "none") + "\n")
+    return records
 
 
 def _run_together(args: argparse.Namespace, tasks: Sequence[tuple[str, str, str]], configs: Sequence[str],

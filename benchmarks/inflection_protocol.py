@@ -110,6 +110,11 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # runs the character member trained 94-143 s against ~190 s per edit-script member, and runs ended 43-81 s early
     "charmeasure": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "measure_reserve": True},
 }
+# Every config but `default` and `charauto` was run before `auto_tag_parts` became the default (session 24) and
+# pins it off, so a resumed run of, say, `charhall1k` on slp still trains as its committed files did.
+for _name, _opts in CONFIGS.items():
+    if _name not in ("default", "charauto"):
+        _opts.setdefault("auto_tag_parts", 0)
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
 VARIANTS: dict[str, tuple[int, float, bool]] = {
     "greedy": (1, 0.0, False), "greedy+fb": (1, 0.0, True),
@@ -272,6 +277,27 @@ def load_results(results: Path, minutes: float | None = None) -> list[dict[str, 
         if minutes is None or float(record["minutes"]) == float(minutes):
             out.append(record)
     return out
+
+
+def stand_in(records: Sequence[dict[str, Any]], config: str, old: str,
+             same_tasks: set[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """`records` with `old`'s runs also counted as `config`'s on the tasks of `same_tasks` (where the two configs
+    train identically, e.g. `auto_tag_parts` stays off) that have no `config` run; each such copy is marked
+    `stands_in_for`. Also the tasks that stood in, sorted."""
+    have = {r["task"] for r in records if r["config"] == config}
+    copies = [{**r, "config": config, "stands_in_for": old} for r in records
+              if r["config"] == old and r["task"] in same_tasks and r["task"] not in have]
+    return [*records, *copies], sorted({r["task"] for r in copies})
+
+
+def auto_parts_off(task: Task, config: str) -> bool:
+    """Whether `config`'s `auto_tag_parts` rule leaves composite tags whole on `task` (so it trains as the same
+    config with the rule pinned off)."""
+    from lexaug import defaults
+    from lexaug.inflection.vocab import unseen_composite_share
+
+    threshold = CONFIGS[config].get("auto_tag_parts", defaults.NEURAL_AUTO_TAG_PARTS)
+    return not threshold or unseen_composite_share(task.train, task.dev) < threshold
 
 
 def report(records: Sequence[dict[str, Any]], config: str, variant: str, margin: float = 3.0) -> str:

@@ -70,7 +70,7 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
                    "set_features=true, tag_parts=true (composite tags such as AT+ABL enter as their parts; default "
                    "false), tag_whole=true (with tag_parts: the composite enters whole too; default false), "
                    "auto_tag_parts=0.05 (both on when that share of --dev items has a composite never seen whole "
-                   "in training; default 0: never), "
+                   "in training; default 0.05; 0: never), "
                    "max_steps=3000, ...).")
 def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: str, compat: str | None,
               seed: int, minutes: float | None, device: str | None, options: tuple[str, ...]) -> None:

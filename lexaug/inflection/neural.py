@@ -164,6 +164,9 @@ class NeuralInflector(MemberGroups, Inflector):
         check_hparams(hparams, fields)
         hp = NeuralHParams(**hparams)
         hp, auto_parts = choose_tag_parts(hp, train, dev, auto_tag_parts)
+        if auto_parts.get("on") and progress is not None:
+            progress(f"composite tags enter whole and as their parts: {auto_parts['dev_share']:.1%} of dev items "
+                     f"hold one never seen whole in training (auto_tag_parts={auto_parts['threshold']:g})")
         if char_members is None:
             wanted = defaults.NEURAL_CHAR_MEMBERS
             char_members = wanted if hp.actions and isinstance(ensemble, int) and ensemble > wanted else 0

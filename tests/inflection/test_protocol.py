@@ -76,6 +76,38 @@ def test_compare_pairs_seeds():
     assert rows[1] == "2022/gml_small\t0\t60.00\t50.00\t-10.00" and len(rows) == 3
 
 
+def test_stand_in_counts_old_runs_only_where_the_configs_train_alike(shared_data, tmp_path):
+    """`--stand-in charhall1k` for `charauto`: charhall1k's runs count as charauto's on tasks where its
+    `auto_tag_parts` rule stays off (computed from the task files) and charauto has no run; slp (rule on) keeps only
+    its own charauto runs, and a task where the rule is on and charauto never ran is left out, not stood in."""
+    import subprocess
+
+    recs = [{**_record(task, 0, acc, 40.0, 20.0), "config": config} for task, config, acc in (
+        ("2022/got_small", "charhall1k", 56.0), ("2022/slp_small", "charhall1k", 8.9),
+        ("2022/slp_small", "charauto", 36.7), ("2022/ang_small", "charhall1k", 52.0))]
+    merged, stood = proto.stand_in(recs, "charauto", "charhall1k", {"2022/got_small", "2022/slp_small"})
+    assert stood == ["2022/got_small"]
+    auto = {r["task"]: r["variants"]["beam5+fb"]["accuracy"] for r in merged if r["config"] == "charauto"}
+    assert auto == {"2022/got_small": 56.0, "2022/slp_small": 36.7}
+    assert [r["stands_in_for"] for r in merged if r.get("stands_in_for")] == ["charhall1k"]
+
+    for r in recs:
+        path = proto.result_path(tmp_path, r["task"], r["config"], r["seed"], r["minutes"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(r), encoding="utf-8")
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_inflection.py"
+    args = [sys.executable, str(script), "--report", "--configs", "charauto", "--variants", "beam5+fb",
+            "--results", str(tmp_path), "--data", str(shared_data)]
+    done = subprocess.run([*args, "--stand-in", "charhall1k"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("charhall1k stands in for charauto on 1 tasks (auto_tag_parts off there); ")
+    assert "so charhall1k does not stand in, on: 2022/ang_small, 2022/slp_small" in done.stdout
+    assert "2022/got_small\t700\t1\t56.00" in done.stdout and "2022/slp_small\t700\t1\t36.70" in done.stdout
+    assert "2022/ang_small" not in done.stdout.split("\n", 1)[1]
+    wrong = subprocess.run([*args, "--stand-in", "mix1"], capture_output=True, text=True, timeout=120)
+    assert wrong.returncode == 2 and "mix1 does not train as charauto" in wrong.stderr
+
+
 def test_report_never_trains(tmp_path):
     """`--report` with `--protocol` prints the tables of what is there; it does not start the missing runs."""
     import subprocess

@@ -116,10 +116,19 @@ def test_auto_tag_parts_turns_parts_on_from_the_dev_share(threshold, on):
             for suffix, feats in (("lta", "N;AT+ABL;SG"), ("ssa", "N;IN+ESS;SG"))]
     dev = [("sauna", "saunasta", "N;IN+ABL;SG"), ("sauna", "saunassa", "N;IN+ESS;SG"),
            ("pallo", "pallolta", "N;AT+ABL;SG")]  # 1 of 3 holds a composite never seen whole
-    model = NeuralInflector.train(rows, dev, seed=0, ensemble=1, auto_tag_parts=threshold, **_tiny())
+    lines: list[str] = []
+    model = NeuralInflector.train(rows, dev, seed=0, ensemble=1, auto_tag_parts=threshold, progress=lines.append,
+                                  **_tiny())
     assert model.info["auto_tag_parts"] == {"threshold": threshold, "dev_share": 0.3333, "on": on}
+    said = [line for line in lines if line.startswith("composite tags enter whole and as their parts")]
+    assert said == ([f"composite tags enter whole and as their parts: 33.3% of dev items hold one never seen whole "
+                     f"in training (auto_tag_parts={threshold:g})"] if on else [])
     assert model.vocab.tag_parts == model.vocab.tag_whole == on == model.hparams.tag_parts
-    assert "auto_tag_parts" not in NeuralInflector.train(rows, dev, seed=0, ensemble=1, **_tiny()).info
+    default = NeuralInflector.train(rows, dev, seed=0, ensemble=1, **_tiny())  # the default threshold: 0.05
+    assert default.info["auto_tag_parts"] == {"threshold": 0.05, "dev_share": 0.3333, "on": True}
+    assert default.vocab.tag_parts and default.vocab.tag_whole
+    never = NeuralInflector.train(rows, dev, seed=0, ensemble=1, auto_tag_parts=0, **_tiny())
+    assert "auto_tag_parts" not in never.info and not never.vocab.tag_parts
     with pytest.raises(ConfigError, match="auto_tag_parts=2"):
         NeuralInflector.train(rows, dev, auto_tag_parts=2, **_tiny())
 
