@@ -46,11 +46,13 @@ class MemberGroups:
         return [(self.vocab.with_actions(flag), [n for n, a in zip(self.models, self.member_actions) if a == flag],
                  1.0 - self.char_weight if flag else self.char_weight) for flag in kinds]
 
-    def score_forms(self, pairs: Sequence[tuple[str, str]], forms: Sequence[str]) -> list[float]:
+    def score_forms(self, pairs: Sequence[tuple[str, str]], forms: Sequence[str],
+                    deadline: float | None = None) -> list[float]:
         """Log-probability of each form given its (lemma, features) under the model, teacher forced (each
-        group's members by their mean probability per step; a mixed ensemble weights its two groups)."""
+        group's members by their mean probability per step; a mixed ensemble weights its two groups). With
+        `deadline`, the scores of a prefix of the forms (scoring stops at the deadline)."""
         with self._threads():
-            return _combine(self._group_scores(pairs, forms), [weight for _, _, weight in self.groups()])
+            return _combine(self._group_scores(pairs, forms, deadline), [weight for _, _, weight in self.groups()])
 
     @contextmanager
     def _threads(self) -> Iterator[None]:
@@ -65,8 +67,10 @@ class MemberGroups:
             if torch.get_num_threads() != before:
                 torch.set_num_threads(before)
 
-    def _group_scores(self, pairs: Sequence[tuple[str, str]], forms: Sequence[str]) -> list[list[float]]:
-        """Per group (`groups`), the log-probability of each form under that group alone."""
+    def _group_scores(self, pairs: Sequence[tuple[str, str]], forms: Sequence[str],
+                      deadline: float | None = None) -> list[list[float]]:
+        """Per group (`groups`), the log-probability of each form under that group alone (with `deadline`: of a
+        prefix of the forms, maybe shorter for the later group)."""
         from lexaug.inflection.neural_model import score_targets
 
         limit = self.hparams.max_len
@@ -75,15 +79,16 @@ class MemberGroups:
         for vocab, nets, _ in self.groups():
             sources = [vocab.encode_source(lemma, feats) for lemma, feats in pairs]
             targets = [vocab.encode_target(form, lemma)[:limit] for form, (lemma, _) in zip(forms, pairs)]
-            out.append(score_targets(nets, sources, targets, lens, vocab.actions))
+            out.append(score_targets(nets, sources, targets, lens, vocab.actions, deadline=deadline))
         return out
 
     def _group_candidates(self, pairs: Sequence[tuple[str, str]], beam: int,
-                          known: dict[bool, list[list[tuple[str, float]]]] | None = None
-                          ) -> list[list[list[tuple[str, float]]]]:
+                          known: dict[bool, list[list[tuple[str, float]]]] | None = None,
+                          deadline: float | None = None) -> list[list[list[tuple[str, float]]]]:
         """Per group, per pair: the group's forms with their probabilities, best first (greedy: one form;
         beam search: up to `beam`, forms that decode alike merged by adding their probabilities). A group
-        whose kind (`actions`) is in `known` is not searched again: its candidates are those."""
+        whose kind (`actions`) is in `known` is not searched again: its candidates are those. With `deadline`,
+        a group's list may cover only a prefix of the pairs."""
         from lexaug.inflection.neural_model import beam_decode_many, greedy_decode
 
         out = []
@@ -93,14 +98,15 @@ class MemberGroups:
                 continue
             if beam <= 1:
                 hyps = greedy_decode(nets, [vocab.encode_source(l, f) for l, f in pairs],
-                                     [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, vocab.actions)
+                                     [len(nfc(l)) for l, _ in pairs], self.hparams.max_len, vocab.actions,
+                                     deadline=deadline)
                 out.append([[(vocab.decode(ids, lemma), math.exp(logp))] for (ids, logp), (lemma, _) in
                             zip(hyps, pairs)])
                 continue
             per_pair = []
             searched = beam_decode_many(nets, [vocab.encode_source(lemma, feats) for lemma, feats in pairs],
                                         [len(nfc(lemma)) for lemma, _ in pairs], beam, self.hparams.max_len,
-                                        vocab.actions, self.hparams.length_alpha)
+                                        vocab.actions, self.hparams.length_alpha, deadline=deadline)
             for (lemma, _), found in zip(pairs, searched):
                 merged: dict[str, float] = {}
                 for ids, logp in found:
@@ -134,18 +140,24 @@ class MemberGroups:
         return [ranked[0] for ranked in self._ranked(pairs, beam)]
 
     def _tune_char_weight(self, dev: Sequence[Triple],
-                          known: dict[bool, list[list[tuple[str, float]]]] | None = None) -> list[str]:
+                          known: dict[bool, list[list[tuple[str, float]]]] | None = None,
+                          deadline: float | None = None) -> list[str]:
         """Choose the character members' weight of a mixed ensemble by dev exact match, on the candidates
         decoding gives (both groups' searches at `self.beam`; ties: the earlier weight of `_CHAR_WEIGHT_GRID`).
         Returns the dev forms at that weight (what decoding gives, so the fallback tuning need not decode dev
         again). Tuned on greedy candidates instead, the weight could not see what beam search adds: Middle Low
         German at 4 minutes, test, beam 5: weight 0 61.2%, 0.5 54.5%, where greedy dev tied 0, 0.25 and 0.5.
-        `known`: a group's dev candidates searched already (by `actions`: True for the edit-script group)."""
+        `known`: a group's dev candidates searched already (by `actions`: True for the edit-script group).
+        `deadline`: the search and scoring stop there, and the weight is chosen on the dev items done by then (a
+        prefix of dev; none: the grid's first weight), their number in the info (`dev_items`); the forms
+        returned are those items'."""
         pairs = [(lemma, feats) for lemma, _, feats in dev]
         gold = [nfc(form) for _, form, _ in dev]
-        per_group = self._group_candidates(pairs, self.beam, known)
-        union, flat_pairs, flat_forms = _union(pairs, per_group)
-        by_group = self._group_scores(flat_pairs, flat_forms)
+        per_group = self._group_candidates(pairs, self.beam, known, deadline)
+        searched = min(len(candidates) for candidates in per_group)
+        union, flat_pairs, flat_forms = _union(pairs[:searched], [c[:searched] for c in per_group])
+        by_group = self._group_scores(flat_pairs, flat_forms, deadline)
+        union = _scored_prefix(union, min(len(scores) for scores in by_group))
         right: dict[float, int] = {}
         chosen: dict[float, list[str]] = {}
         for w in _CHAR_WEIGHT_GRID:
@@ -156,8 +168,11 @@ class MemberGroups:
                 chosen[w].append(max(scored, key=lambda t: t[0])[1])  # the first best, as `_ranked` sorts
             right[w] = sum(form == g for form, g in zip(chosen[w], gold))
         self.char_weight = max(_CHAR_WEIGHT_GRID, key=lambda w: right[w])  # first of the best on ties
-        self.info["char_weight_dev"] = {"weight": self.char_weight,
-                                        "dev_accuracy": {str(w): 100.0 * n / len(dev) for w, n in right.items()}}
+        done = len(union)
+        self.info["char_weight_dev"] = {"weight": self.char_weight, "dev_accuracy": {
+            str(w): 100.0 * n / done if done else 0.0 for w, n in right.items()}}
+        if done < len(dev):
+            self.info["char_weight_dev"]["dev_items"] = done
         return chosen[self.char_weight]
 
 
@@ -186,6 +201,16 @@ def _union(pairs: Sequence[tuple[str, str]], per_group: Sequence[Sequence[Sequen
     union = [list(dict.fromkeys(form for group in per_group for form, _ in group[k])) for k in range(len(pairs))]
     flat_pairs = [pairs[k] for k, forms in enumerate(union) for _ in forms]
     return union, flat_pairs, [form for forms in union for form in forms]
+
+
+def _scored_prefix(union: list[list[str]], scored: int) -> list[list[str]]:
+    """The leading pairs of `union` all of whose forms are among the first `scored` flattened forms."""
+    covered = 0
+    for k, forms in enumerate(union):
+        if covered + len(forms) > scored:
+            return union[:k]
+        covered += len(forms)
+    return union
 
 
 def _combine(by_group: Sequence[Sequence[float]], weights: Sequence[float]) -> list[float]:

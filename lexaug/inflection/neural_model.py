@@ -13,8 +13,9 @@ Imports torch and transformers; only the neural modules import this file.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import asdict, dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import torch
 from transformers import BartConfig, BartForConditionalGeneration, GenerationConfig
@@ -175,18 +176,20 @@ def ensemble_logp(step_logps: Sequence[torch.Tensor]) -> torch.Tensor:
 
 @torch.no_grad()
 def greedy_decode(models, sources: Sequence[Sequence[int]], lemma_lens: Sequence[int], max_len: int,
-                  actions: bool, batch_size: int = 256) -> list[tuple[list[int], float]]:
+                  actions: bool, batch_size: int = 256, deadline: float | None = None
+                  ) -> list[tuple[list[int], float]]:
     """Greedy search for each source: (ids without BOS/EOS, summed log-probability), in input order.
 
     `models` is one model or an ensemble (a list): an ensemble picks each token by the members' mean
     probability. Each member's encoder runs once per batch and its decoder reuses its key/value cache, so
-    each step costs one token per member.
+    each step costs one token per member. With `deadline` (a `time.perf_counter()` time) the results may
+    cover only a prefix of the sources (`BatchClock`).
     """
     nets = members(models)
     for net in nets:
         net.eval()
     results: list[tuple[list[int], float]] = []
-    for start in range(0, len(sources), batch_size):
+    for start in BatchClock(deadline).batches(len(sources), batch_size):
         chunk, lens = sources[start:start + batch_size], list(lemma_lens[start:start + batch_size])
         dev = model_device(nets[0])
         ids, mask = pad_batch(chunk, dev)
@@ -245,15 +248,17 @@ def teacher_forced_logits(net, src: torch.Tensor, src_mask: torch.Tensor, tgt: t
 
 @torch.no_grad()
 def score_targets(models, sources: Sequence[Sequence[int]], targets: Sequence[Sequence[int]],
-                  lemma_lens: Sequence[int], actions: bool, batch_size: int = 256) -> list[float]:
+                  lemma_lens: Sequence[int], actions: bool, batch_size: int = 256,
+                  deadline: float | None = None) -> list[float]:
     """Summed log-probability of each target (ids ending in `</s>`) given its source, teacher forced, with
-    the ensemble's mean next-token probability at each step (the quantity greedy and beam search maximise)."""
+    the ensemble's mean next-token probability at each step (the quantity greedy and beam search maximise).
+    With `deadline`, the scores may cover only a prefix of the targets (`BatchClock`)."""
     nets = members(models)
     for net in nets:
         net.eval()
     dev = model_device(nets[0])
     out: list[float] = []
-    for start in range(0, len(sources), batch_size):
+    for start in BatchClock(deadline).batches(len(sources), batch_size):
         chunk_src, chunk_tgt = sources[start:start + batch_size], targets[start:start + batch_size]
         src, src_mask = pad_batch(chunk_src, dev)
         tgt, tgt_mask = pad_batch(chunk_tgt, dev)
@@ -267,6 +272,25 @@ def score_targets(models, sources: Sequence[Sequence[int]], targets: Sequence[Se
         logp = ensemble_logp(step_logps)  # (batch, steps): per step, log of the members' mean probability
         out += (logp * tgt_mask).sum(1).tolist()
     return out
+
+
+class BatchClock:
+    """Batch starts for `range(0, n, size)` that stop before a batch that would end past `deadline` (a
+    `time.perf_counter()` time; None: never stop), judged by how long the previous batch took: the first batch
+    is skipped only when the deadline has passed. Without a deadline, or with time enough, the batches are
+    exactly those of the plain range, so results are the same to the bit."""
+
+    def __init__(self, deadline: float | None) -> None:
+        self.deadline = deadline
+
+    def batches(self, n: int, size: int) -> Iterator[int]:
+        last = 0.0  # seconds the previous batch took
+        for start in range(0, n, size):
+            began = time.perf_counter()
+            if self.deadline is not None and began + last > self.deadline:
+                return
+            yield start
+            last = time.perf_counter() - began
 
 
 def _strip(ids: list[int]) -> list[int]:
@@ -291,8 +315,8 @@ class _Search:
 
 @torch.no_grad()
 def beam_decode_many(models, sources: Sequence[Sequence[int]], lemma_lens: Sequence[int], beam: int,
-                     max_len: int, actions: bool, length_alpha: float = 0.0, batch_size: int = 128
-                     ) -> list[list[tuple[list[int], float]]]:
+                     max_len: int, actions: bool, length_alpha: float = 0.0, batch_size: int = 128,
+                     deadline: float | None = None) -> list[list[tuple[list[int], float]]]:
     """Per source, the `beam` best finished hypotheses, best first: (ids without `</s>`, summed log-prob).
 
     `models` is one model or an ensemble (a list; next-token scores are the members' mean probability).
@@ -308,7 +332,8 @@ def beam_decode_many(models, sources: Sequence[Sequence[int]], lemma_lens: Seque
     one-source search up to float rounding (padded batches round differently), so a near-tie between two
     hypotheses can come out the other way (`benchmarks/bench_beam.py` counts such items).
     Speed: one decoder call per step for the whole batch instead of one per source (`bench_inflection.py`
-    decoding figures in README).
+    decoding figures in README). With `deadline`, the results may cover only a prefix of the sources
+    (`BatchClock`).
     """
     nets = members(models)
     for net in nets:
@@ -319,7 +344,7 @@ def beam_decode_many(models, sources: Sequence[Sequence[int]], lemma_lens: Seque
         return h[1] / ((len(h[0]) + 1) ** length_alpha) if length_alpha else h[1]
 
     results: list[list[tuple[list[int], float]]] = []
-    for start in range(0, len(sources), batch_size):
+    for start in BatchClock(deadline).batches(len(sources), batch_size):
         chunk, lens = sources[start:start + batch_size], list(lemma_lens[start:start + batch_size])
         ids, mask = pad_batch(chunk, dev)
         encoded = [encode(net, ids, mask, lens).last_hidden_state for net in nets]
