@@ -105,15 +105,19 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # 14 of 40, ang 193 of 866; no other 2022 or 2023 task reaches it); elsewhere the default itself (session 23)
     "charauto": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05},
     "charscript": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "same_script": True},
+    # today's default (`charauto`) with `char_warm`: `charwarm` where the composite-tag rule stays off (session 24:
+    # got and heb, paired, 3 seeds each, +2.06 and +2.03 over `charhall1k`); the candidate to run on every task
+    "autowarm": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05,
+                 "char_warm": True},
     # the default with the tuning reserve measured (the edit-script pair's dev search, timed before the character
     # member trains, reused by the tuning) instead of 34 greedy dev evaluations of member 2: in session 20's paired
     # runs the character member trained 94-143 s against ~190 s per edit-script member, and runs ended 43-81 s early
     "charmeasure": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "measure_reserve": True},
 }
-# Every config but `default` and `charauto` was run before `auto_tag_parts` became the default (session 24) and
+# Every config but `default`, `charauto` and `autowarm` was run before `auto_tag_parts` became the default (session 24) and
 # pins it off, so a resumed run of, say, `charhall1k` on slp still trains as its committed files did.
 for _name, _opts in CONFIGS.items():
-    if _name not in ("default", "charauto"):
+    if _name not in ("default", "charauto", "autowarm"):
         _opts.setdefault("auto_tag_parts", 0)
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
 VARIANTS: dict[str, tuple[int, float, bool]] = {
