@@ -13,8 +13,9 @@ from lexaug_cli.options import max_line_mb_option
               help="Folder of a transformers tokenizer (save_pretrained); loaded offline.")
 @click.option("--block-size", type=int, required=True, help="Tokens per block.")
 @click.option("--source", "sources", multiple=True, metavar="PATH[:WEIGHT]",
-              help="A text (.txt, one record per line) or JSONL (.jsonl) file, real or already synthesized, with "
-                   "its sampling weight (default 1). Repeatable.")
+              help="A text (.txt, one record per line), JSONL (.jsonl) or table (.tsv whose header names a text "
+                   "column: its text cells; another .tsv is CoNLL) file, real or already synthesized, with its "
+                   "sampling weight (default 1). Repeatable.")
 @click.option("--synthesize", "synth", multiple=True, metavar="SRC_PATH[:WEIGHT]",
               help="A source-language corpus synthesized on the fly with --lang/--lexicon/--mode. Repeatable.")
 @click.option("--lang", "langs", multiple=True, help="Target language of --synthesize (as in `lexaug synthesize`).")

@@ -60,7 +60,8 @@ class CorpusSource:
         path: file path (`.gz`/`.zst` read transparently).
         weight: relative sampling weight (probability of drawing this source, per record).
         name: label in reports and state (default: the file name).
-        fmt: a `lexaug.io` format name (default: from the extension; `.txt` text, `.jsonl` JSONL).
+        fmt: a `lexaug.io` format name (default: from the extension; `.txt` text, `.jsonl` JSONL, `.tsv` a table
+            when its header names the text column, else CoNLL: `lexaug.io.format_for_path`).
         format_options: options of the format, e.g. `{"field": "text"}` for JSONL.
         max_line_mb: longest line read, in MB (default `defaults.MAX_LINE_MB`); a longer one is a FormatError
             naming the file and line (`lexaug.io.open_input`), as in `lexaug synthesize --max-line-mb`.

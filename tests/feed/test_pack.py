@@ -95,3 +95,21 @@ def test_bad_settings(tiny_dir):
         tiny_feed(tiny_dir, 8, stopping="first")
     with pytest.raises(ConfigError, match="not found"):
         CorpusSource(str(tiny_dir / "missing.txt"))
+
+
+def test_a_table_source_feeds_its_text_column_only(tmp_path):
+    """A SIB-200 style `.tsv` (its header names a `text` column) feeds the text cells only: ids and labels never
+    reach the tokenizer; the header is an empty text, like a blank line of a `.txt`. A `.tsv` without that header
+    is CoNLL (tokens joined with spaces)."""
+    from lexaug.feed.sources import text_of
+
+    table = tmp_path / "train.tsv"
+    table.write_text("index_id\tcategory\ttext\n7\tsports\tThe dog runs\n8\ttravel\tA house\n", encoding="utf-8")
+    source = CorpusSource(str(table))
+    assert source.fmt_name == "tsv"
+    assert [text_of(r, source.fmt_name) for _, r in source.records(0, 1)] == ["", "The dog runs", "A house"]
+    conll = tmp_path / "ner.tsv"
+    conll.write_text("The\tO\ndog\tB-ANIM\n\nA\tO\n", encoding="utf-8")
+    source = CorpusSource(str(conll))
+    assert source.fmt_name == "conll"
+    assert [text_of(r, source.fmt_name) for _, r in source.records(0, 1)] == ["The dog", "A"]
