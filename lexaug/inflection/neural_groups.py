@@ -1,5 +1,6 @@
-"""Ensemble members of two kinds (edit scripts, characters) decoded and scored together: a mixin of
-`neural.NeuralInflector` (see its class doc for the ranking rule)."""
+"""Ensemble members of two kinds (edit scripts, characters) decoded and scored together, and the dev tuning of
+how (the character weight, the rule-fallback margin): a mixin of `neural.NeuralInflector` (see its class doc for
+the ranking rule)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
 from lexaug.inflection.base import Triple
+from lexaug.inflection.fallback_margin import best_margin
 from lexaug.inflection.vocab import CharVocab, nfc
 
 # Weights of the character-writing members in a mixed ensemble, in order of preference on dev ties.
@@ -32,6 +34,9 @@ class MemberGroups:
     char_weight: float
     threads: int | None
     info: dict[str, Any]
+    fallback: Any
+    fallback_margin: float | None
+    fallback_below: float
 
     def member_vocab(self, i: int) -> CharVocab:
         """The vocabulary member `i` reads and writes with (edit scripts or characters)."""
@@ -175,6 +180,56 @@ class MemberGroups:
             self.info["char_weight_dev"]["dev_items"] = done
         return chosen[self.char_weight]
 
+
+    def _tune_fallback(self, train: Sequence[Triple], dev: Sequence[Triple],
+                       ours: list[str] | None = None, deadline: float | None = None) -> None:
+        """Train the rule baseline and pick the fallback margin by dev exact match (ties: the smaller
+        margin, fewer replacements; no fallback when none beats the model alone on dev). `ours`: the model's
+        dev forms when the caller has them already (a mixed ensemble's, as it decodes them, maybe of a prefix of
+        dev only; else greedy).
+        `deadline`: decoding and scoring stop there, and the margin is chosen on the dev items done by then (a
+        prefix; none: no fallback), their number in the info (`dev_items`)."""
+        from lexaug.inflection.rules import RuleInflector
+
+        rules = RuleInflector.train(train)
+        pairs = [(lemma, feats) for lemma, _, feats in dev]
+        gold = [nfc(form) for _, form, _ in dev]
+        if ours is None:  # one kind of member: its greedy forms
+            with self._threads():
+                ours = [found[0][0] for found in self._group_candidates(pairs, 1, deadline=deadline)[0]]
+        theirs = [nfc(f) for f in rules.predict_many(pairs[:len(ours)])]
+        gaps = self.score_gaps(pairs[:len(ours)], ours, theirs, deadline)
+        done = len(gaps)
+        ours, theirs, gold = ours[:done], theirs[:done], gold[:done]
+        if len(self.models) > 1:
+            self.info["ensemble_dev"] = 100.0 * sum(o == g for o, g in zip(ours, gold)) / done if done else 0.0
+        best, best_right = best_margin([o == g for o, g in zip(ours, gold)], [t == g for t, g in zip(theirs, gold)],
+                                       gaps)
+        if not done:
+            best = None
+        self.info["fallback_dev"] = {"margin": best, "dev_accuracy": 100.0 * best_right / done if done else 0.0,
+                                     "rules_dev_accuracy": 100.0 * sum(t == g for t, g in zip(theirs, gold)) / done
+                                     if done else 0.0}
+        if done < len(dev):
+            self.info["fallback_dev"]["dev_items"] = done
+        if best is not None:
+            self.fallback, self.fallback_margin, self.fallback_below = rules, best, 0.0
+
+    def score_gaps(self, pairs: Sequence[tuple[str, str]], ours: Sequence[str], theirs: Sequence[str],
+                   deadline: float | None = None) -> list[float]:
+        """Per item, log P(own form) - log P(rule form) under the model (0 where the forms agree). With
+        `deadline`, the gaps of a prefix of the items (scoring stops at the deadline)."""
+        differ = [i for i, (o, t) in enumerate(zip(ours, theirs)) if o != t]
+        gaps = [0.0] * len(pairs)
+        if differ:
+            own = self.score_forms([pairs[i] for i in differ], [ours[i] for i in differ], deadline)
+            rule = self.score_forms([pairs[i] for i in differ], [theirs[i] for i in differ], deadline)
+            for i, a, b in zip(differ, own, rule):
+                gaps[i] = a - b
+            scored = min(len(own), len(rule))
+            if scored < len(differ):  # up to the first item whose forms were not both scored
+                gaps = gaps[:differ[scored]]
+        return gaps
 
 # The tuning after the last member (the character members' dev search, scoring every candidate under both groups,
 # the rule fallback) in units of the edit-script members' dev search: 3.8 on Gothic 2022 small (session 21: 24.8 s
