@@ -57,6 +57,8 @@ def test_languages_search_and_json():
     rows = [json.loads(line) for line in run("languages", "--search", "banjar", "--json").output.splitlines()]
     assert [r["code"] for r in rows] == ["bjn", "bjn-Arab"] and [r["script"] for r in rows] == ["Latn", "Arab"]
     assert {r["direction"] for r in rows[1]["resources"]} == {"eng->bjn-Arab", "bjn-Arab->eng"}
+    assert run("languages", "--search", "Wolof").output.splitlines()[-1] == "1 language matching 'Wolof'"
+    assert run("languages", "--search", "no such tongue").output.splitlines() == ["0 languages matching 'no such tongue'"]
     both = run("languages", "--has", "both").output.splitlines()
     assert any(line.startswith("kbd\t") for line in both)
 

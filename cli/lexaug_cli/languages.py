@@ -58,5 +58,6 @@ def languages(has: str | None, search: str | None, as_json: bool) -> None:
             parts.append(f"{what}{size} {r['license']}{' cached' if r['cached'] else ''}")
         click.echo(f"{row['code']}\t{row['name']}\t{row['script'] or '-'}\t" + "; ".join(parts))
     if not as_json:
-        click.echo(f"{len(shown)} languages" + (f" with {has}" if has else "")
+        noun = "language" if len(shown) == 1 else "languages"
+        click.echo(f"{len(shown)} {noun}" + (f" with {has}" if has else "")
                    + (f" matching {search!r}" if search else ""))
