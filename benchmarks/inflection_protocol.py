@@ -106,7 +106,8 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "charauto": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05},
     "charscript": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "same_script": True},
     # today's default (`charauto`) with `char_warm`: `charwarm` where the composite-tag rule stays off (session 24:
-    # got and heb, paired, 3 seeds each, +2.06 and +2.03 over `charhall1k`); the candidate to run on every task
+    # got and heb, paired, 3 seeds each, +2.06 and +2.03 over `charhall1k`); session 25, paired with `charauto` at
+    # seed 0 on 18 of the 23 2022 small tasks: better in 10, worse in 8, mean +0.09, so not the default
     "autowarm": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05,
                  "char_warm": True},
     # the default with the tuning reserve measured (the edit-script pair's dev search, timed before the character
