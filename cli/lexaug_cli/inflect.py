@@ -71,6 +71,8 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
                    "false), tag_whole=true (with tag_parts: the composite enters whole too; default false), "
                    "auto_tag_parts=0.05 (both on when that share of --dev items has a composite never seen whole "
                    "in training; default 0.05; 0: never), "
+                   "dev_train=0.5 (that share of the --dev rows, seeded, joins the training data; the rest select "
+                   "and tune the model; default 0), "
                    "max_steps=3000, ...).")
 def train_cmd(train_path: str, dev_path: str | None, model_name: str, out_dir: str, compat: str | None,
               seed: int, minutes: float | None, device: str | None, options: tuple[str, ...]) -> None:

@@ -19,7 +19,7 @@ from lexaug.errors import ConfigError, ResourceError
 from lexaug.inflection.base import Inflector, Triple, read_manifest
 from lexaug.inflection.neural_groups import MemberGroups, measured_reserve
 from lexaug.inflection.neural_members import COPY_TAG, copy_rows, init_name, last_edit_member
-from lexaug.inflection.neural_options import check_hparams, choose_tag_parts
+from lexaug.inflection.neural_options import check_hparams, choose_tag_parts, move_dev_rows
 from lexaug.inflection.vocab import CharVocab, nfc
 
 VOCAB_FILE = "vocab.json"
@@ -97,6 +97,7 @@ class NeuralInflector(MemberGroups, Inflector):
               measure_reserve: bool = defaults.NEURAL_MEASURE_RESERVE,
               same_script: bool = defaults.HALLUCINATE_SAME_SCRIPT,
               auto_tag_parts: float = defaults.NEURAL_AUTO_TAG_PARTS,
+              dev_train: float = defaults.NEURAL_DEV_TRAIN,
               progress: Callable[[str], None] | None = None,
               **hparams: Any) -> "NeuralInflector":
         """Train on (lemma, form, features) triples, selecting on `dev` exact match when given.
@@ -128,6 +129,9 @@ class NeuralInflector(MemberGroups, Inflector):
             auto_tag_parts: with `dev`, turn on `tag_parts` and `tag_whole` when at least this share of dev items
                 holds a composite tag never seen whole in training (`vocab.unseen_composite_share`); 0: never.
                 The share and the choice go in the model's info (`auto_tag_parts`).
+            dev_train: share of the dev rows (a draw seeded by `seed`) moved into the training data before
+                anything else (hallucination, vocabulary, the rule fallback); the rest select and tune the
+                model. 0: dev is for selection only. The counts go in the model's info (`dev_train`).
             beam: beam width used by `inflect` and `predict_many` (1: batched greedy search).
             device: "cpu", "cuda" or "auto" (GPU when torch sees one); the code path is the same.
             rule_fallback: with `dev`, also train the rule baseline and use its form where the model scores
@@ -162,6 +166,10 @@ class NeuralInflector(MemberGroups, Inflector):
             raise ConfigError(f"unknown neural option(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
         check_hparams(hparams, fields)
         hp = NeuralHParams(**hparams)
+        train, dev, moved = move_dev_rows(train, dev, dev_train, seed)
+        if moved and progress is not None:
+            progress(f"{moved['rows']} of the dev rows join the training data; {moved['selection_rows']} stay "
+                     f"for model selection (dev_train={moved['share']:g})")
         hp, auto_parts = choose_tag_parts(hp, train, dev, auto_tag_parts)
         if auto_parts.get("on") and progress is not None:
             progress(f"composite tags enter whole and as their parts: {auto_parts['dev_share']:.1%} of dev items "
@@ -260,6 +268,7 @@ class NeuralInflector(MemberGroups, Inflector):
                 "hallucinate": hallucinate, "real_repeat": real_repeat, "hallucination_stats": stats,
                 **({"same_script": True} if same_script else {}),
                 **({"auto_tag_parts": auto_parts} if auto_parts else {}),
+                **({"dev_train": moved} if moved else {}),
                 **({"char_hallucinate": char_hallucinate} if char_hallucinate != hallucinate else {}),
                 **({"char_copy": len(copies)} if copies else {}),
                 "train_pairs": len(train), "steps": log.steps, "best_dev": log.best_dev, "best_step": log.best_step,

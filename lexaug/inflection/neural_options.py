@@ -1,10 +1,11 @@
-"""Checks of the neural inflector's options, and the choice of how composite feature tags enter the model.
-Pure Python (no torch)."""
+"""Checks of the neural inflector's options, the choice of how composite feature tags enter the model, and the
+share of dev rows moved into training (`dev_train`). Pure Python (no torch)."""
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import random
 from typing import Any, Sequence
 
 from lexaug.errors import ConfigError
@@ -68,3 +69,24 @@ def choose_tag_parts(hp: Any, train: Sequence[Triple], dev: Sequence[Triple] | N
     if decision["on"]:
         hp = dataclasses.replace(hp, tag_parts=True, tag_whole=True)
     return hp, decision
+
+
+def move_dev_rows(train: Sequence[Triple], dev: Sequence[Triple] | None, share: float,
+                  seed: int) -> tuple[list[Triple] | Sequence[Triple], Sequence[Triple] | None, dict[str, Any]]:
+    """Move `share` of the dev rows (a seeded draw, `floor(share * len(dev))` rows) to the end of the training
+    rows; the rest, in file order, stay for model selection and tuning. Returns (train, dev, info for the
+    model's `dev_train`); share 0: the inputs unchanged and {}. Raises ConfigError for a share outside [0, 1)
+    or a share without dev rows."""
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share < 1:
+        raise ConfigError(f"option dev_train={share!r}: expected a share from 0 up to but not including 1 "
+                          "(e.g. -o dev_train=0.5; 0: dev rows are for selection only)")
+    if not share:
+        return train, dev, {}
+    if not dev:
+        raise ConfigError(f"option dev_train={share:g} needs dev rows (--dev) to move into training; "
+                          "give --dev or drop the option")
+    count = math.floor(share * len(dev))  # below len(dev): at least one row stays for selection
+    picked = set(random.Random(seed).sample(range(len(dev)), count))
+    moved = [row for i, row in enumerate(dev) if i in picked]
+    kept = [row for i, row in enumerate(dev) if i not in picked]
+    return list(train) + moved, kept, {"share": share, "rows": count, "selection_rows": len(kept)}
