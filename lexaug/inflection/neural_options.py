@@ -72,7 +72,7 @@ def choose_tag_parts(hp: Any, train: Sequence[Triple], dev: Sequence[Triple] | N
 
 
 def move_dev_rows(train: Sequence[Triple], dev: Sequence[Triple] | None, share: float,
-                  seed: int) -> tuple[list[Triple] | Sequence[Triple], Sequence[Triple] | None, dict[str, Any]]:
+                  seed: int) -> tuple[Sequence[Triple], Sequence[Triple] | None, dict[str, Any]]:
     """Move `share` of the dev rows (a seeded draw, `floor(share * len(dev))` rows) to the end of the training
     rows; the rest, in file order, stay for model selection and tuning. Returns (train, dev, info for the
     model's `dev_train`); share 0: the inputs unchanged and {}. Raises ConfigError for a share outside [0, 1)
