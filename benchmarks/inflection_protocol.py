@@ -120,12 +120,18 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # which train on train only
     "devtrain": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05,
                  "dev_train": 0.5},
+    # today's default (`charauto`) with the character member restarted from the second edit-script member's encoder
+    # when at half its time its dev accuracy is below a tenth of the better edit-script member's: in the committed
+    # result files the cold character member ended below that in 7 runs (2023 amh, arz, heb, heb_unvoc; 2022 large
+    # got, poma; 2022 small heb seed 1), and warm starts learned there (session 27)
+    "charrescue": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05,
+                   "char_rescue": 0.1},
 }
-# Every config but `default`, `charauto`, `autowarm` and `devtrain` was run before `auto_tag_parts` became the
+# Every config but `default`, `charauto`, `autowarm`, `devtrain` and `charrescue` was run before `auto_tag_parts` became the
 # default (session 24) and pins it off, so a resumed run of, say, `charhall1k` on slp still trains as its committed
 # files did.
 for _name, _opts in CONFIGS.items():
-    if _name not in ("default", "charauto", "autowarm", "devtrain"):
+    if _name not in ("default", "charauto", "autowarm", "devtrain", "charrescue"):
         _opts.setdefault("auto_tag_parts", 0)
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
 VARIANTS: dict[str, tuple[int, float, bool]] = {

@@ -134,6 +134,11 @@ NEURAL_CHAR_HALLUCINATE = 1000
 # until measured on every language: a one-seed paired screen of 9 tasks was better in 6, worse in 3
 # (benchmarks/results/INFLECTION_LOG.md "Session 20")
 NEURAL_CHAR_WARM = False
+# A character member (starting from random weights) below this share of the best edit-script member's dev accuracy
+# at half its time starts again from that member's encoder (`char_rescue`). Off until measured: in the committed
+# result files the cold character member learned next to nothing in 7 runs (2023 amh, arz, heb, heb_unvoc; 2022
+# large got, poma; 2022 small heb seed 1), where warm starts learned (benchmarks/results/INFLECTION_LOG.md)
+NEURAL_CHAR_RESCUE = 0.0
 # Measure the tuning reserve (the edit-script group's dev search, timed before the character member trains)
 # instead of 34 greedy dev evaluations of member 2: in session 20's paired runs the character member trained
 # 94-143 s against 190-198 s per edit-script member, tuning took 23-36 s and the runs ended 43-81 s early.

@@ -63,6 +63,8 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
                    "char_copy=1000 (pairs copying a training word, for the character members; default 0), "
                    "char_warm=true (character members start from the last edit-script member's encoder; "
                    "default false), "
+                   "char_rescue=0.1 (a character member below that share of the best edit-script member's dev "
+                   "accuracy at half its time starts again from that member's encoder; default 0: never), "
                    "same_script=true (hallucinated stem letters from the replaced letter's own script; default "
                    "false), "
                    "measure_reserve=true (under --minutes, time the edit-script members' dev search to size the "

@@ -10,6 +10,7 @@ training log), loadable with `lexaug.inflection.base.load_inflector`. Needs the 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -18,8 +19,8 @@ from lexaug import defaults
 from lexaug.errors import ConfigError, ResourceError
 from lexaug.inflection.base import Inflector, Triple, read_manifest
 from lexaug.inflection.neural_groups import MemberGroups, measured_reserve
-from lexaug.inflection.neural_members import COPY_TAG, copy_rows, init_name, last_edit_member
-from lexaug.inflection.neural_options import check_hparams, choose_tag_parts, move_dev_rows
+from lexaug.inflection.neural_members import COPY_TAG, copy_rows, init_name, last_edit_member, rescue_bar
+from lexaug.inflection.neural_options import check_char_rescue, check_hparams, choose_tag_parts, move_dev_rows
 from lexaug.inflection.vocab import CharVocab, nfc
 
 VOCAB_FILE = "vocab.json"
@@ -39,6 +40,8 @@ MEMBER_DIR = "member"  # ensemble members after the first: <model dir>/member1, 
 # stop the run, not a step count.
 BUDGET_HPARAMS: dict[str, Any] = {"max_steps": 1_000_000, "patience": 10}
 DEVICES = ("cpu", "cuda", "auto")
+# `char_rescue`: the share of a character member's time (of its steps without a clock) after which it is judged
+RESCUE_AT = 0.5
 def resolve_device(device: str) -> str:
     """"cpu", "cuda" or "auto" (cuda when torch sees a GPU, else cpu) -> the torch device name to use."""
     if device not in DEVICES:
@@ -93,7 +96,8 @@ class NeuralInflector(MemberGroups, Inflector):
               device: str = "cpu", rule_fallback: bool = defaults.NEURAL_RULE_FALLBACK,
               ensemble: int = defaults.NEURAL_ENSEMBLE, char_members: int | None = None,
               char_hallucinate: int | None = None, char_copy: int = 0,
-              char_warm: bool = defaults.NEURAL_CHAR_WARM, workers: int = defaults.NEURAL_WORKERS,
+              char_warm: bool = defaults.NEURAL_CHAR_WARM, char_rescue: float = defaults.NEURAL_CHAR_RESCUE,
+              workers: int = defaults.NEURAL_WORKERS,
               measure_reserve: bool = defaults.NEURAL_MEASURE_RESERVE,
               same_script: bool = defaults.HALLUCINATE_SAME_SCRIPT,
               auto_tag_parts: float = defaults.NEURAL_AUTO_TAG_PARTS,
@@ -119,6 +123,11 @@ class NeuralInflector(MemberGroups, Inflector):
                 then starts from encoder states that already tell stem from ending. Members trained at the
                 same time (`workers`) have none trained before them and start from random weights; the
                 model's info says which member each started from (`init`).
+            char_rescue: with `dev`, a character member that starts from random weights and has not reached this
+                share of the best edit-script member's dev accuracy by `RESCUE_AT` of its time (of its steps
+                without a clock) starts again from the last edit-script member's encoder for the time left
+                (as `char_warm`); the member's info records the cold start (`rescue`). 0: never. Needs
+                `workers=1`.
             measure_reserve: under a budget, with `dev`, in a mixed ensemble trained one member after another:
                 search dev with the edit-script members as soon as they are trained and keep back, for the
                 tuning after the character members, 5 times that search's time
@@ -189,6 +198,7 @@ class NeuralInflector(MemberGroups, Inflector):
                 raise ConfigError(f"option {key}={flag!r}: expected true or false")
         device_name = resolve_device(device)
         workers = min(workers, ensemble)
+        check_char_rescue(char_rescue, workers)
         if workers > 1 and device_name != "cpu":
             raise ConfigError(f"workers={workers} trains ensemble members in parallel CPU processes; "
                               f"on {device_name} use workers=1")
@@ -228,6 +238,7 @@ class NeuralInflector(MemberGroups, Inflector):
         reserve_evals = ensemble - 1 + 32 * mixed
         nets: list[Any] = []
         logs: list[Any] = []  # TrainLog of each member
+        rescues: dict[int, dict[str, Any]] = {}  # member index -> its cold start, where `char_rescue` restarted it
         known = None  # with measure_reserve: the edit-script group's dev candidates, searched before the rest
         searched = measured = 0.0
         if workers > 1:
@@ -257,10 +268,24 @@ class NeuralInflector(MemberGroups, Inflector):
                     member_deadline = now + (deadline - now - reserve) / (ensemble - i)
                 say = progress if ensemble == 1 or progress is None else (
                     lambda line, i=i: progress(f"member {i + 1}/{ensemble}: {line}"))
+                bar = rescue_bar(char_rescue, member_actions[:i], logs) if dev and start is None \
+                    and not member_actions[i] else None
                 net, log = train_model(member_data[i], list(dev or []), vocab.with_actions(member_actions[i]), hp,
                                        seed=seed + i, threads=threads,
                                        progress=say, device=device_name, deadline=member_deadline,
-                                       encoder=encoder)
+                                       encoder=encoder, give_up=None if bar is None else (RESCUE_AT, bar))
+                if log.gave_up:  # below the bar at the point: start again from the edit-script member's encoder
+                    start = starts[i] = last_edit_member(member_actions[:i])
+                    rescues[i] = {"bar": bar, "cold_steps": log.steps, "cold_best_dev": log.best_dev,
+                                  "cold_seconds": round(log.seconds, 1)}
+                    if say is not None:
+                        say(f"character member at {log.best_dev:.1f}% of dev after {log.steps} steps, below "
+                            f"{bar:.1f}% (char_rescue={char_rescue:g} of the best edit-script member): it starts "
+                            f"again from the encoder of member {start + 1}")
+                    net, log = train_model(member_data[i], list(dev or []), vocab.with_actions(False),
+                                           dataclasses.replace(hp, max_steps=hp.max_steps - log.steps),
+                                           seed=seed + i, threads=threads, progress=say, device=device_name,
+                                           deadline=member_deadline, encoder=nets[start].get_encoder().state_dict())
                 nets.append(net)
                 logs.append(log)
         log = logs[0]
@@ -269,6 +294,7 @@ class NeuralInflector(MemberGroups, Inflector):
                 **({"same_script": True} if same_script else {}),
                 **({"auto_tag_parts": auto_parts} if auto_parts else {}),
                 **({"dev_train": moved} if moved else {}),
+                **({"char_rescue": char_rescue} if char_rescue else {}),
                 **({"char_hallucinate": char_hallucinate} if char_hallucinate != hallucinate else {}),
                 **({"char_copy": len(copies)} if copies else {}),
                 "train_pairs": len(train), "steps": log.steps, "best_dev": log.best_dev, "best_step": log.best_step,
@@ -278,7 +304,7 @@ class NeuralInflector(MemberGroups, Inflector):
             info["members"] = [{"seed": seed + i, "steps": m.steps, "seconds": round(m.seconds, 1),
                                 "best_dev": m.best_dev, "best_step": m.best_step, "averaged": m.averaged,
                                 "writes": "edit scripts" if member_actions[i] else "characters",
-                                "init": init_name(starts[i])}
+                                "init": init_name(starts[i]), **({"rescue": rescues[i]} if i in rescues else {})}
                                for i, m in enumerate(logs)]
         made = cls(nets, vocab, hp, beam=beam, info=info, member_actions=member_actions)
         trained = time.perf_counter()

@@ -1,10 +1,11 @@
 """What each member of a neural ensemble trains on and starts from: copy pairs for the character members
-(`char_copy`) and the member whose encoder a character member starts from (`char_warm`). No torch."""
+(`char_copy`), the member whose encoder a character member starts from (`char_warm`) and the dev accuracy a
+character member must reach before it is started again from there (`char_rescue`). No torch."""
 
 from __future__ import annotations
 
 import random
-from typing import Sequence
+from typing import Any, Sequence
 
 from lexaug.errors import ConfigError
 from lexaug.inflection.base import Triple
@@ -28,6 +29,16 @@ def last_edit_member(member_actions: Sequence[bool]) -> int | None:
     """Index of the last edit-script member among those trained so far (None: none)."""
     edits = [i for i, acts in enumerate(member_actions) if acts]
     return edits[-1] if edits else None
+
+
+def rescue_bar(share: float, earlier_actions: Sequence[bool], earlier_logs: Sequence[Any]) -> float | None:
+    """`char_rescue`'s bar for the next character member: `share` of the best dev accuracy (%) of the edit-script
+    members trained before it (their `TrainLog`s); None where there is nothing to judge by (share 0, no
+    edit-script member before it, or none with a dev accuracy)."""
+    edits = [log.best_dev for acts, log in zip(earlier_actions, earlier_logs) if acts and log.best_dev is not None]
+    if not share or not edits:
+        return None
+    return share * max(edits)
 
 
 def init_name(start: int | None) -> str:

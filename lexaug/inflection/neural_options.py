@@ -1,5 +1,6 @@
 """Checks of the neural inflector's options, the choice of how composite feature tags enter the model, and the
-share of dev rows moved into training (`dev_train`). Pure Python (no torch)."""
+share of dev rows moved into training (`dev_train`), the character-member rescue's bar (`char_rescue`). Pure
+Python (no torch)."""
 
 from __future__ import annotations
 
@@ -90,3 +91,14 @@ def move_dev_rows(train: Sequence[Triple], dev: Sequence[Triple] | None, share: 
     moved = [row for i, row in enumerate(dev) if i in picked]
     kept = [row for i, row in enumerate(dev) if i not in picked]
     return list(train) + moved, kept, {"share": share, "rows": count, "selection_rows": len(kept)}
+
+
+def check_char_rescue(share: float, workers: int) -> None:
+    """Reject a `char_rescue` share outside [0, 1], and a rescue with members trained at the same time (it needs
+    the edit-script members trained before the character member), with one `ConfigError` line."""
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        raise ConfigError(f"option char_rescue={share!r}: expected a share between 0 and 1 "
+                          "(e.g. -o char_rescue=0.1; 0: never)")
+    if share and workers > 1:
+        raise ConfigError(f"option char_rescue={share:g} restarts a character member from an edit-script member "
+                          f"trained before it; with workers={workers} members train at the same time: use workers=1")

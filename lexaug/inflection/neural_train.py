@@ -32,6 +32,7 @@ class TrainLog:
     curve: list[tuple[int, float]] = field(default_factory=list)
     averaged: bool = False
     eval_seconds: float = 0.0  # duration of the last dev evaluation
+    gave_up: bool = False  # stopped by `give_up`: dev still below the bar at the point
 
 
 def _batches(examples: Sequence[tuple[Any, ...]], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -66,10 +67,20 @@ def stalled(curve: Sequence[tuple[int, float]], patience: int) -> bool:
     return max(acc for _, acc in curve[-patience:]) <= max(acc for _, acc in curve[:-patience])
 
 
+def below_bar_at(give_up: tuple[float, float], step: int, max_steps: int, start: float, end: float | None,
+                 curve: Sequence[tuple[int, float]]) -> bool:
+    """`give_up` = (share, bar): the point (`share` of the time from `start` to `end`, or of `max_steps` without
+    an end) is reached and no dev evaluation in `curve` reached `bar` %."""
+    share, bar = give_up
+    reached = time.perf_counter() >= start + share * (end - start) if end is not None else step >= share * max_steps
+    return reached and max(acc for _, acc in curve) < bar
+
+
 def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, str, str]], vocab: CharVocab,
                 hp: NeuralHParams, seed: int, threads: int | None = None,
                 progress: Callable[[str], None] | None = None, device: str = "cpu",
-                deadline: float | None = None, reserve_evals: float = 0, encoder: dict | None = None):
+                deadline: float | None = None, reserve_evals: float = 0, encoder: dict | None = None,
+                give_up: tuple[float, float] | None = None):
     """Train a model on (lemma, form, features) triples and select it on `dev`.
 
     Args:
@@ -85,6 +96,8 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
         reserve_evals: further dev evaluations' time to leave before the deadline (a caller's own tuning).
         encoder: a state dict of the encoder (of a network of the same size and vocabulary) to start from;
             with tied embeddings it also sets the decoder's token embeddings. None: random weights.
+        give_up: (share, bar): stop at the first dev evaluation at or after `share` of the time to the deadline
+            (without one: of `hp.max_steps`) if no evaluation so far reached `bar` % (`log.gave_up`).
     Returns:
         (model in eval mode, TrainLog).
     """
@@ -150,8 +163,12 @@ def train_model(train: Sequence[tuple[str, str, str]], dev: Sequence[tuple[str, 
                     progress(f"step {step} loss {loss.item():.3f} dev {acc:.2f} "
                              f"({time.perf_counter() - start:.0f}s)")
             no_progress = stalled(log.curve, hp.patience)
-            if step >= hp.max_steps or out_of_time or no_progress:
-                out_of_time = out_of_time or no_progress
+            ending = step >= hp.max_steps or out_of_time or no_progress
+            just_evaluated = bool(log.curve) and log.curve[-1][0] == step
+            log.gave_up = (give_up is not None and just_evaluated and not ending
+                           and below_bar_at(give_up, step, hp.max_steps, start, end, log.curve))
+            if ending or log.gave_up:
+                out_of_time = out_of_time or no_progress or log.gave_up
                 break
         if out_of_time:
             break
