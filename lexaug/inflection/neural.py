@@ -275,17 +275,20 @@ class NeuralInflector(MemberGroups, Inflector):
                                        progress=say, device=device_name, deadline=member_deadline,
                                        encoder=encoder, give_up=None if bar is None else (RESCUE_AT, bar))
                 if log.gave_up:  # below the bar at the point: start again from the edit-script member's encoder
-                    start = starts[i] = last_edit_member(member_actions[:i])
+                    rescuer = last_edit_member(member_actions[:i])
+                    assert rescuer is not None and bar is not None  # a bar needs an edit-script member before it
+                    starts[i] = rescuer
                     rescues[i] = {"bar": bar, "cold_steps": log.steps, "cold_best_dev": log.best_dev,
                                   "cold_seconds": round(log.seconds, 1)}
                     if say is not None:
                         say(f"character member at {log.best_dev:.1f}% of dev after {log.steps} steps, below "
                             f"{bar:.1f}% (char_rescue={char_rescue:g} of the best edit-script member): it starts "
-                            f"again from the encoder of member {start + 1}")
+                            f"again from the encoder of member {rescuer + 1}")
                     net, log = train_model(member_data[i], list(dev or []), vocab.with_actions(False),
                                            dataclasses.replace(hp, max_steps=hp.max_steps - log.steps),
                                            seed=seed + i, threads=threads, progress=say, device=device_name,
-                                           deadline=member_deadline, encoder=nets[start].get_encoder().state_dict())
+                                           deadline=member_deadline,
+                                           encoder=nets[rescuer].get_encoder().state_dict())
                 nets.append(net)
                 logs.append(log)
         log = logs[0]
