@@ -135,9 +135,10 @@ NEURAL_CHAR_HALLUCINATE = 1000
 # (benchmarks/results/INFLECTION_LOG.md "Session 20")
 NEURAL_CHAR_WARM = False
 # A character member (starting from random weights) below this share of the best edit-script member's dev accuracy
-# at half its time starts again from that member's encoder (`char_rescue`). Off until measured: in the committed
-# result files the cold character member learned next to nothing in 7 runs (2023 amh, arz, heb, heb_unvoc; 2022
-# large got, poma; 2022 small heb seed 1), where warm starts learned (benchmarks/results/INFLECTION_LOG.md)
+# at half its time starts again from that member's encoder (`char_rescue`). Off: paired on the 7 runs whose cold
+# character member had learned nothing (2023 amh, arz, heb, heb_unvoc; 2022 large got, poma; 2022 small heb seed 1),
+# 0.1 fired in 5 and changed the ensemble by -3.66 to +1.11 (mean -0.40), within the noise of the 2 pairs where it
+# did not fire (benchmarks/results/INFLECTION_LOG.md "Session 27")
 NEURAL_CHAR_RESCUE = 0.0
 # Measure the tuning reserve (the edit-script group's dev search, timed before the character member trains)
 # instead of 34 greedy dev evaluations of member 2: in session 20's paired runs the character member trained
