@@ -11,6 +11,7 @@ training log), loadable with `lexaug.inflection.base.load_inflector`. Needs the 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -268,12 +269,12 @@ class NeuralInflector(MemberGroups, Inflector):
                     member_deadline = now + (deadline - now - reserve) / (ensemble - i)
                 say = progress if ensemble == 1 or progress is None else (
                     lambda line, i=i: progress(f"member {i + 1}/{ensemble}: {line}"))
+                fit = functools.partial(train_model, member_data[i], list(dev or []),
+                                        vocab.with_actions(member_actions[i]), seed=seed + i, threads=threads,
+                                        progress=say, device=device_name, deadline=member_deadline)
                 bar = rescue_bar(char_rescue, member_actions[:i], logs) if dev and start is None \
                     and not member_actions[i] else None
-                net, log = train_model(member_data[i], list(dev or []), vocab.with_actions(member_actions[i]), hp,
-                                       seed=seed + i, threads=threads,
-                                       progress=say, device=device_name, deadline=member_deadline,
-                                       encoder=encoder, give_up=None if bar is None else (RESCUE_AT, bar))
+                net, log = fit(hp, encoder=encoder, give_up=None if bar is None else (RESCUE_AT, bar))
                 if log.gave_up:  # below the bar at the point: start again from the edit-script member's encoder
                     rescuer = last_edit_member(member_actions[:i])
                     assert rescuer is not None and bar is not None  # a bar needs an edit-script member before it
@@ -284,11 +285,8 @@ class NeuralInflector(MemberGroups, Inflector):
                         say(f"character member at {log.best_dev:.1f}% of dev after {log.steps} steps, below "
                             f"{bar:.1f}% (char_rescue={char_rescue:g} of the best edit-script member): it starts "
                             f"again from the encoder of member {rescuer + 1}")
-                    net, log = train_model(member_data[i], list(dev or []), vocab.with_actions(False),
-                                           dataclasses.replace(hp, max_steps=hp.max_steps - log.steps),
-                                           seed=seed + i, threads=threads, progress=say, device=device_name,
-                                           deadline=member_deadline,
-                                           encoder=nets[rescuer].get_encoder().state_dict())
+                    net, log = fit(dataclasses.replace(hp, max_steps=hp.max_steps - log.steps),
+                                   encoder=nets[rescuer].get_encoder().state_dict())
                 nets.append(net)
                 logs.append(log)
         log = logs[0]
