@@ -132,6 +132,11 @@ def predict_cmd(model_dir: str, input_path: str, output_path: str, layout: str) 
         layout = data.layout if not data.covered else defaults.INFLECT_LAYOUT
     pairs = data.pairs()
     n = write_predictions(output_path, pairs, model.predict_many(pairs), layout=layout)
+    empty = getattr(model, "replaced_empty", 0)  # a neural model never writes an empty form; it says so
+    if empty:
+        instead = "the rule baseline's form" if getattr(model, "fallback", None) is not None else "the lemma"
+        click.echo(f"{empty} of {n} forms: the model wrote nothing; {instead} written instead (train longer)",
+                   err=True)
     click.echo(f"wrote {n} predictions -> {output_path}", err=True)
 
 

@@ -106,7 +106,8 @@ class MorphSubstitute(Generator):
                 if fits:
                     return min(fits)[2], "table", unmapped
         if self.inflector is not None:
-            scored = list(self.inflector.inflect(lemma, features))
+            # an empty candidate is no form (an undertrained network can write nothing): a word never vanishes
+            scored = [(form, score) for form, score in self.inflector.inflect(lemma, features) if form]
             if scored:
                 best = max(range(len(scored)), key=lambda k: (scored[k][1], -k))
                 return scored[best][0], "inflector", ()

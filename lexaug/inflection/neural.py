@@ -66,6 +66,9 @@ class NeuralInflector(MemberGroups, Inflector):
     itself finds the rule form nearly as likely: log P(rule form) + `fallback_margin` >= log P(own form), both
     scored by the model (the margin is chosen on dev at training time). Models saved before the margin
     existed carry `fallback_below` instead: the rule form replaces a prediction whose probability is below it.
+    A form that decodes to nothing (a network cut short by its budget, or barely trained) is never given: the
+    rule baseline's form takes its place where the model has one, else the lemma; `replaced_empty` counts them
+    (last `apply_fallback` call). An empty form would be an empty column, which reads back as "no form".
     """
 
     name = "neural"
@@ -84,6 +87,7 @@ class NeuralInflector(MemberGroups, Inflector):
         self.threads: int | None = defaults.NEURAL_THREADS
         self.info = info or {}
         self.fallback, self.fallback_below, self.fallback_margin = fallback, fallback_below, fallback_margin
+        self.replaced_empty = 0  # forms of the last `apply_fallback` call that decoded to nothing (class doc)
 
     @property
     def model(self) -> Any:
@@ -338,16 +342,31 @@ class NeuralInflector(MemberGroups, Inflector):
 
     def apply_fallback(self, pairs: Sequence[tuple[str, str]], scored: Sequence[tuple[str, float]]) -> list[str]:
         """Forms of `predict_scored`, with the rule baseline's form where the fallback rule (class doc)
-        picks it (unchanged when there is no fallback)."""
+        picks it (unchanged when there is no fallback), and no empty form (`_fill_empty`)."""
         forms = [form for form, _ in scored]
         if self.fallback is not None and self.fallback_margin is not None:
             theirs = [nfc(f) for f in self.fallback.predict_many(pairs)]
             gaps = self.score_gaps(pairs, [nfc(f) for f in forms], theirs)
-            return [t if gap <= self.fallback_margin else f for f, t, gap in zip(forms, theirs, gaps)]
-        if self.fallback is not None and self.fallback_below > 0:
+            forms = [t if gap <= self.fallback_margin else f for f, t, gap in zip(forms, theirs, gaps)]
+        elif self.fallback is not None and self.fallback_below > 0:
             unsure = [i for i, (_, p) in enumerate(scored) if p < self.fallback_below]
             for i, form in zip(unsure, self.fallback.predict_many([pairs[i] for i in unsure])):
                 forms[i] = nfc(form)
+        return self._fill_empty(pairs, forms)
+
+    def _fill_empty(self, pairs: Sequence[tuple[str, str]], forms: list[str]) -> list[str]:
+        """`forms` with each empty one replaced by the rule baseline's form, or the lemma without a fallback
+        (class doc); their number in `replaced_empty`."""
+        empty = [i for i, form in enumerate(forms) if form == ""]
+        self.replaced_empty = len(empty)
+        if not empty:
+            return forms
+        if self.fallback is not None:
+            fills = [nfc(form) for form in self.fallback.predict_many([pairs[i] for i in empty])]
+        else:
+            fills = [nfc(pairs[i][0]) for i in empty]
+        for i, form in zip(empty, fills):
+            forms[i] = form
         return forms
 
     def predict_many(self, pairs: Iterable[tuple[str, str]]) -> list[str]:

@@ -52,6 +52,23 @@ def test_inflector_is_tried_before_the_lexicon_fallback():
     assert keep.stats["morph:fallback"] == 1
 
 
+class EmptyInflector:
+    """An inflector that writes nothing for one lemma (an undertrained network can decode an empty form)."""
+
+    def inflect(self, lemma: str, features: str) -> list[tuple[str, float]]:
+        return [("", 0.9), (f"{lemma}-y", 0.1)] if lemma == "tembea" else [("", 1.0)]
+
+
+def test_an_empty_inflected_form_never_replaces_a_word():
+    """An empty candidate is no form: the next candidate is taken, or the lexicon fallback (a word never
+    vanishes from the text)."""
+    lex = Lexicon.from_pairs([("walk", "tembea"), ("sleep", "lala")])
+    gen = MorphSubstitute(lex, MorphTable.from_rows(SOURCE_ROWS), None, inflector=EmptyInflector())
+    (out,) = gen.run_batch(recs("Walked, slept."))
+    assert out.slots == ["Tembea-y, lala."]
+    assert gen.stats["morph:inflector"] == 1 and gen.stats["morph:fallback"] == 1
+
+
 @pytest.fixture(scope="module")
 def eng_swc(shared_data):
     eng = MorphTable.read(shared_data / "unimorph" / "eng" / "eng", strict=False)

@@ -40,7 +40,8 @@ def _lexaug(*args: str) -> subprocess.CompletedProcess:
 
 def test_train_within_minutes_saves_reloads_predicts_same(tmp_path):
     """A tiny model trained in seconds through the CLI: budget, device and time in the metadata, a progress
-    line per dev evaluation, no dependency warning on stderr, and the reloaded model predicts the same."""
+    line per dev evaluation, no dependency warning on stderr, and the reloaded model predicts the same (also
+    where 6 seconds on a loaded machine teach it nothing: CI, stop 37, where it decoded '' everywhere)."""
     from lexaug.inflection.base import load_inflector
     from lexaug.loaders.sigmorphon import read_sigmorphon
 
@@ -56,10 +57,14 @@ def test_train_within_minutes_saves_reloads_predicts_same(tmp_path):
     manifest = json.loads((tmp_path / "m" / "inflector.json").read_text(encoding="utf-8"))
     info = manifest["info"]
     assert info["device"] == "cpu" and info["budget_minutes"] == 0.1
-    assert 0 < info["seconds"] <= 0.1 * 60 + 2  # the budget covers the whole run (plus the save)
+    # The budget counts from the start of `train`, importing torch included, and the members share what is left:
+    # their training stops at their deadlines. The whole run's seconds are not bounded here: on a loaded machine
+    # the import alone can take longer than these 6 seconds (CI; a 10-minute budget makes it negligible).
+    members = info.get("ensemble", 1)
+    trained = [m["seconds"] for m in info["members"]] if members > 1 else [info["seconds"]]
+    assert 0 < sum(trained) <= 0.1 * 60 + 2 and info["seconds"] > 0
     assert time.perf_counter() - start < 60
     # one progress line per dev evaluation; with an ensemble (the default) each names its member
-    members = info.get("ensemble", 1)
     first = "step " if members == 1 else f"member 1/{members}: step "
     progress = [line for line in res.stderr.splitlines() if line.startswith(first)]
     assert len(progress) == len(info["curve"]) >= 1 and " dev " in progress[0]
