@@ -172,7 +172,13 @@ def evaluate_cmd(gold_paths: tuple[str, ...], pred_paths: tuple[str, ...], train
         name = str(parse_name(gold_path)["lang"])
         if name in results:
             name = f"{name}#{k + 1}"
-        results[name] = evaluate(read_sigmorphon(gold_path), read_sigmorphon(pred_path), convention=convention,
+        predicted = read_sigmorphon(pred_path, predictions=True)
+        if predicted.empty_lines:  # predicted nothing: wrong, as the official scorers count it
+            n, shown = len(predicted.empty_lines), ", ".join(map(str, predicted.empty_lines[:5]))
+            rows = "row has" if n == 1 else "rows have"
+            where = f"line {shown}" if n == 1 else f"lines {shown}" + (", ..." if n > 5 else "")
+            click.echo(f"{pred_path}: {n} prediction {rows} an empty form ({where}), scored as wrong", err=True)
+        results[name] = evaluate(read_sigmorphon(gold_path), predicted, convention=convention,
                                  train=train, normalize=norm, align=align)
         if results[name].realigned:
             click.echo(f"{pred_path}: {results[name].realigned} prediction rows re-aligned to their gold rows by "

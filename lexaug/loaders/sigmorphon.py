@@ -60,6 +60,7 @@ class SigmorphonFile:
     layout: str
     covered: bool
     stats: dict[str, int] = field(default_factory=dict)
+    empty_lines: tuple[int, ...] = ()  # `read_sigmorphon(predictions=True)`: rows that predicted an empty form
 
     def __len__(self) -> int:
         return len(self.items)
@@ -134,13 +135,17 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             yield number, line.split("\t")
 
 
-def read_sigmorphon(path: str | Path, *, layout: str | None = None, strict: bool = True) -> SigmorphonFile:
+def read_sigmorphon(path: str | Path, *, layout: str | None = None, strict: bool = True,
+                    predictions: bool = False) -> SigmorphonFile:
     """Read a shared-task file (train, dev, gold or covered test) of any year.
 
     Args:
         path: the file (`-train-low`, `.trn`, `_small.train`, `.dev`, `.gold`, `.test`, `.covered.tst`, ...).
         layout: `"lemma-form-features"` or `"lemma-features-form"` for 3-column rows; sniffed when None.
         strict: raise `FormatError` on a bad row; when False skip it and count it in `stats["skipped_<reason>"]`.
+        predictions: a system's prediction file: a 3-column row with an empty form column predicted nothing
+            and is kept (form None, so `triples` gives "" and scoring counts it wrong), its line in
+            `empty_lines`, their number in `stats["empty_forms"]`; otherwise such a row is an error.
 
     Returns:
         A `SigmorphonFile`; `covered` is True when no row has a form. `stats` counts rows, blank lines, CRLF
@@ -171,6 +176,7 @@ def read_sigmorphon(path: str | Path, *, layout: str | None = None, strict: bool
         layout = sniff_layout([c for _, c in raw[:2000]])
     items: list[InflectionItem] = []
     seen: set[tuple[str, str, str | None]] = set()
+    empty_lines: list[int] = []  # prediction files: 3-column rows with an empty form
     for number, cols in raw:
         if len(cols) == 2:
             lemma, features, form = cols[0], cols[1], None
@@ -191,15 +197,21 @@ def read_sigmorphon(path: str | Path, *, layout: str | None = None, strict: bool
         if any(unicodedata.normalize("NFC", s) != s for s in (lemma, form or "")):
             stats["non_nfc_rows"] += 1
         items.append(InflectionItem(lemma, features, form, number))
+        if predictions and len(cols) == 3 and form is None:
+            empty_lines.append(number)
     with_form = sum(it.form is not None for it in items)
-    if 0 < with_form < len(items):
-        missing = next(it for it in items if it.form is None)
+    predicted_nothing = set(empty_lines)
+    if empty_lines:
+        stats["empty_forms"] = len(empty_lines)
+    if 0 < with_form + len(empty_lines) < len(items):
+        missing = next(it for it in items if it.form is None and it.line not in predicted_nothing)
         _bad(path, missing.line, "row has no form while others do; give a gold file or a covered one",
              "missing_form", strict, stats)
-        items = [it for it in items if it.form is not None]
+        items = [it for it in items if it.form is not None or it.line in predicted_nothing]
     stats["rows"] = len(items)
-    return SigmorphonFile(str(path), tuple(items), layout, covered=with_form == 0 and bool(items),
-                          stats=dict(stats))
+    covered = with_form == 0 and not empty_lines and bool(items)
+    return SigmorphonFile(str(path), tuple(items), layout, covered=covered, stats=dict(stats),
+                          empty_lines=tuple(empty_lines))
 
 
 def read_training_rows(path: str | Path) -> list[tuple[str, str, str]]:

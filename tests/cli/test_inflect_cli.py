@@ -83,3 +83,22 @@ def test_train_takes_output_like_every_command(tmp_path):
         res = _run("train", "--train", str(tmp_path / "t.train"), "--model", "rules", flag, str(tmp_path / name))
         assert res.exit_code == 0, res.output
         assert json.loads((tmp_path / name / "inflector.json").read_text())["model"] == "rules"
+
+
+def test_evaluate_scores_an_empty_prediction_as_wrong_and_says_so(tmp_path):
+    """Another system's prediction file with an empty form column: a wrong prediction, as the official scorer
+    counts it, and one line naming the file and how many; it was refused as 'row has no form while others do;
+    give a gold file or a covered one', advice that does not fit a prediction file."""
+    (tmp_path / "t.gold").write_text("play\tplayed\tV;PST\nplay\tplays\tV;3;SG;PRS\nrun\tran\tV;PST\n",
+                                     encoding="utf-8")
+    (tmp_path / "t.pred").write_text("play\tplayed\tV;PST\nplay\t\tV;3;SG;PRS\nrun\tran\tV;PST\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["inflect", "evaluate", "--gold", str(tmp_path / "t.gold"), "--pred",
+                                   str(tmp_path / "t.pred"), "--json"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0] == f"{tmp_path / 't.pred'}: 1 prediction row has an empty form (line 2), scored as wrong"
+    scores = json.loads("\n".join(lines[1:]))["t"]
+    assert scores["n"] == 3 and round(scores["accuracy"], 3) == 66.667 and round(scores["distance"], 3) == 1.667
+    # a gold file with an empty form is still refused: a gold row must have its form
+    res = _run("evaluate", "--gold", str(tmp_path / "t.pred"), "--pred", str(tmp_path / "t.gold"))
+    assert res.exit_code == 1 and "line 2: row has no form while others do" in res.output

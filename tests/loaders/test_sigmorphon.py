@@ -84,6 +84,24 @@ def test_mixed_covered_and_gold_rows(tmp_path):
     assert read_sigmorphon(path, strict=False).stats["skipped_missing_form"] == 1
 
 
+def test_prediction_files_keep_rows_that_predicted_nothing(tmp_path):
+    """`predictions=True`: an empty form column is an (empty, wrong) prediction, kept in place and listed; a row
+    without the column is still an error; a file of empty predictions only is no covered file."""
+    path = _write(tmp_path, "x.pred", "walk\twalked\tV;PST\ngo\t\tV;PST\nsee\tsaw\tV;PST\n")
+    data = read_sigmorphon(path, predictions=True)
+    assert data.triples() == [("walk", "walked", "V;PST"), ("go", "", "V;PST"), ("see", "saw", "V;PST")]
+    assert data.empty_lines == (2,) and data.stats["empty_forms"] == 1 and not data.covered
+    path = _write(tmp_path, "y.pred", "walk\twalked\tV;PST\ngo\t\tV;PST\nsee\tV;PST\n")
+    with pytest.raises(FormatError, match="line 3: row has no form"):
+        read_sigmorphon(path, predictions=True)
+    lenient = read_sigmorphon(path, predictions=True, strict=False)
+    assert [it.line for it in lenient] == [1, 2] and lenient.stats["skipped_missing_form"] == 1
+    path = _write(tmp_path, "z.pred", "go\tV;PST\t\nsee\tV;PST\t\n")
+    assert read_sigmorphon(path, layout=LEMMA_FEATURES_FORM, predictions=True).triples() == [
+        ("go", "", "V;PST"), ("see", "", "V;PST")]
+    assert read_sigmorphon(path, layout=LEMMA_FEATURES_FORM).covered  # read as a test file: no forms
+
+
 def test_bom_and_unknown_layout(tmp_path):
     path = _write(tmp_path, "bom.train", "\ufeffwalk\twalked\tV;PST\n")
     assert read_sigmorphon(path).items[0].lemma == "walk"
