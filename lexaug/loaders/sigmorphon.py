@@ -143,9 +143,10 @@ def read_sigmorphon(path: str | Path, *, layout: str | None = None, strict: bool
         path: the file (`-train-low`, `.trn`, `_small.train`, `.dev`, `.gold`, `.test`, `.covered.tst`, ...).
         layout: `"lemma-form-features"` or `"lemma-features-form"` for 3-column rows; sniffed when None.
         strict: raise `FormatError` on a bad row; when False skip it and count it in `stats["skipped_<reason>"]`.
-        predictions: a system's prediction file: a 3-column row with an empty form column predicted nothing
-            and is kept (form None, so `triples` gives "" and scoring counts it wrong), its line in
-            `empty_lines`, their number in `stats["empty_forms"]`; otherwise such a row is an error.
+        predictions: a system's prediction file: where other rows have forms, a 3-column row with an empty
+            form column predicted nothing and is kept (form None, so `triples` gives "" and scoring counts it
+            wrong), its line in `empty_lines`, their number in `stats["empty_forms"]`; otherwise such a row
+            is an error. A file without any form stays a covered file.
 
     Returns:
         A `SigmorphonFile`; `covered` is True when no row has a form. `stats` counts rows, blank lines, CRLF
@@ -200,6 +201,8 @@ def read_sigmorphon(path: str | Path, *, layout: str | None = None, strict: bool
         if predictions and len(cols) == 3 and form is None:
             empty_lines.append(number)
     with_form = sum(it.form is not None for it in items)
+    if not with_form:  # no row has a form: a covered test file (the 2017 ones leave the middle column empty)
+        empty_lines = []
     predicted_nothing = set(empty_lines)
     if empty_lines:
         stats["empty_forms"] = len(empty_lines)
@@ -209,9 +212,8 @@ def read_sigmorphon(path: str | Path, *, layout: str | None = None, strict: bool
              "missing_form", strict, stats)
         items = [it for it in items if it.form is not None or it.line in predicted_nothing]
     stats["rows"] = len(items)
-    covered = with_form == 0 and not empty_lines and bool(items)
-    return SigmorphonFile(str(path), tuple(items), layout, covered=covered, stats=dict(stats),
-                          empty_lines=tuple(empty_lines))
+    return SigmorphonFile(str(path), tuple(items), layout, covered=with_form == 0 and bool(items),
+                          stats=dict(stats), empty_lines=tuple(empty_lines))
 
 
 def read_training_rows(path: str | Path) -> list[tuple[str, str, str]]:

@@ -86,7 +86,8 @@ def test_mixed_covered_and_gold_rows(tmp_path):
 
 def test_prediction_files_keep_rows_that_predicted_nothing(tmp_path):
     """`predictions=True`: an empty form column is an (empty, wrong) prediction, kept in place and listed; a row
-    without the column is still an error; a file of empty predictions only is no covered file."""
+    without the column is still an error; a file without any form is a covered file still (given as --pred by
+    mistake, it is refused rather than scored 0)."""
     path = _write(tmp_path, "x.pred", "walk\twalked\tV;PST\ngo\t\tV;PST\nsee\tsaw\tV;PST\n")
     data = read_sigmorphon(path, predictions=True)
     assert data.triples() == [("walk", "walked", "V;PST"), ("go", "", "V;PST"), ("see", "saw", "V;PST")]
@@ -97,9 +98,11 @@ def test_prediction_files_keep_rows_that_predicted_nothing(tmp_path):
     lenient = read_sigmorphon(path, predictions=True, strict=False)
     assert [it.line for it in lenient] == [1, 2] and lenient.stats["skipped_missing_form"] == 1
     path = _write(tmp_path, "z.pred", "go\tV;PST\t\nsee\tV;PST\t\n")
-    assert read_sigmorphon(path, layout=LEMMA_FEATURES_FORM, predictions=True).triples() == [
-        ("go", "", "V;PST"), ("see", "", "V;PST")]
-    assert read_sigmorphon(path, layout=LEMMA_FEATURES_FORM).covered  # read as a test file: no forms
+    for flag in (True, False):
+        data = read_sigmorphon(path, layout=LEMMA_FEATURES_FORM, predictions=flag)
+        assert data.covered and data.empty_lines == () and "empty_forms" not in data.stats
+        with pytest.raises(FormatError, match="covered test file"):
+            data.triples()
 
 
 def test_bom_and_unknown_layout(tmp_path):
