@@ -4,6 +4,7 @@ an empty third column reads back as "no form", so such a prediction file would n
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -47,7 +48,7 @@ def test_empty_form_becomes_the_lemma_without_a_fallback():
     assert model.apply_fallback(pairs[1:2], [("zzzen", 0.5)]) == ["zzzen"] and model.replaced_empty == 0
 
 
-def test_cli_predict_says_how_many_forms_were_empty_and_evaluate_reads_the_file(tmp_path, monkeypatch):
+def test_cli_predict_says_how_many_forms_were_empty_and_evaluate_reads_the_file(tmp_path):
     """Through the CLI: a model whose network writes nothing; every line gets a form, stderr counts them, and
     `inflect evaluate` scores the file (it refused a file with some empty forms)."""
     model = _model(dev=False)
@@ -69,3 +70,5 @@ def test_cli_predict_says_how_many_forms_were_empty_and_evaluate_reads_the_file(
                           "--gold", str(gold), "--pred", str(tmp_path / "p.tsv"), "--json"],
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
+    scores = json.loads(res.stdout)["g.tsv"]  # the name `parse_name` gives
+    assert scores["n"] == 8 and scores["accuracy"] == 0.0  # the lemmas and "lemma + x" are all wrong here
