@@ -340,35 +340,6 @@ class NeuralInflector(MemberGroups, Inflector):
         batched greedy search (beam 1), else beam search."""
         return self._decode(list(pairs), self.beam)
 
-    def apply_fallback(self, pairs: Sequence[tuple[str, str]], scored: Sequence[tuple[str, float]]) -> list[str]:
-        """Forms of `predict_scored`, with the rule baseline's form where the fallback rule (class doc)
-        picks it (unchanged when there is no fallback), and no empty form (`_fill_empty`)."""
-        forms = [form for form, _ in scored]
-        if self.fallback is not None and self.fallback_margin is not None:
-            theirs = [nfc(f) for f in self.fallback.predict_many(pairs)]
-            gaps = self.score_gaps(pairs, [nfc(f) for f in forms], theirs)
-            forms = [t if gap <= self.fallback_margin else f for f, t, gap in zip(forms, theirs, gaps)]
-        elif self.fallback is not None and self.fallback_below > 0:
-            unsure = [i for i, (_, p) in enumerate(scored) if p < self.fallback_below]
-            for i, form in zip(unsure, self.fallback.predict_many([pairs[i] for i in unsure])):
-                forms[i] = nfc(form)
-        return self._fill_empty(pairs, forms)
-
-    def _fill_empty(self, pairs: Sequence[tuple[str, str]], forms: list[str]) -> list[str]:
-        """`forms` with each empty one replaced by the rule baseline's form, or the lemma without a fallback
-        (class doc); their number in `replaced_empty`."""
-        empty = [i for i, form in enumerate(forms) if form == ""]
-        self.replaced_empty = len(empty)
-        if not empty:
-            return forms
-        if self.fallback is not None:
-            fills = [nfc(form) for form in self.fallback.predict_many([pairs[i] for i in empty])]
-        else:
-            fills = [nfc(pairs[i][0]) for i in empty]
-        for i, form in zip(empty, fills):
-            forms[i] = form
-        return forms
-
     def predict_many(self, pairs: Iterable[tuple[str, str]]) -> list[str]:
         """Best form per (lemma, features), in order (`predict_scored`, then `apply_fallback`)."""
         pairs = list(pairs)
