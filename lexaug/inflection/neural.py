@@ -215,7 +215,7 @@ class NeuralInflector(MemberGroups, Inflector):
         member_actions = [hp.actions] * (ensemble - char_members) + [False] * char_members
         copies = copy_rows(train, char_copy, seed) if char_copy and not all(member_actions) else []
         vocab = CharVocab.build(list(train) + copies, actions=hp.actions, tag_parts=hp.tag_parts,
-                                tag_whole=hp.tag_whole)
+                                tag_whole=hp.tag_whole, mark_clusters=hp.mark_clusters)
         mixed = len(set(member_actions)) > 1
         if not char_members:
             char_hallucinate = hallucinate

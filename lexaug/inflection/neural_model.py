@@ -48,6 +48,7 @@ class NeuralHParams:
     set_features: bool = False  # feature tags read as a set: no position of their own (see `encode`)
     tag_parts: bool = False  # composite tags (`AT+ABL`) enter as their parts (`vocab.split_features`)
     tag_whole: bool = False  # with tag_parts: the composite enters whole too (an unseen one: parts only)
+    mark_clusters: bool = False  # edit scripts copy a combining mark only with its letter (`vocab.edit_script`)
 
     def to_dict(self) -> dict:
         return asdict(self)

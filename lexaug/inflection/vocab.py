@@ -51,13 +51,33 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def is_mark(char: str) -> bool:
+    """A combining mark (Unicode category M*): Hebrew points, Indic vowel signs, Arabic harakat, stress marks."""
+    return unicodedata.category(char).startswith("M")
+
+
+def letter_clusters(text: str) -> list[str]:
+    """`text` cut into letters, each with the combining marks that follow it (a mark at the start stands alone)."""
+    clusters: list[str] = []
+    for char in text:
+        if clusters and is_mark(char):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+    return clusters
+
+
 @lru_cache(maxsize=100_000)
-def edit_script(lemma: str, form: str) -> tuple[str | None, ...]:
+def edit_script(lemma: str, form: str, clusters: bool = False) -> tuple[str | None, ...]:
     """Edit script turning `lemma` into `form`: `None` = copy, `""` = delete, a character = insert.
 
     Longest-common-subsequence alignment (copies free, insertions and deletions cost 1); among equal-cost
-    scripts, copy is preferred, then delete, so the script is deterministic.
+    scripts, copy is preferred, then delete, so the script is deterministic. With `clusters`, a combining mark
+    is copied only together with the letter it sits on (`_clustered_script`); strings without marks get the
+    same script either way.
     """
+    if clusters and any(is_mark(char) for char in lemma + form):
+        return _clustered_script(lemma, form)
     n, m = len(lemma), len(form)
     cost = [[0] * (m + 1) for _ in range(n + 1)]  # cost[i][j]: cheapest script for lemma[i:] -> form[j:]
     for i in range(n, -1, -1):
@@ -82,6 +102,43 @@ def edit_script(lemma: str, form: str) -> tuple[str | None, ...]:
     return tuple(ops)
 
 
+def _clustered_script(lemma: str, form: str) -> tuple[str | None, ...]:
+    """The edit script of `edit_script` over letter clusters: two clusters align only where their letters are
+    the same (the letter is copied and the marks under it edited: copied, deleted or inserted), otherwise a
+    cluster is deleted or inserted whole. The plain alignment would copy a lemma's mark under another letter
+    of the form whenever that saves one insertion (Hebrew `הִתְקַלְקֵל` -> `תִּתְקַלְקְלִי`: he's hiriq
+    under the new tav), so one change would be written differently from lemma to lemma."""
+    a, b = letter_clusters(lemma), letter_clusters(form)
+    n, m = len(a), len(b)
+
+    def mark_edits(i: int, j: int) -> int:
+        return sum(op is not None for op in edit_script(a[i][1:], b[j][1:]))
+
+    cost = [[0] * (m + 1) for _ in range(n + 1)]  # cost[i][j]: cheapest script for a[i:] -> b[j:]
+    for i in range(n, -1, -1):
+        for j in range(m, -1, -1):
+            if i == n or j == m:
+                cost[i][j] = sum(map(len, a[i:])) + sum(map(len, b[j:]))
+            else:
+                best = min(cost[i + 1][j] + len(a[i]), cost[i][j + 1] + len(b[j]))
+                if a[i][0] == b[j][0]:
+                    best = min(best, cost[i + 1][j + 1] + mark_edits(i, j))
+                cost[i][j] = best
+    ops: list[str | None] = []
+    i = j = 0
+    while i < n or j < m:
+        if i < n and j < m and a[i][0] == b[j][0] and cost[i][j] == cost[i + 1][j + 1] + mark_edits(i, j):
+            ops += [None, *edit_script(a[i][1:], b[j][1:])]
+            i, j = i + 1, j + 1
+        elif i < n and cost[i][j] == cost[i + 1][j] + len(a[i]):
+            ops += [""] * len(a[i])
+            i += 1
+        else:
+            ops += list(b[j])
+            j += 1
+    return tuple(ops)
+
+
 class CharVocab:
     """Maps characters and feature tags to ids; feature tokens are stored as `[TAG]` to keep them apart.
 
@@ -91,19 +148,21 @@ class CharVocab:
         tag_parts: composite tags enter as their `+`-separated parts (`split_features`).
         tag_whole: with `tag_parts`, a composite also enters whole; one never seen whole in training is left
             out of a source (its parts stand for it) instead of becoming `<unk>`.
+        mark_clusters: edit scripts copy a combining mark only with its letter (`edit_script`'s `clusters`).
     """
 
     def __init__(self, tokens: Iterable[str], actions: bool = False, tag_parts: bool = False,
-                 tag_whole: bool = False):
+                 tag_whole: bool = False, mark_clusters: bool = False):
         self.itos: list[str] = list(SPECIALS) + [t for t in tokens if t not in SPECIALS]
         self.stoi: dict[str, int] = {t: i for i, t in enumerate(self.itos)}
         self.actions = actions
         self.tag_parts = tag_parts
         self.tag_whole = tag_parts and tag_whole
+        self.mark_clusters = mark_clusters
 
     @classmethod
     def build(cls, triples: Iterable[tuple[str, str, str]], actions: bool = False,
-              tag_parts: bool = False, tag_whole: bool = False) -> "CharVocab":
+              tag_parts: bool = False, tag_whole: bool = False, mark_clusters: bool = False) -> "CharVocab":
         """Vocabulary from (lemma, form, features) triples: sorted characters, then sorted feature tokens."""
         chars: set[str] = set()
         tags: set[str] = set()
@@ -112,7 +171,7 @@ class CharVocab:
             chars.update(nfc(form))
             tags.update(split_features(features, tag_parts, tag_whole))
         return cls(sorted(chars) + [f"[{t}]" for t in sorted(tags)], actions=actions, tag_parts=tag_parts,
-                   tag_whole=tag_whole)
+                   tag_whole=tag_whole, mark_clusters=mark_clusters)
 
     def __len__(self) -> int:
         return len(self.itos)
@@ -121,7 +180,8 @@ class CharVocab:
         """The same tokens, with targets written as edit scripts (`actions`) or as characters."""
         if actions == self.actions:
             return self
-        return CharVocab(self.itos, actions=actions, tag_parts=self.tag_parts, tag_whole=self.tag_whole)
+        return CharVocab(self.itos, actions=actions, tag_parts=self.tag_parts, tag_whole=self.tag_whole,
+                         mark_clusters=self.mark_clusters)
 
     def encode_source(self, lemma: str, features: str) -> list[int]:
         """Ids of `lemma` characters followed by its sorted feature tokens, then `</s>`."""
@@ -136,7 +196,7 @@ class CharVocab:
     def encode_target(self, form: str, lemma: str = "") -> list[int]:
         """Ids of `form` characters (or of the edit script from `lemma`, if `actions`) followed by `</s>`."""
         if self.actions:
-            ops = edit_script(nfc(lemma), nfc(form))
+            ops = edit_script(nfc(lemma), nfc(form), self.mark_clusters)
             return [COPY_ID if op is None else DEL_ID if op == "" else self.stoi.get(op, UNK_ID)
                     for op in ops] + [EOS_ID]
         return [self.stoi.get(c, UNK_ID) for c in nfc(form)] + [EOS_ID]
@@ -167,11 +227,12 @@ class CharVocab:
 
     def save(self, path: str | Path) -> None:
         data = {"tokens": self.itos, "actions": self.actions, "tag_parts": self.tag_parts,
-                "tag_whole": self.tag_whole}
+                "tag_whole": self.tag_whole, "mark_clusters": self.mark_clusters}
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> "CharVocab":
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return cls(data["tokens"], actions=bool(data.get("actions", False)),  # options absent in older models
-                   tag_parts=bool(data.get("tag_parts", False)), tag_whole=bool(data.get("tag_whole", False)))
+                   tag_parts=bool(data.get("tag_parts", False)), tag_whole=bool(data.get("tag_whole", False)),
+                   mark_clusters=bool(data.get("mark_clusters", False)))
