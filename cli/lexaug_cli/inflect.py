@@ -69,6 +69,7 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
                    "false), "
                    "measure_reserve=true (under --minutes, time the edit-script members' dev search to size the "
                    "tuning reserve; default false), "
+                   "mark_clusters=true (edit scripts copy a combining mark only with its letter; default false), "
                    "set_features=true, tag_parts=true (composite tags such as AT+ABL enter as their parts; default "
                    "false), tag_whole=true (with tag_parts: the composite enters whole too; default false), "
                    "auto_tag_parts=0.05 (both on when that share of --dev items has a composite never seen whole "
