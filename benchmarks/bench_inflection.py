@@ -32,11 +32,14 @@ the next: both see the same machine, so their difference is the configs' (runs m
 the machine: session 22 measured a third fewer steps in the same 10 minutes). A (task, seed) where some config
 already has a result file and another has none is skipped and named, as it could no longer be paired.
 
-    python benchmarks/bench_inflection.py --report --configs charauto --stand-in charhall1k --variants beam5+fb
+    python benchmarks/bench_inflection.py --report --configs markauto --stand-in charmarks,charauto,charhall1k \
+        --variants beam5+fb
 
-`--stand-in OLD` counts OLD's runs as the first config's where the two train identically: they differ only in
-`auto_tag_parts` and the task's own train and dev files leave that rule off (README's tables of the default since
-session 24: `charauto` runs on slp and ang, `charhall1k` runs, the same code path, on every other task).
+`--stand-in OLD[,OLDER...]` counts each OLD's runs as the first config's where the two train identically: they
+differ only in the automatic rules (`auto_tag_parts`, `auto_mark_clusters`), which resolve to the same options on
+the task's own files, and the first config has no run there (README's tables of the default since session 30:
+`charmarks` runs where a mark moves, `charauto` runs on slp and ang and in 2023 `full`, `charhall1k` runs, the same
+code path, on every other task).
 """
 
 from __future__ import annotations
@@ -123,9 +126,10 @@ def main() -> int:
     parser.add_argument("--seeds", default="", help="protocol: seeds (screen: 0; full: 0,1,2)")
     parser.add_argument("--settings", default="small,s700", help="protocol full: small,large (2022), s700,full (2023)")
     parser.add_argument("--variants", default="", help="protocol: decoding variants (default: all)")
-    parser.add_argument("--stand-in", default="", metavar="OLD",
-                        help="report: OLD's runs count as the first config's on tasks where that config's "
-                             "auto_tag_parts rule stays off (the two then train identically) and it has no run")
+    parser.add_argument("--stand-in", default="", metavar="OLD[,OLDER...]",
+                        help="report: each OLD's runs count as the first config's on tasks where the automatic "
+                             "rules (auto_tag_parts, auto_mark_clusters) make the two train identically and it "
+                             "has no run, the first OLD first")
     parser.add_argument("--device", default="auto", help="protocol: cpu, cuda or auto")
     parser.add_argument("--save-models", type=Path, default=None,
                         help="protocol: also save each trained model under this folder (for offline decoding studies)")
@@ -249,23 +253,31 @@ def _protocol_main(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
 def _stand_in(args: argparse.Namespace, parser: argparse.ArgumentParser, proto: Any,
               records: list[dict[str, Any]], config: str) -> list[dict[str, Any]]:
-    """`--stand-in OLD`: OLD's runs also count as `config`'s where the two train identically: they differ only in
-    `auto_tag_parts` and the rule stays off on the task (computed from the task's own train and dev files)."""
-    old = args.stand_in
-    if old not in proto.CONFIGS:
-        parser.error(f"--stand-in: unknown config {old!r}")
-    a, b = proto.CONFIGS[config], proto.CONFIGS[old]
-    differ = {k for k in set(a) | set(b) if a.get(k) != b.get(k)} - {"auto_tag_parts"}
-    if differ or b.get("auto_tag_parts"):
-        parser.error(f"--stand-in: {old} does not train as {config} with auto_tag_parts off "
-                     f"(they differ in {sorted(differ) or ['auto_tag_parts']})")
-    tasks = sorted({(r["year"], r["lang"], r["setting"]) for r in records if r["config"] == old})
-    same = {f"{y}/{lang}_{s}" for y, lang, s in tasks
-            if proto.auto_parts_off(proto.load_task(args.data, y, lang, s), config)}
-    records, stood = proto.stand_in(records, config, old, same)
-    print(f"{old} stands in for {config} on {len(stood)} tasks (auto_tag_parts off there); "
-          f"{config}'s own runs elsewhere; the rule is on, so {old} does not stand in, on: "
-          + (", ".join(sorted({f"{y}/{lang}_{s}" for y, lang, s in tasks} - same)) or "none") + "\n")
+    """`--stand-in OLD[,OLDER...]`: each OLD's runs also count as `config`'s on the tasks where the two train alike
+    (`proto.trained_options`: they differ only in the automatic rules and those resolve to the same options on the
+    task's files) and `config` has no run yet, the first OLD listed first."""
+    tasks_read: dict[str, Any] = {}
+    for old in [name.strip() for name in args.stand_in.split(",") if name.strip()]:
+        if old not in proto.CONFIGS:
+            parser.error(f"--stand-in: unknown config {old!r}")
+        a, b = proto.CONFIGS[config], proto.CONFIGS[old]
+        differ = {k for k in set(a) | set(b) if a.get(k) != b.get(k)} - set(proto.AUTO_RESOLVED)
+        if differ:
+            parser.error(f"--stand-in: {old} does not train as {config} on any task (they differ in {sorted(differ)})")
+        tasks = sorted({(r["year"], r["lang"], r["setting"]) for r in records if r["config"] == old})
+        same = set()
+        for year, lang, setting in tasks:
+            key = f"{year}/{lang}_{setting}"
+            if key not in tasks_read:
+                tasks_read[key] = proto.load_task(args.data, year, lang, setting)
+            task = tasks_read[key]
+            if proto.trained_options(task, config) == proto.trained_options(task, old):
+                same.add(key)
+        records, stood = proto.stand_in(records, config, old, same)
+        print(f"{old} stands in for {config} on {len(stood)} tasks (they train alike there); {old} does not stand "
+              f"in where the automatic rules make them differ: "
+              + (", ".join(sorted({f"{y}/{lang}_{s}" for y, lang, s in tasks} - same)) or "none"))
+    print()
     return records
 
 

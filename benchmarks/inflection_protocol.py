@@ -132,13 +132,24 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # Gujarati's; files without combining marks train exactly as `charauto` (session 29)
     "charmarks": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05,
                   "mark_clusters": True},
+    # the default since session 30: `charmarks` where the plain alignment moves a mark to another letter in at least
+    # one training pair (2022 small bra, guj, heb, mag; 2022 large heb; 2023 afb, arz, heb, klr, nav, san, and bel in
+    # full), `charauto` everywhere else
+    "markauto": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05,
+                 "auto_mark_clusters": True},
 }
 # Every config but these was run before `auto_tag_parts` became the default (session 24) and pins it off, so a
-# resumed run of, say, `charhall1k` on slp still trains as its committed files did.
-AUTO_TAG_PARTS_CONFIGS = ("default", "charauto", "autowarm", "devtrain", "charrescue", "charmarks")
+# resumed run of, say, `charhall1k` on slp still trains as its committed files did; likewise every config but
+# `default` and `markauto` was run before `auto_mark_clusters` (session 30) and pins it off.
+AUTO_TAG_PARTS_CONFIGS = ("default", "charauto", "autowarm", "devtrain", "charrescue", "charmarks", "markauto")
 for _name, _opts in CONFIGS.items():
     if _name not in AUTO_TAG_PARTS_CONFIGS:
         _opts.setdefault("auto_tag_parts", 0)
+    if _name not in ("default", "markauto"):
+        _opts.setdefault("auto_mark_clusters", False)
+# The options whose value the rules above resolve per task (`trained_options`); configs that differ in nothing else
+# may stand in for each other where the resolved values agree.
+AUTO_RESOLVED = ("auto_tag_parts", "tag_parts", "tag_whole", "auto_mark_clusters", "mark_clusters")
 # Decoding variants scored on every trained model: (beam, length_alpha, use the rule fallback).
 VARIANTS: dict[str, tuple[int, float, bool]] = {
     "greedy": (1, 0.0, False), "greedy+fb": (1, 0.0, True),
@@ -314,14 +325,23 @@ def stand_in(records: Sequence[dict[str, Any]], config: str, old: str,
     return [*records, *copies], sorted({r["task"] for r in copies})
 
 
-def auto_parts_off(task: Task, config: str) -> bool:
-    """Whether `config`'s `auto_tag_parts` rule leaves composite tags whole on `task` (so it trains as the same
-    config with the rule pinned off)."""
+def trained_options(task: Task, config: str) -> dict[str, Any]:
+    """`config`'s options as they act on `task`: the automatic rules (`auto_tag_parts` from the task's train and
+    dev files, `auto_mark_clusters` from its training pairs) resolved into the options they set, so two configs
+    with equal results train `task` alike."""
     from lexaug import defaults
-    from lexaug.inflection.vocab import unseen_composite_share
+    from lexaug.inflection.vocab import moved_mark_pairs, unseen_composite_share
 
-    threshold = CONFIGS[config].get("auto_tag_parts", defaults.NEURAL_AUTO_TAG_PARTS)
-    return not threshold or unseen_composite_share(task.train, task.dev) < threshold
+    opts = dict(CONFIGS[config])
+    threshold = opts.pop("auto_tag_parts", defaults.NEURAL_AUTO_TAG_PARTS)
+    if threshold and not opts.get("tag_parts") and unseen_composite_share(task.train, task.dev) >= threshold:
+        opts.update(tag_parts=True, tag_whole=True)
+    auto_marks = opts.pop("auto_mark_clusters", defaults.NEURAL_AUTO_MARK_CLUSTERS)
+    if auto_marks and not opts.get("mark_clusters") and moved_mark_pairs((l, f) for l, f, _ in task.train):
+        opts["mark_clusters"] = True
+    for key in ("tag_parts", "tag_whole", "mark_clusters"):
+        opts[key] = bool(opts.get(key, False))
+    return opts
 
 
 def report(records: Sequence[dict[str, Any]], config: str, variant: str, margin: float = 3.0) -> str:

@@ -70,6 +70,8 @@ def _parse_options(pairs: tuple[str, ...]) -> dict[str, Any]:
                    "measure_reserve=true (under --minutes, time the edit-script members' dev search to size the "
                    "tuning reserve; default false), "
                    "mark_clusters=true (edit scripts copy a combining mark only with its letter; default false), "
+                   "auto_mark_clusters=false (default true: mark_clusters turns on where the plain alignment moves a "
+                   "mark to another letter in a training pair), "
                    "set_features=true, tag_parts=true (composite tags such as AT+ABL enter as their parts; default "
                    "false), tag_whole=true (with tag_parts: the composite enters whole too; default false), "
                    "auto_tag_parts=0.05 (both on when that share of --dev items has a composite never seen whole "

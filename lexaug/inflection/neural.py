@@ -21,7 +21,8 @@ from lexaug.errors import ConfigError, ResourceError
 from lexaug.inflection.base import Inflector, Triple, read_manifest
 from lexaug.inflection.neural_groups import MemberGroups, measured_reserve
 from lexaug.inflection.neural_members import COPY_TAG, copy_rows, init_name, last_edit_member, rescue_bar
-from lexaug.inflection.neural_options import check_char_rescue, check_hparams, choose_tag_parts, move_dev_rows
+from lexaug.inflection.neural_options import (check_char_rescue, check_hparams, choose_mark_clusters, choose_tag_parts,
+                                              move_dev_rows)
 from lexaug.inflection.vocab import CharVocab, nfc
 
 VOCAB_FILE = "vocab.json"
@@ -106,6 +107,7 @@ class NeuralInflector(MemberGroups, Inflector):
               measure_reserve: bool = defaults.NEURAL_MEASURE_RESERVE,
               same_script: bool = defaults.HALLUCINATE_SAME_SCRIPT,
               auto_tag_parts: float = defaults.NEURAL_AUTO_TAG_PARTS,
+              auto_mark_clusters: bool = defaults.NEURAL_AUTO_MARK_CLUSTERS,
               dev_train: float = defaults.NEURAL_DEV_TRAIN,
               progress: Callable[[str], None] | None = None,
               **hparams: Any) -> "NeuralInflector":
@@ -143,6 +145,10 @@ class NeuralInflector(MemberGroups, Inflector):
             auto_tag_parts: with `dev`, turn on `tag_parts` and `tag_whole` when at least this share of dev items
                 holds a composite tag never seen whole in training (`vocab.unseen_composite_share`); 0: never.
                 The share and the choice go in the model's info (`auto_tag_parts`).
+            auto_mark_clusters: turn on `mark_clusters` (edit scripts copy a combining mark only with its letter)
+                when the plain alignment moves a mark to another letter in at least one training pair
+                (`vocab.moved_mark_pairs`); false: `mark_clusters` as given. The count and the choice go in the
+                model's info (`auto_mark_clusters`).
             dev_train: share of the dev rows (a draw seeded by `seed`) moved into the training data before
                 anything else (hallucination, vocabulary, the rule fallback); the rest select and tune the
                 model. 0: dev is for selection only. The counts go in the model's info (`dev_train`).
@@ -188,6 +194,11 @@ class NeuralInflector(MemberGroups, Inflector):
         if auto_parts.get("on") and progress is not None:
             progress(f"composite tags enter whole and as their parts: {auto_parts['dev_share']:.1%} of dev items "
                      f"hold one never seen whole in training (auto_tag_parts={auto_parts['threshold']:g})")
+        hp, auto_marks = choose_mark_clusters(hp, train, auto_mark_clusters)
+        if auto_marks.get("on") and progress is not None:
+            progress(f"combining marks stay with their letters in edit scripts: the plain alignment moves a mark to "
+                     f"another letter in {auto_marks['moved']} of {auto_marks['pairs']} training pairs "
+                     "(auto_mark_clusters)")
         if char_members is None:
             wanted = defaults.NEURAL_CHAR_MEMBERS
             char_members = wanted if hp.actions and isinstance(ensemble, int) and ensemble > wanted else 0
@@ -298,6 +309,7 @@ class NeuralInflector(MemberGroups, Inflector):
                 "hallucinate": hallucinate, "real_repeat": real_repeat, "hallucination_stats": stats,
                 **({"same_script": True} if same_script else {}),
                 **({"auto_tag_parts": auto_parts} if auto_parts else {}),
+                **({"auto_mark_clusters": auto_marks} if auto_marks else {}),
                 **({"dev_train": moved} if moved else {}),
                 **({"char_rescue": char_rescue} if char_rescue else {}),
                 **({"char_hallucinate": char_hallucinate} if char_hallucinate != hallucinate else {}),

@@ -1,6 +1,6 @@
-"""Checks of the neural inflector's options, the choice of how composite feature tags enter the model, and the
-share of dev rows moved into training (`dev_train`), the character-member rescue's bar (`char_rescue`). Pure
-Python (no torch)."""
+"""Checks of the neural inflector's options, the choice of how composite feature tags enter the model and of
+whether edit scripts keep combining marks with their letters (`auto_mark_clusters`), the share of dev rows moved
+into training (`dev_train`), the character-member rescue's bar (`char_rescue`). Pure Python (no torch)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import random
 from typing import Any, Sequence
 
 from lexaug.errors import ConfigError
-from lexaug.inflection.vocab import unseen_composite_share
+from lexaug.inflection.vocab import moved_mark_pairs, unseen_composite_share
 
 Triple = tuple[str, str, str]
 
@@ -69,6 +69,23 @@ def choose_tag_parts(hp: Any, train: Sequence[Triple], dev: Sequence[Triple] | N
     decision = {"threshold": auto_tag_parts, "dev_share": round(share, 4), "on": share >= auto_tag_parts}
     if decision["on"]:
         hp = dataclasses.replace(hp, tag_parts=True, tag_whole=True)
+    return hp, decision
+
+
+def choose_mark_clusters(hp: Any, train: Sequence[Triple], auto: bool) -> tuple[Any, dict[str, Any]]:
+    """`hp` with `mark_clusters` turned on when `auto` and the plain alignment copies a combining mark off its
+    letter in at least one training pair (`vocab.moved_mark_pairs`); a file where no mark moves trains exactly as
+    with the option off. Returns the decision for the model's info ({} when none was made: the rule off or the
+    option already on). Raises ConfigError for an `auto` that is not true or false."""
+    if not isinstance(auto, bool):
+        raise ConfigError(f"option auto_mark_clusters={auto!r}: expected true or false "
+                          "(e.g. -o auto_mark_clusters=false)")
+    if not auto or hp.mark_clusters:
+        return hp, {}
+    moved = moved_mark_pairs((lemma, form) for lemma, form, _ in train)
+    decision = {"moved": moved, "pairs": len(train), "on": moved > 0}
+    if decision["on"]:
+        hp = dataclasses.replace(hp, mark_clusters=True)
     return hp, decision
 
 

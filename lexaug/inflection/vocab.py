@@ -139,6 +139,17 @@ def _clustered_script(lemma: str, form: str) -> tuple[str | None, ...]:
     return tuple(ops)
 
 
+def moved_mark_pairs(pairs: Iterable[tuple[str, str]]) -> int:
+    """How many (lemma, form) pairs (read in NFC) get another edit script with `clusters`: those where the plain
+    alignment copies a combining mark off its letter. 0 for text without marks or whose marks stay put."""
+    moved = 0
+    for lemma, form in pairs:
+        lemma, form = nfc(lemma), nfc(form)
+        if any(is_mark(char) for char in lemma + form) and edit_script(lemma, form) != edit_script(lemma, form, True):
+            moved += 1
+    return moved
+
+
 class CharVocab:
     """Maps characters and feature tags to ids; feature tokens are stored as `[TAG]` to keep them apart.
 

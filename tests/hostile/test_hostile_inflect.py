@@ -127,6 +127,8 @@ CASES: list[tuple[str, Callable[[dict[str, Path]], list[str]], str]] = [
     ("neural-d-model-zero", _neural("d_model=0"), "d_model=0: must be at least 1"),
     ("neural-d-model-not-multiple-of-heads", _neural("d_model=30"), "not a multiple of heads"),
     ("neural-beam-zero", _neural("beam=0"), "beam=0"),
+    ("neural-auto-mark-clusters-yes", _neural("auto_mark_clusters=yes"),
+     "option auto_mark_clusters='yes': expected true or false"),
     # defect 25: degenerate requests
     ("neural-max-steps-negative", _neural("max_steps=-1"), "max_steps=-1: must be at least 1"),
     ("evaluate-empty-gold-and-pred", _empty_gold, "no gold rows"),

@@ -143,3 +143,80 @@ def test_trained_model_with_mark_clusters_reloads_and_predicts_the_same(tmp_path
     again = load_inflector(tmp_path / "m")
     items = [(lemma, "V;FUT;2;SG;FEM") for lemma, _, _ in rows[:3]]
     assert again.vocab.mark_clusters and again.predict_many(items) == model.predict_many(items)
+
+
+# `auto_mark_clusters` (the default): the option turns itself on where the plain alignment moves a mark in at least
+# one training pair, and leaves files where it never does exactly as they trained before.
+ANG_LIKE = [("sēon", "sēoþ", "V;PRS;3;PL"), ("cweþan", "cwǣdon", "V;PST;3;PL"), ("walk", "walked", "V;PST")]
+# marks (vowel signs, nukta) that stay under their letters: the plain alignment already keeps them there
+STILL = [("किताब", "किताबें", "N;PL"), ("लड़का", "लड़के", "N;PL"), ("walk", "walked", "V;PST")]
+
+
+def test_moved_mark_pairs_counts_only_pairs_whose_script_changes():
+    from lexaug.inflection.vocab import moved_mark_pairs
+
+    hebrew = [(nfc(lemma), nfc(form)) for lemma, form in HEBREW]
+    assert moved_mark_pairs(hebrew) == sum(edit_script(l, f) != edit_script(l, f, True) for l, f in hebrew) > 0
+    decomposed = [(unicodedata.normalize("NFD", l), unicodedata.normalize("NFD", f)) for l, f, _ in ANG_LIKE]
+    assert any(_is_mark(c) for l, f in decomposed for c in l + f)  # marks, but none moves off its letter
+    assert moved_mark_pairs(decomposed) == 0 and moved_mark_pairs([]) == 0
+
+
+def test_choose_mark_clusters_turns_on_only_where_a_mark_moves():
+    from lexaug.errors import ConfigError
+    from lexaug.inflection.neural_model import NeuralHParams
+    from lexaug.inflection.neural_options import choose_mark_clusters
+
+    hebrew = [(nfc(lemma), nfc(form), "V;FUT;2;SG;FEM") for lemma, form in HEBREW]
+    hp, decision = choose_mark_clusters(NeuralHParams(), hebrew, True)
+    assert hp.mark_clusters is True and decision["on"] and decision["pairs"] == len(hebrew)
+    assert decision["moved"] == sum(edit_script(l, f) != edit_script(l, f, True) for l, f, _ in hebrew)
+    assert any(_is_mark(c) for lemma, form, _ in STILL for c in nfc(lemma + form))
+    hp, decision = choose_mark_clusters(NeuralHParams(), STILL, True)
+    assert hp.mark_clusters is False and decision == {"moved": 0, "pairs": 3, "on": False}
+    hp, decision = choose_mark_clusters(NeuralHParams(), hebrew, False)  # the rule off: the option as given
+    assert hp.mark_clusters is False and decision == {}
+    hp, decision = choose_mark_clusters(NeuralHParams(mark_clusters=True), STILL, True)  # forced on
+    assert hp.mark_clusters is True and decision == {}
+    with pytest.raises(ConfigError, match=r"option auto_mark_clusters='yes': expected true or false"):
+        choose_mark_clusters(NeuralHParams(), hebrew, "yes")
+
+
+@pytest.mark.parametrize("year,name,sample,moved", [
+    ("2022", "heb_small.train", False, 156), ("2022", "ang_small.train", False, 0),
+    ("2023", "bel.trn", True, 0), ("2023", "nav.trn", True, 5)])
+def test_the_rule_on_real_training_files(year, name, sample, moved):
+    """Counted on the shared files: Hebrew's plain alignment moves a mark in 156 of its 700 training pairs (on), Old
+    English has marked letters that never move (off), and the protocol's 700-row samples of 2023 Belarusian (off)
+    and Navajo (on, 5 pairs)."""
+    from lexaug.inflection.neural_model import NeuralHParams
+    from lexaug.inflection.neural_options import choose_mark_clusters
+    from lexaug.loaders.sigmorphon import read_sigmorphon
+
+    path = DATA / f"sigmorphon{year}" / name
+    if not path.exists():
+        pytest.skip("shared data not present")
+    rows = read_sigmorphon(path).triples()
+    if sample:  # the protocol's seeded 700-row sample
+        import random
+
+        rows = [rows[i] for i in sorted(random.Random(0).sample(range(len(rows)), 700))]
+    hp, decision = choose_mark_clusters(NeuralHParams(), rows, True)
+    assert decision["moved"] == moved and hp.mark_clusters is (moved > 0)
+
+
+def test_training_applies_the_rule_by_default_and_says_so(tmp_path):
+    pytest.importorskip("torch")
+    from test_neural_budget import _tiny  # noqa: E402  (tests/inflection is on sys.path)
+
+    from lexaug.inflection.neural import NeuralInflector
+
+    rows = [(nfc(lemma), nfc(form), "V;FUT;2;SG;FEM") for lemma, form in HEBREW] * 2
+    lines: list[str] = []
+    model = NeuralInflector.train(rows, rows[:2], seed=0, ensemble=1, progress=lines.append, **_tiny())
+    assert model.vocab.mark_clusters and model.info["auto_mark_clusters"]["on"]
+    assert any(line.startswith("combining marks stay with their letters") for line in lines)
+    off = NeuralInflector.train(rows, rows[:2], seed=0, ensemble=1, auto_mark_clusters=False, **_tiny())
+    assert not off.vocab.mark_clusters and "auto_mark_clusters" not in off.info
+    plain = NeuralInflector.train(STILL * 2, STILL[:1], seed=0, ensemble=1, **_tiny())
+    assert not plain.vocab.mark_clusters and plain.info["auto_mark_clusters"] == {"moved": 0, "pairs": 6, "on": False}

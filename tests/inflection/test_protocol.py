@@ -100,12 +100,57 @@ def test_stand_in_counts_old_runs_only_where_the_configs_train_alike(shared_data
             "--results", str(tmp_path), "--data", str(shared_data)]
     done = subprocess.run([*args, "--stand-in", "charhall1k"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("charhall1k stands in for charauto on 1 tasks (auto_tag_parts off there); ")
-    assert "so charhall1k does not stand in, on: 2022/ang_small, 2022/slp_small" in done.stdout
+    assert done.stdout.startswith("charhall1k stands in for charauto on 1 tasks (they train alike there); ")
+    assert "charhall1k does not stand in where the automatic rules make them differ: 2022/ang_small, 2022/slp_small" \
+        in done.stdout
     assert "2022/got_small\t700\t1\t56.00" in done.stdout and "2022/slp_small\t700\t1\t36.70" in done.stdout
     assert "2022/ang_small" not in done.stdout.split("\n", 1)[1]
     wrong = subprocess.run([*args, "--stand-in", "mix1"], capture_output=True, text=True, timeout=120)
-    assert wrong.returncode == 2 and "mix1 does not train as charauto" in wrong.stderr
+    assert wrong.returncode == 2 and "mix1 does not train as charauto on any task" in wrong.stderr
+
+
+def test_trained_options_resolve_both_automatic_rules(shared_data):
+    """`markauto` (the default since session 30) trains Hebrew with marks kept on their letters (its plain alignment
+    moves a mark in 156 training pairs), so `charmarks` trains it alike and `charauto` does not; Gothic has no
+    combining marks and no composite-tag rule, so `charhall1k` trains it alike; Old English's tag rule is on."""
+    heb, got, ang = (proto.load_task(shared_data, "2022", lang, "small") for lang in ("heb", "got", "ang"))
+    assert proto.trained_options(heb, "markauto")["mark_clusters"] is True
+    assert proto.trained_options(heb, "markauto") == proto.trained_options(heb, "charmarks")
+    assert proto.trained_options(heb, "markauto") != proto.trained_options(heb, "charauto")
+    assert proto.trained_options(got, "markauto") == proto.trained_options(got, "charhall1k")
+    assert proto.trained_options(ang, "markauto")["tag_parts"] is True
+    assert proto.trained_options(ang, "markauto") == proto.trained_options(ang, "charauto")
+    assert proto.trained_options(ang, "markauto") != proto.trained_options(ang, "charhall1k")
+
+
+def test_stand_in_chain_takes_the_first_config_that_trains_alike(shared_data, tmp_path):
+    """`--stand-in charmarks,charauto,charhall1k` for `markauto`: Hebrew counts its charmarks run (not charhall1k's),
+    Old English its charauto run (not charhall1k's: the tag rule), Gothic its charhall1k run; a task where markauto
+    has its own run keeps it."""
+    import subprocess
+
+    recs = [{**_record(task, 0, acc, 40.0, 20.0), "config": config} for task, config, acc in (
+        ("2022/heb_small", "charmarks", 35.8), ("2022/heb_small", "charhall1k", 34.0),
+        ("2022/ang_small", "charauto", 53.8), ("2022/ang_small", "charhall1k", 52.0),
+        ("2022/got_small", "charhall1k", 56.0), ("2022/gml_small", "markauto", 60.5),
+        ("2022/gml_small", "charhall1k", 58.0))]
+    for r in recs:
+        path = proto.result_path(tmp_path, r["task"], r["config"], r["seed"], r["minutes"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(r), encoding="utf-8")
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_inflection.py"
+    done = subprocess.run([sys.executable, str(script), "--report", "--configs", "markauto", "--variants", "beam5+fb",
+                           "--results", str(tmp_path), "--data", str(shared_data),
+                           "--stand-in", "charmarks,charauto,charhall1k"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("charmarks stands in for markauto on 1 tasks")
+    assert lines[1].startswith("charauto stands in for markauto on 1 tasks")
+    assert lines[2].startswith("charhall1k stands in for markauto on 1 tasks (they train alike there); ")
+    assert lines[2].endswith("make them differ: 2022/ang_small, 2022/heb_small")
+    for row in ("2022/heb_small\t700\t1\t35.80", "2022/ang_small\t700\t1\t53.80", "2022/got_small\t700\t1\t56.00",
+                "2022/gml_small\t700\t1\t60.50"):
+        assert row in done.stdout
 
 
 def test_report_never_trains(tmp_path):
