@@ -157,8 +157,8 @@ NEURAL_AUTO_TAG_PARTS = 0.05
 # Edit scripts keep each combining mark with its letter (`mark_clusters`) where the plain alignment moves a mark to
 # another letter in at least one training pair; a file where no mark moves trains exactly as before. On since session
 # 30: of the shared tasks it turns on for 2022 small bra, guj, heb, mag, 2022 large heb, and 2023 afb, arz, heb, klr,
-# nav, san (and bel in full); paired (session 29) better in 6 of 8 tasks, Hebrew's edit-script networks in 6 of 6
-# (benchmarks/results/INFLECTION_LOG.md "Session 29", "Session 30")
+# nav, san (and bel in full); paired (sessions 29-30) better in 8 of 10 tasks, Hebrew's edit-script networks in 6 of
+# 6 (benchmarks/results/INFLECTION_LOG.md "Session 29", "Session 30")
 NEURAL_AUTO_MARK_CLUSTERS = True
 # Share of the dev rows moved into training (`dev_train`; the rest select and tune the model). Off: the official
 # baselines the benchmark compares with train on the training rows only
