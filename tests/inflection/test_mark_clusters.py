@@ -147,7 +147,6 @@ def test_trained_model_with_mark_clusters_reloads_and_predicts_the_same(tmp_path
 
 # `auto_mark_clusters` (the default): the option turns itself on where the plain alignment moves a mark in at least
 # one training pair, and leaves files where it never does exactly as they trained before.
-ANG_LIKE = [("sēon", "sēoþ", "V;PRS;3;PL"), ("cweþan", "cwǣdon", "V;PST;3;PL"), ("walk", "walked", "V;PST")]
 # marks (vowel signs, nukta) that stay under their letters: the plain alignment already keeps them there
 STILL = [("किताब", "किताबें", "N;PL"), ("लड़का", "लड़के", "N;PL"), ("walk", "walked", "V;PST")]
 
@@ -157,9 +156,11 @@ def test_moved_mark_pairs_counts_only_pairs_whose_script_changes():
 
     hebrew = [(nfc(lemma), nfc(form)) for lemma, form in HEBREW]
     assert moved_mark_pairs(hebrew) == sum(edit_script(l, f) != edit_script(l, f, True) for l, f in hebrew) > 0
-    decomposed = [(unicodedata.normalize("NFD", l), unicodedata.normalize("NFD", f)) for l, f, _ in ANG_LIKE]
-    assert any(_is_mark(c) for l, f in decomposed for c in l + f)  # marks, but none moves off its letter
-    assert moved_mark_pairs(decomposed) == 0 and moved_mark_pairs([]) == 0
+    still = [(lemma, form) for lemma, form, _ in STILL]
+    assert any(_is_mark(c) for lemma, form in still for c in nfc(lemma + form))  # marks, but none moves
+    assert moved_mark_pairs(still) == 0 and moved_mark_pairs([]) == 0
+    decomposed = [("se\u0304on", "se\u0304o\u00fe")]  # NFD: read in NFC, the macron is part of its letter
+    assert moved_mark_pairs(decomposed) == 0
 
 
 def test_choose_mark_clusters_turns_on_only_where_a_mark_moves():
