@@ -193,3 +193,15 @@ def test_saved_models_reproduce_the_scores(shared_data, tmp_path):
     assert row["rules"]["test"] == record["rules"]["accuracy"]
     assert row["margin"]["value"] in study_fallback.MARGINS and row["threshold"]["value"] in study_fallback.THRESHOLDS
     assert all(0 <= row[k]["test"] <= 100 for k in ("none", "threshold", "margin"))
+
+
+def test_the_mark_rule_turns_on_for_the_18_tasks_readme_names(shared_data):
+    """README ("Combining marks copied with their letter"): of the 79 shared tasks the default keeps marks with their
+    letters on 2022 small bra, guj, heb, mag, 2022 large heb, 2023 afb, arz, heb, klr, nav, san (700 rows and full)
+    and 2023 bel in full, and on no other."""
+    on = sorted(f"{y}/{lang}_{s}" for y, lang, s in proto.all_tasks(shared_data, ("small", "large", "s700", "full"))
+                if proto.trained_options(proto.load_task(shared_data, y, lang, s), "markauto")["mark_clusters"])
+    expected = [f"2022/{lang}_small" for lang in ("bra", "guj", "heb", "mag")] + ["2022/heb_large"]
+    expected += [f"2023/{lang}_{s}" for lang in ("afb", "arz", "heb", "klr", "nav", "san") for s in ("full", "s700")]
+    assert len(proto.all_tasks(shared_data, ("small", "large", "s700", "full"))) == 79
+    assert on == sorted(expected + ["2023/bel_full"])
