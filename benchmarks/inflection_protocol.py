@@ -327,21 +327,18 @@ def stand_in(records: Sequence[dict[str, Any]], config: str, old: str,
 
 def trained_options(task: Task, config: str) -> dict[str, Any]:
     """`config`'s options as they act on `task`: the automatic rules (`auto_tag_parts` from the task's train and
-    dev files, `auto_mark_clusters` from its training pairs) resolved into the options they set, so two configs
-    with equal results train `task` alike."""
+    dev files, `auto_mark_clusters` from its training pairs) resolved by the trainer's own functions into the options
+    they set, so two configs with equal results train `task` alike."""
     from lexaug import defaults
-    from lexaug.inflection.vocab import moved_mark_pairs, unseen_composite_share
+    from lexaug.inflection.neural_model import NeuralHParams
+    from lexaug.inflection.neural_options import choose_mark_clusters, choose_tag_parts
 
     opts = dict(CONFIGS[config])
-    threshold = opts.pop("auto_tag_parts", defaults.NEURAL_AUTO_TAG_PARTS)
-    if threshold and not opts.get("tag_parts") and unseen_composite_share(task.train, task.dev) >= threshold:
-        opts.update(tag_parts=True, tag_whole=True)
-    auto_marks = opts.pop("auto_mark_clusters", defaults.NEURAL_AUTO_MARK_CLUSTERS)
-    if auto_marks and not opts.get("mark_clusters") and moved_mark_pairs((l, f) for l, f, _ in task.train):
-        opts["mark_clusters"] = True
-    for key in ("tag_parts", "tag_whole", "mark_clusters"):
-        opts[key] = bool(opts.get(key, False))
-    return opts
+    hp = NeuralHParams(**{key: bool(opts.pop(key, False)) for key in ("tag_parts", "tag_whole", "mark_clusters")})
+    hp, _ = choose_tag_parts(hp, task.train, task.dev, opts.pop("auto_tag_parts", defaults.NEURAL_AUTO_TAG_PARTS))
+    hp, _ = choose_mark_clusters(hp, task.train,
+                                 opts.pop("auto_mark_clusters", defaults.NEURAL_AUTO_MARK_CLUSTERS))
+    return {**opts, "tag_parts": hp.tag_parts, "tag_whole": hp.tag_whole, "mark_clusters": hp.mark_clusters}
 
 
 def report(records: Sequence[dict[str, Any]], config: str, variant: str, margin: float = 3.0) -> str:
