@@ -137,15 +137,21 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # full), `charauto` everywhere else
     "markauto": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05,
                  "auto_mark_clusters": True},
+    # the default (`markauto`) with the tuning reserve measured (`charmeasure`): in session 31's default runs every
+    # member was still improving on dev when its time ran out (best step = last step), the character member had 91-108
+    # s against ~195 s for each edit-script member, and the runs ended 65-83 s before 600 s
+    "markmeasure": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05,
+                    "auto_mark_clusters": True, "measure_reserve": True},
 }
 # Every config but these was run before `auto_tag_parts` became the default (session 24) and pins it off, so a
 # resumed run of, say, `charhall1k` on slp still trains as its committed files did; likewise every config but
 # `default` and `markauto` was run before `auto_mark_clusters` (session 30) and pins it off.
-AUTO_TAG_PARTS_CONFIGS = ("default", "charauto", "autowarm", "devtrain", "charrescue", "charmarks", "markauto")
+AUTO_TAG_PARTS_CONFIGS = ("default", "charauto", "autowarm", "devtrain", "charrescue", "charmarks", "markauto",
+                          "markmeasure")
 for _name, _opts in CONFIGS.items():
     if _name not in AUTO_TAG_PARTS_CONFIGS:
         _opts.setdefault("auto_tag_parts", 0)
-    if _name not in ("default", "markauto"):
+    if _name not in ("default", "markauto", "markmeasure"):
         _opts.setdefault("auto_mark_clusters", False)
 # The options whose value the rules above resolve per task (`trained_options`); configs that differ in nothing else
 # may stand in for each other where the resolved values agree.
