@@ -10,8 +10,6 @@ training log), loadable with `lexaug.inflection.base.load_inflector`. Needs the 
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import math
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -20,10 +18,11 @@ from lexaug import defaults
 from lexaug.errors import ConfigError, ResourceError
 from lexaug.inflection.base import Inflector, Triple, read_manifest
 from lexaug.inflection.neural_groups import MemberGroups, measured_reserve
-from lexaug.inflection.neural_members import COPY_TAG, copy_rows, init_name, last_edit_member, rescue_bar
+from lexaug.inflection.neural_members import copy_rows, init_name
 from lexaug.inflection.neural_options import (check_char_rescue, check_hparams, choose_mark_clusters, choose_tag_parts,
                                               move_dev_rows)
-from lexaug.inflection.vocab import CharVocab, nfc
+from lexaug.inflection.neural_serial import train_members_serial
+from lexaug.inflection.vocab import CharVocab
 
 VOCAB_FILE = "vocab.json"
 
@@ -42,8 +41,6 @@ MEMBER_DIR = "member"  # ensemble members after the first: <model dir>/member1, 
 # stop the run, not a step count.
 BUDGET_HPARAMS: dict[str, Any] = {"max_steps": 1_000_000, "patience": 10}
 DEVICES = ("cpu", "cuda", "auto")
-# `char_rescue`: the share of a character member's time (of its steps without a clock) after which it is judged
-RESCUE_AT = 0.5
 def resolve_device(device: str) -> str:
     """"cpu", "cuda" or "auto" (cuda when torch sees a GPU, else cpu) -> the torch device name to use."""
     if device not in DEVICES:
@@ -121,7 +118,7 @@ class NeuralInflector(MemberGroups, Inflector):
             real_repeat: copies of the real pairs, so they are not swamped by hallucinated ones.
             char_hallucinate: hallucinated pairs for the character members instead (the first ones of the
                 same draw); None: `defaults.NEURAL_CHAR_HALLUCINATE` (1,000), or `hallucinate` if fewer.
-            char_copy: pairs that copy a training word (lemma or form) under the reserved tag `COPY_TAG`,
+            char_copy: pairs that copy a training word (lemma or form) under the reserved tag `neural_members.COPY_TAG`,
                 added to the character members' data (autoencoding, Kann & Schuetze 2017: a character decoder
                 must learn to copy the stem before it can inflect; edit-script members copy by construction).
                 0: none.
@@ -131,9 +128,9 @@ class NeuralInflector(MemberGroups, Inflector):
                 same time (`workers`) have none trained before them and start from random weights; the
                 model's info says which member each started from (`init`).
             char_rescue: with `dev`, a character member that starts from random weights and has not reached this
-                share of the best edit-script member's dev accuracy by `RESCUE_AT` of its time (of its steps
-                without a clock) starts again from the last edit-script member's encoder for the time left
-                (as `char_warm`); the member's info records the cold start (`rescue`). 0: never. Needs
+                share of the best edit-script member's dev accuracy by `neural_serial.RESCUE_AT` of its time (of
+                its steps without a clock) starts again from the last edit-script member's encoder for the time
+                left (as `char_warm`); the member's info records the cold start (`rescue`). 0: never. Needs
                 `workers=1`.
             measure_reserve: under a budget, with `dev`, in a mixed ensemble trained one member after another:
                 search dev with the edit-script members as soon as they are trained and keep back, for the
@@ -176,7 +173,6 @@ class NeuralInflector(MemberGroups, Inflector):
         t0 = time.perf_counter()  # the budget counts from here: importing torch is part of it
         from lexaug.generators.hallucinate import hallucinate as make_hallucinated
         from lexaug.inflection.neural_model import NeuralHParams
-        from lexaug.inflection.neural_train import train_model
 
         if not train:
             raise ConfigError("the neural model needs at least one training pair")
@@ -252,11 +248,9 @@ class NeuralInflector(MemberGroups, Inflector):
         # (tuning 45.9 s, about 27 evaluations), and re-timed on 4 saved models (session 15: Slovak, Itelmen,
         # Pomak, Braj) the tuning took 16.0 to 27.4. So 32: a sixth above the most seen.
         reserve_evals = ensemble - 1 + 32 * mixed
-        nets: list[Any] = []
-        logs: list[Any] = []  # TrainLog of each member
-        rescues: dict[int, dict[str, Any]] = {}  # member index -> its cold start, where `char_rescue` restarted it
         known = None  # with measure_reserve: the edit-script group's dev candidates, searched before the rest
         searched = measured = 0.0
+        rescues: dict[int, dict[str, Any]] = {}  # member index -> its cold start, where `char_rescue` restarted it
         if workers > 1:
             from lexaug.inflection.neural_parallel import train_members_parallel
 
@@ -266,44 +260,17 @@ class NeuralInflector(MemberGroups, Inflector):
                                                         member_actions=member_actions, reserve_evals=reserve_evals,
                                                         member_data=member_data, char_warm=char_warm)
         else:
-            starts = [None] * ensemble  # per member: the member whose encoder it started from (None: random)
-            for i in range(ensemble):
-                start = last_edit_member(member_actions[:i]) if char_warm and not member_actions[i] else None
-                starts[i] = start
-                encoder = None if start is None else nets[start].get_encoder().state_dict()
-                if (measure_reserve and deadline is not None and dev and mixed and not member_actions[i]
-                        and all(member_actions[:i])):  # the edit-script members are all trained: search dev now
-                    edit_only = cls(nets, vocab, hp, beam=beam, member_actions=[True] * len(nets))
-                    known, searched, measured = measured_reserve(edit_only, dev)
-                member_deadline = None
-                if deadline is not None:  # an equal share of the time left, less the reserve for the last
-                    reserve = reserve_evals * logs[-1].eval_seconds if i == ensemble - 1 and logs else 0.0
-                    if i == ensemble - 1 and known:
-                        reserve = measured
-                    now = time.perf_counter()
-                    member_deadline = now + (deadline - now - reserve) / (ensemble - i)
-                say = progress if ensemble == 1 or progress is None else (
-                    lambda line, i=i: progress(f"member {i + 1}/{ensemble}: {line}"))
-                fit = functools.partial(train_model, member_data[i], list(dev or []),
-                                        vocab.with_actions(member_actions[i]), seed=seed + i, threads=threads,
-                                        progress=say, device=device_name, deadline=member_deadline)
-                bar = rescue_bar(char_rescue, member_actions[:i], logs) if dev and start is None \
-                    and not member_actions[i] else None
-                net, log = fit(hp, encoder=encoder, give_up=None if bar is None else (RESCUE_AT, bar))
-                if log.gave_up:  # below the bar at the point: start again from the edit-script member's encoder
-                    rescuer = last_edit_member(member_actions[:i])
-                    assert rescuer is not None and bar is not None  # a bar needs an edit-script member before it
-                    starts[i] = rescuer
-                    rescues[i] = {"bar": bar, "cold_steps": log.steps, "cold_best_dev": log.best_dev,
-                                  "cold_seconds": round(log.seconds, 1)}
-                    if say is not None:
-                        say(f"character member at {log.best_dev:.1f}% of dev after {log.steps} steps, below "
-                            f"{bar:.1f}% (char_rescue={char_rescue:g} of the best edit-script member): it starts "
-                            f"again from the encoder of member {rescuer + 1}")
-                    net, log = fit(dataclasses.replace(hp, max_steps=hp.max_steps - log.steps),
-                                   encoder=nets[rescuer].get_encoder().state_dict())
-                nets.append(net)
-                logs.append(log)
+            edit_search = None
+            if measure_reserve and deadline is not None and dev and mixed:  # search dev before the character member
+                def edit_search(edit_nets: list[Any]) -> tuple[dict[bool, Any], float, float]:
+                    return measured_reserve(cls(edit_nets, vocab, hp, beam=beam,
+                                                member_actions=[True] * len(edit_nets)), dev)
+            serial = train_members_serial(member_data, list(dev or []), vocab, hp, seed=seed,
+                                          member_actions=member_actions, threads=threads, device=device_name,
+                                          deadline=deadline, reserve_evals=reserve_evals, char_warm=char_warm,
+                                          char_rescue=char_rescue, edit_search=edit_search, progress=progress)
+            nets, logs, starts, rescues = serial.nets, serial.logs, serial.starts, serial.rescues
+            known, searched, measured = serial.known, serial.searched, serial.measured
         log = logs[0]
         info = {"seed": seed, "threads": threads, "workers": workers, "device": device_name,
                 "hallucinate": hallucinate, "real_repeat": real_repeat, "hallucination_stats": stats,
