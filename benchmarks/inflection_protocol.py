@@ -146,7 +146,7 @@ CONFIGS: dict[str, dict[str, Any]] = {
 }
 # Every config but these was run before `auto_tag_parts` became the default (session 24) and pins it off, so a
 # resumed run of, say, `charhall1k` on slp still trains as its committed files did; likewise every config but
-# `default` and `markauto` was run before `auto_mark_clusters` (session 30) and pins it off.
+# `default`, `markauto` and `markmeasure` was run before `auto_mark_clusters` (session 30) and pins it off.
 AUTO_TAG_PARTS_CONFIGS = ("default", "charauto", "autowarm", "devtrain", "charrescue", "charmarks", "markauto",
                           "markmeasure")
 for _name, _opts in CONFIGS.items():
