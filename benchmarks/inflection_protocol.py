@@ -149,10 +149,11 @@ CONFIGS: dict[str, dict[str, Any]] = {
 # `default`, `markauto` and `markmeasure` was run before `auto_mark_clusters` (session 30) and pins it off.
 AUTO_TAG_PARTS_CONFIGS = ("default", "charauto", "autowarm", "devtrain", "charrescue", "charmarks", "markauto",
                           "markmeasure")
+AUTO_MARK_CLUSTERS_CONFIGS = ("default", "markauto", "markmeasure")
 for _name, _opts in CONFIGS.items():
     if _name not in AUTO_TAG_PARTS_CONFIGS:
         _opts.setdefault("auto_tag_parts", 0)
-    if _name not in ("default", "markauto", "markmeasure"):
+    if _name not in AUTO_MARK_CLUSTERS_CONFIGS:
         _opts.setdefault("auto_mark_clusters", False)
 # The options whose value the rules above resolve per task (`trained_options`); configs that differ in nothing else
 # may stand in for each other where the resolved values agree.
