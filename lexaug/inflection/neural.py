@@ -19,8 +19,8 @@ from lexaug.errors import ConfigError, ResourceError
 from lexaug.inflection.base import Inflector, Triple, read_manifest
 from lexaug.inflection.neural_groups import MemberGroups, measured_reserve
 from lexaug.inflection.neural_members import copy_rows, init_name
-from lexaug.inflection.neural_options import (check_char_rescue, check_hparams, choose_mark_clusters, choose_tag_parts,
-                                              move_dev_rows)
+from lexaug.inflection.neural_options import (check_hparams, check_member_options, choose_mark_clusters,
+                                              choose_tag_parts, move_dev_rows)
 from lexaug.inflection.neural_serial import train_members_serial
 from lexaug.inflection.vocab import CharVocab
 
@@ -177,9 +177,6 @@ class NeuralInflector(MemberGroups, Inflector):
         if not train:
             raise ConfigError("the neural model needs at least one training pair")
         fields = {name: f.default for name, f in NeuralHParams.__dataclass_fields__.items()}
-        unknown = sorted(set(hparams) - set(fields))
-        if unknown:
-            raise ConfigError(f"unknown neural option(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
         check_hparams(hparams, fields)
         hp = NeuralHParams(**hparams)
         train, dev, moved = move_dev_rows(train, dev, dev_train, seed)
@@ -195,30 +192,15 @@ class NeuralInflector(MemberGroups, Inflector):
             progress(f"combining marks stay with their letters in edit scripts: the plain alignment moves a mark to "
                      f"another letter in {auto_marks['moved']} of {auto_marks['pairs']} training pairs "
                      "(auto_mark_clusters)")
-        if char_members is None:
-            wanted = defaults.NEURAL_CHAR_MEMBERS
-            char_members = wanted if hp.actions and isinstance(ensemble, int) and ensemble > wanted else 0
-        for key, value, low in (("hallucinate", hallucinate, 0), ("real_repeat", real_repeat, 1), ("beam", beam, 1),
-                                ("ensemble", ensemble, 1), ("workers", workers, 1), ("char_members", char_members, 0),
-                                ("char_hallucinate", hallucinate if char_hallucinate is None else char_hallucinate, 0),
-                                ("char_copy", char_copy, 0)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < low:
-                raise ConfigError(f"option {key}={value!r}: expected an integer of at least {low}")
-        for key, flag in (("char_warm", char_warm), ("measure_reserve", measure_reserve),
-                          ("same_script", same_script)):
-            if not isinstance(flag, bool):
-                raise ConfigError(f"option {key}={flag!r}: expected true or false")
+        char_members, workers = check_member_options(
+            ensemble=ensemble, workers=workers, char_members=char_members, actions=hp.actions,
+            hallucinate=hallucinate, char_hallucinate=char_hallucinate, real_repeat=real_repeat, beam=beam,
+            char_copy=char_copy, char_rescue=char_rescue,
+            flags={"char_warm": char_warm, "measure_reserve": measure_reserve, "same_script": same_script})
         device_name = resolve_device(device)
-        workers = min(workers, ensemble)
-        check_char_rescue(char_rescue, workers)
         if workers > 1 and device_name != "cpu":
             raise ConfigError(f"workers={workers} trains ensemble members in parallel CPU processes; "
                               f"on {device_name} use workers=1")
-        if char_members > ensemble:
-            raise ConfigError(f"option char_members={char_members}: at most ensemble={ensemble} members")
-        if char_members and not hp.actions:
-            raise ConfigError("char_members mixes edit-script and character members; with actions=false every "
-                              "member writes characters already: drop char_members")
         member_actions = [hp.actions] * (ensemble - char_members) + [False] * char_members
         copies = copy_rows(train, char_copy, seed) if char_copy and not all(member_actions) else []
         vocab = CharVocab.build(list(train) + copies, actions=hp.actions, tag_parts=hp.tag_parts,

@@ -1,4 +1,4 @@
-"""Checks of the neural inflector's options, the choice of how composite feature tags enter the model and of
+"""Checks of the neural inflector's options (hyper-parameters, the ensemble's counts and flags), the choice of how composite feature tags enter the model and of
 whether edit scripts keep combining marks with their letters (`auto_mark_clusters`), the share of dev rows moved
 into training (`dev_train`), the character-member rescue's bar (`char_rescue`). Pure Python (no torch)."""
 
@@ -9,6 +9,7 @@ import math
 import random
 from typing import Any, Sequence
 
+from lexaug import defaults
 from lexaug.errors import ConfigError
 from lexaug.inflection.vocab import moved_mark_pairs, unseen_composite_share
 
@@ -16,10 +17,14 @@ Triple = tuple[str, str, str]
 
 
 def check_hparams(values: dict[str, Any], fields: dict[str, Any]) -> None:
-    """Reject hyper-parameter values of the wrong type or out of range with one `ConfigError` line.
+    """Reject unknown hyper-parameter names, and values of the wrong type or out of range, with one `ConfigError`
+    line.
 
     `fields` maps names to their defaults (the dataclass defaults give the expected types).
     """
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ConfigError(f"unknown neural option(s) {', '.join(unknown)}; known: {', '.join(sorted(fields))}")
     for key, value in values.items():
         default = fields[key]
         if isinstance(default, bool):
@@ -108,6 +113,35 @@ def move_dev_rows(train: Sequence[Triple], dev: Sequence[Triple] | None, share: 
     moved = [row for i, row in enumerate(dev) if i in picked]
     kept = [row for i, row in enumerate(dev) if i not in picked]
     return list(train) + moved, kept, {"share": share, "rows": count, "selection_rows": len(kept)}
+
+
+def check_member_options(*, ensemble: Any, workers: Any, char_members: Any, actions: bool, hallucinate: Any,
+                         char_hallucinate: Any, real_repeat: Any, beam: Any, char_copy: Any, char_rescue: Any,
+                         flags: dict[str, Any]) -> tuple[int, int]:
+    """Check the ensemble's options (counts, true/false `flags`, `char_rescue`) with one `ConfigError` line each,
+    and return (`char_members`, `workers`): `char_members` None becomes `defaults.NEURAL_CHAR_MEMBERS` where the
+    ensemble has room for an edit-script member beside them and members write edit scripts (`actions`), else 0;
+    `workers` is at most `ensemble`."""
+    if char_members is None:
+        wanted = defaults.NEURAL_CHAR_MEMBERS
+        char_members = wanted if actions and isinstance(ensemble, int) and ensemble > wanted else 0
+    for key, value, low in (("hallucinate", hallucinate, 0), ("real_repeat", real_repeat, 1), ("beam", beam, 1),
+                            ("ensemble", ensemble, 1), ("workers", workers, 1), ("char_members", char_members, 0),
+                            ("char_hallucinate", hallucinate if char_hallucinate is None else char_hallucinate, 0),
+                            ("char_copy", char_copy, 0)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise ConfigError(f"option {key}={value!r}: expected an integer of at least {low}")
+    for key, flag in flags.items():
+        if not isinstance(flag, bool):
+            raise ConfigError(f"option {key}={flag!r}: expected true or false")
+    workers = min(workers, ensemble)
+    check_char_rescue(char_rescue, workers)
+    if char_members > ensemble:
+        raise ConfigError(f"option char_members={char_members}: at most ensemble={ensemble} members")
+    if char_members and not actions:
+        raise ConfigError("char_members mixes edit-script and character members; with actions=false every "
+                          "member writes characters already: drop char_members")
+    return char_members, workers
 
 
 def check_char_rescue(share: float, workers: int) -> None:
