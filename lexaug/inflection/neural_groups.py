@@ -263,8 +263,8 @@ class MemberGroups:
 
 # The tuning after the last member (the character members' dev search, scoring every candidate under both groups,
 # the rule fallback) in units of the edit-script members' dev search: 3.8 on Gothic 2022 small (session 21: 24.8 s
-# after a 6.6 s search; a first factor of 1.5 ended that run 8.3 s past its budget), so 5. One task: to be
-# checked on more before `measure_reserve` can become the default.
+# after a 6.6 s search; a first factor of 1.5 ended that run 8.3 s past its budget), so 5. In the 22 paired
+# `markmeasure` runs of sessions 31-32 (13 tasks) the tuning took 3.0-4.9 times the search: 5 held every time.
 TUNING_PER_EDIT_SEARCH = 5.0
 
 
