@@ -1,6 +1,7 @@
-"""Checks of the neural inflector's options (hyper-parameters, the ensemble's counts and flags), the choice of how composite feature tags enter the model and of
-whether edit scripts keep combining marks with their letters (`auto_mark_clusters`), the share of dev rows moved
-into training (`dev_train`), the character-member rescue's bar (`char_rescue`). Pure Python (no torch)."""
+"""Checks of the neural inflector's options (hyper-parameters, the ensemble's counts and flags), the choice of how
+composite feature tags enter the model and of whether edit scripts keep combining marks with their letters
+(`auto_mark_clusters`), the share of dev rows moved into training (`dev_train`), the character-member rescue's bar
+(`char_rescue`). Pure Python (no torch)."""
 
 from __future__ import annotations
 
