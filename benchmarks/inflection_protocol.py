@@ -139,8 +139,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
                  "auto_mark_clusters": True},
     # the default (`markauto`) with the tuning reserve measured (`charmeasure`): in two default runs of session 31
     # every member was still improving on dev when its time ran out, the character member had 91-108 s against ~195 s
-    # for each edit-script member, and the runs ended 65-83 s before 600 s. Paired at seed 0 (session 31): better in 5
-    # of the 7 2022 small tasks where the character member gained time, mean +0.93; a screen, not the default
+    # for each edit-script member, and the runs ended 65-83 s before 600 s. Paired (sessions 31-32): better in 8 of
+    # the 11 2022 small tasks where the default leaves time unused (1-3 seeds each); not the default until its own
+    # table runs exist
     "markmeasure": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05,
                     "auto_mark_clusters": True, "measure_reserve": True},
 }
