@@ -139,9 +139,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
                  "auto_mark_clusters": True},
     # the default (`markauto`) with the tuning reserve measured (`charmeasure`): in two default runs of session 31
     # every member was still improving on dev when its time ran out, the character member had 91-108 s against ~195 s
-    # for each edit-script member, and the runs ended 65-83 s before 600 s. Paired (sessions 31-32): better in 8 of
-    # the 11 2022 small tasks where the default leaves time unused (1-3 seeds each); not the default until its own
-    # table runs exist
+    # for each edit-script member, and the runs ended 65-83 s before 600 s. Paired (sessions 31-33): better in 12 of
+    # the 23 2022 small tasks (1-3 seeds each), in 16 of the 22 runs where the character member gained 25 s or more;
+    # not the default until its own table runs exist
     "markmeasure": {"ensemble": 3, "char_members": 1, "char_hallucinate": 1000, "auto_tag_parts": 0.05,
                     "auto_mark_clusters": True, "measure_reserve": True},
 }

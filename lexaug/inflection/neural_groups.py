@@ -263,8 +263,10 @@ class MemberGroups:
 
 # The tuning after the last member (the character members' dev search, scoring every candidate under both groups,
 # the rule fallback) in units of the edit-script members' dev search: 3.8 on Gothic 2022 small (session 21: 24.8 s
-# after a 6.6 s search; a first factor of 1.5 ended that run 8.3 s past its budget), so 5. In the 22 paired
-# `markmeasure` runs of sessions 31-32 (13 tasks) the tuning took 3.0-4.9 times the search: 5 held every time.
+# after a 6.6 s search; a first factor of 1.5 ended that run 8.3 s past its budget), so 5. In the paired
+# `markmeasure` runs of sessions 31-33 (all 23 2022 small tasks, 2 of 2023) the tuning took 1.7-5.4 times the
+# search; above 5 in 4 of 38 runs (at most 5.4: Old English seed 1, 19.4 s after a 3.6 s search), and none ended
+# past 600 s (the longest 599.2 s) or had its tuning cut short: the tuning also stops at the deadline (`BatchClock`).
 TUNING_PER_EDIT_SEARCH = 5.0
 
 
