@@ -267,7 +267,7 @@ class NeuralInflector(MemberGroups, Inflector):
                 "averaged": log.averaged, "curve": log.curve, "budget_minutes": hp.max_minutes}
         if ensemble > 1:
             info["ensemble"] = ensemble
-            info["members"] = [{"seed": seed + i, "steps": m.steps, "seconds": round(m.seconds, 1),
+            info["members"] = [{"seed": seed + i, "steps": m.steps, "seconds": round(m.seconds, 3),
                                 "best_dev": m.best_dev, "best_step": m.best_step, "averaged": m.averaged,
                                 "writes": "edit scripts" if member_actions[i] else "characters",
                                 "init": init_name(starts[i]), **({"rescue": rescues[i]} if i in rescues else {})}
